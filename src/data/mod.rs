@@ -1,0 +1,597 @@
+//! Country-year panels read from CSV files, in wide or long form, joined on
+//! (iso3, year). Every value keeps the file, line and column it came from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostic::{Diagnostic, Origin};
+
+/// Cell texts read as missing values.
+pub const MISSING_MARKERS: [&str; 4] = ["", "NA", "NaN", "nan"];
+
+/// A country of the panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-3 code (or the code the data use).
+    pub iso3: String,
+    /// Name from a `country` column, or the code.
+    pub name: String,
+}
+
+/// One data column of the joined panel.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Name as referenced by frameworks (with the file's prefix, if any).
+    pub name: String,
+    /// Index into [`Panel::files`].
+    pub file: usize,
+    /// 1-based field number in the file (for long files, the `value` field).
+    pub field: u32,
+    /// Values by cell (`country * years + year`); NaN when missing.
+    values: Vec<f64>,
+    /// 1-based physical line of each cell in its file; 0 when no row.
+    lines: Vec<u32>,
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CellRef {
+    /// File name.
+    pub file: String,
+    /// 1-based line in the file.
+    pub line: u32,
+    /// Column name in the file.
+    pub column: String,
+    /// Year of the cell.
+    pub year: i32,
+}
+
+/// A joined country-year panel.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// Data files, by index.
+    pub files: Vec<String>,
+    /// Countries, sorted by code.
+    pub countries: Vec<Country>,
+    /// First year of the panel.
+    pub first_year: i32,
+    /// Number of years (the panel covers `first_year .. first_year + n_years`).
+    pub n_years: usize,
+    /// Data columns.
+    pub columns: Vec<Column>,
+    index: HashMap<String, usize>,
+    /// Source column name (without prefix) per column, for provenance.
+    source_names: Vec<String>,
+    /// Years that have at least one row in some file.
+    years_with_rows: Vec<bool>,
+}
+
+/// One input file, before joining.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    /// Name shown in messages and provenance (usually the path).
+    pub name: String,
+    /// Prefix added to column names (`PREFIX.column`), if any.
+    pub prefix: Option<String>,
+    /// File contents.
+    pub bytes: &'a [u8],
+}
+
+struct Table {
+    name: String,
+    prefix: Option<String>,
+    /// column name -> (field number, cells: (iso3, year) -> (value, line))
+    columns: Vec<(String, u32)>,
+    cells: Vec<BTreeMap<(String, i32), (f64, u32)>>,
+    names: BTreeMap<String, String>,
+}
+
+fn data_err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, Origin::Data, msg)
+}
+
+/// Finds the 1-based character column where field `field` (0-based) starts in a CSV line.
+fn field_char_col(line: &str, field: usize) -> u64 {
+    let mut n = 0usize;
+    let mut in_quotes = false;
+    for (i, ch) in line.chars().enumerate() {
+        if n == field {
+            return i as u64 + 1;
+        }
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => n += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() as u64 + 1
+}
+
+fn nth_line(text: &[u8], line: u64) -> String {
+    let idx = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let l = text.split(|b| *b == b'\n').nth(idx).unwrap_or(&[]);
+    String::from_utf8_lossy(l).trim_end_matches('\r').to_string()
+}
+
+fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &str) -> Diagnostic {
+    let l = nth_line(input.bytes, line);
+    let col = field_char_col(&l, field);
+    let len = l.chars().skip(col as usize - 1).take_while(|c| *c != ',').count().max(1);
+    d.at(&input.name, line, col, len as u64, text)
+}
+
+fn parse_number(raw: &str) -> Option<Option<f64>> {
+    let t = raw.trim();
+    if MISSING_MARKERS.contains(&t) {
+        return Some(None);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(Some(v)),
+        _ => None,
+    }
+}
+
+fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
+    let name = &input.name;
+    let mut bytes = input.bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest;
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(data_err("D002", format!("data file `{name}` is empty"))
+            .at(name, 1, 1, 1, "no header row")
+            .with_hint("a panel starts with a header such as `iso3,year,column...`"));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let header = rdr.byte_headers().map_err(|e| csv_error(input, &e))?.clone();
+    let mut heads = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        match std::str::from_utf8(h) {
+            Ok(s) => heads.push(s.trim().to_string()),
+            Err(_) => {
+                return Err(cell_label(
+                    data_err("D007", format!("the header of `{name}` is not valid UTF-8")),
+                    input,
+                    1,
+                    i,
+                    "invalid bytes",
+                )
+                .with_hint("save the file as UTF-8"));
+            }
+        }
+    }
+    let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));
+    let (Some(iso_f), Some(year_f)) = (find("iso3"), find("year")) else {
+        let missing = if find("iso3").is_none() { "iso3" } else { "year" };
+        return Err(data_err("D003", format!("data file `{name}` has no `{missing}` column"))
+            .at(name, 1, 1, 1, "header")
+            .with_hint("a panel needs `iso3` and `year` columns (wide form: iso3,year,col...; long form: iso3,year,indicator,value)"));
+    };
+    let country_f = find("country");
+    let long = find("indicator").zip(find("value"));
+    let long = long.filter(|_| {
+        heads.len() == 4 + usize::from(country_f.is_some())
+    });
+    // Duplicate header names.
+    for (i, h) in heads.iter().enumerate() {
+        if let Some(j) = heads[..i].iter().position(|x| x == h) {
+            return Err(cell_label(
+                data_err("D005", format!("column `{h}` appears twice in the header of `{name}`")),
+                input,
+                1,
+                i,
+                "again here",
+            )
+            .with_hint(format!("rename one of them (the first is field {})", j + 1)));
+        }
+    }
+    let mut table = Table {
+        name: name.clone(),
+        prefix: input.prefix.clone(),
+        columns: Vec::new(),
+        cells: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    let data_fields: Vec<usize> = if long.is_some() {
+        Vec::new()
+    } else {
+        (0..heads.len())
+            .filter(|&i| i != iso_f && i != year_f && Some(i) != country_f)
+            .collect()
+    };
+    for &f in &data_fields {
+        table.columns.push((heads[f].clone(), f as u32 + 1));
+        table.cells.push(BTreeMap::new());
+    }
+    let mut long_index: HashMap<String, usize> = HashMap::new();
+    let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(input, &e)),
+        }
+        rows += 1;
+        let line = rec.position().map_or(0, csv::Position::line);
+        let text = |i: usize| -> Result<&str, Diagnostic> {
+            std::str::from_utf8(&rec[i]).map_err(|_| {
+                cell_label(
+                    data_err("D007", format!("line {line} of `{name}` is not valid UTF-8 (column `{}`)", heads[i])),
+                    input,
+                    line,
+                    i,
+                    "invalid bytes",
+                )
+                .with_hint("save the file as UTF-8")
+            })
+        };
+        let iso3 = text(iso_f)?.trim().to_string();
+        if iso3.is_empty() {
+            return Err(cell_label(data_err("D011", format!("empty `iso3` on line {line} of `{name}`")), input, line, iso_f, "empty")
+                .with_hint("give every row a country code, or remove the row"));
+        }
+        let year_txt = text(year_f)?.trim();
+        let year = match year_txt.parse::<i32>() {
+            Ok(y) if (1000..=3000).contains(&y) => y,
+            _ => {
+                return Err(cell_label(
+                    data_err("D009", format!("`{year_txt}` is not a year (line {line} of `{name}`)")),
+                    input,
+                    line,
+                    year_f,
+                    "not a year",
+                )
+                .with_hint("years are whole numbers such as 2023"));
+            }
+        };
+        if let Some(cf) = country_f {
+            let c = text(cf)?.trim();
+            if !c.is_empty() {
+                table.names.entry(iso3.clone()).or_insert_with(|| c.to_string());
+            }
+        }
+        if let Some((ind_f, val_f)) = long {
+            let ind = text(ind_f)?.trim().to_string();
+            let key = (iso3.clone(), year);
+            let raw = text(val_f)?;
+            let Some(v) = parse_number(raw) else {
+                return Err(non_numeric(input, line, val_f, raw, &ind));
+            };
+            let ci = *long_index.entry(ind.clone()).or_insert_with(|| {
+                table.columns.push((ind.clone(), val_f as u32 + 1));
+                table.cells.push(BTreeMap::new());
+                table.cells.len() - 1
+            });
+            if let Some((_, prev)) = table.cells[ci].get(&key) {
+                return Err(duplicate(input, line, *prev as u64, &iso3, year, Some(&ind)));
+            }
+            table.cells[ci].insert(key, (v.unwrap_or(f64::NAN), line as u32));
+        } else {
+            let key = (iso3.clone(), year);
+            if let Some(prev) = seen_rows.get(&key) {
+                return Err(duplicate(input, line, *prev, &iso3, year, None));
+            }
+            seen_rows.insert(key.clone(), line);
+            for (ci, &f) in data_fields.iter().enumerate() {
+                let raw = text(f)?;
+                let Some(v) = parse_number(raw) else {
+                    return Err(non_numeric(input, line, f, raw, &heads[f]));
+                };
+                table.cells[ci].insert(key.clone(), (v.unwrap_or(f64::NAN), line as u32));
+            }
+        }
+    }
+    if rows == 0 {
+        return Err(data_err("D002", format!("data file `{name}` has a header but no rows"))
+            .at(name, 1, 1, 1, "header only")
+            .with_hint("add country-year rows below the header"));
+    }
+    Ok(table)
+}
+
+fn non_numeric(input: &Input<'_>, line: u64, field: usize, raw: &str, column: &str) -> Diagnostic {
+    cell_label(
+        data_err(
+            "D004",
+            format!("`{}` in column `{column}` is not a number (line {line} of `{}`)", raw.trim(), input.name),
+        ),
+        input,
+        line,
+        field,
+        "not a number",
+    )
+    .with_hint(format!(
+        "use a number, or leave the cell empty (or write NA) when the value is missing"
+    ))
+}
+
+fn duplicate(input: &Input<'_>, line: u64, prev: u64, iso3: &str, year: i32, ind: Option<&str>) -> Diagnostic {
+    let what = match ind {
+        Some(i) => format!("{iso3} {year} `{i}`"),
+        None => format!("{iso3} {year}"),
+    };
+    data_err("D005", format!("duplicate country-year {what} in `{}`", input.name))
+        .at(&input.name, line, 1, 3, "again here")
+        .at(&input.name, prev, 1, 3, "first here")
+        .with_hint("each (iso3, year) may appear once per file; remove or merge one of the rows")
+}
+
+fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
+    let name = &input.name;
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => {
+            let line = pos.as_ref().map_or(1, csv::Position::line);
+            data_err(
+                "D006",
+                format!("line {line} of `{name}` has {len} fields, but the header has {expected_len}"),
+            )
+            .at(name, line, 1, 1, "this row")
+            .with_hint("every row needs as many fields as the header; quote fields that contain commas")
+        }
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            let line = pos.as_ref().map_or(1, csv::Position::line);
+            data_err("D007", format!("line {line} of `{name}` is not valid UTF-8"))
+                .at(name, line, 1, 1, "invalid bytes")
+                .with_hint("save the file as UTF-8")
+        }
+        _ => data_err("D001", format!("cannot read `{name}`: {e}")).at(name, 1, 1, 1, "here"),
+    }
+}
+
+impl Panel {
+    /// Reads and joins inputs on (iso3, year).
+    pub fn load(inputs: &[Input<'_>]) -> Result<Panel, Diagnostic> {
+        let mut tables = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            tables.push(read_table(input)?);
+        }
+        Self::join(tables)
+    }
+
+    fn join(tables: Vec<Table>) -> Result<Panel, Diagnostic> {
+        // Column names, with clashes between files reported.
+        let mut owner: HashMap<String, (usize, u32)> = HashMap::new();
+        for (ti, t) in tables.iter().enumerate() {
+            for (c, field) in &t.columns {
+                let full = match &t.prefix {
+                    Some(p) => format!("{p}.{c}"),
+                    None => c.clone(),
+                };
+                if let Some((prev, pf)) = owner.get(&full) {
+                    let prev_name = &tables[*prev].name;
+                    return Err(data_err(
+                        "D008",
+                        format!("column `{full}` is in both `{prev_name}` and `{}`", t.name),
+                    )
+                    .at(&t.name, 1, 1, 1, &format!("field {field}"))
+                    .at(prev_name, 1, 1, 1, &format!("field {pf}"))
+                    .with_hint(format!(
+                        "prefix one file's columns: --data NAME={} makes them `NAME.{c}`",
+                        t.name
+                    )));
+                }
+                owner.insert(full, (ti, *field));
+            }
+        }
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for t in &tables {
+            for cells in &t.cells {
+                for (iso3, y) in cells.keys() {
+                    names.entry(iso3.clone()).or_default();
+                    lo = lo.min(*y);
+                    hi = hi.max(*y);
+                }
+            }
+            for (iso3, n) in &t.names {
+                let e = names.entry(iso3.clone()).or_default();
+                if e.is_empty() {
+                    *e = n.clone();
+                }
+            }
+        }
+        if names.is_empty() || lo > hi {
+            return Err(data_err("D002", "the data files hold no country-year rows")
+                .with_hint("give at least one file with rows"));
+        }
+        let countries: Vec<Country> = names
+            .into_iter()
+            .map(|(iso3, name)| Country {
+                name: if name.is_empty() { iso3.clone() } else { name },
+                iso3,
+            })
+            .collect();
+        let cidx: HashMap<&str, usize> = countries.iter().enumerate().map(|(i, c)| (c.iso3.as_str(), i)).collect();
+        let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
+        let n_cells = countries.len() * n_years;
+        let mut columns = Vec::new();
+        let mut source_names = Vec::new();
+        let mut years_with_rows = vec![false; n_years];
+        let mut files = Vec::new();
+        for (ti, t) in tables.into_iter().enumerate() {
+            files.push(t.name.clone());
+            for ((c, field), cells) in t.columns.into_iter().zip(t.cells) {
+                let mut values = vec![f64::NAN; n_cells];
+                let mut lines = vec![0u32; n_cells];
+                for ((iso3, y), (v, line)) in cells {
+                    let yi = (y - lo) as usize;
+                    let i = cidx[iso3.as_str()] * n_years + yi;
+                    values[i] = v;
+                    lines[i] = line;
+                    years_with_rows[yi] = true;
+                }
+                let name = match &t.prefix {
+                    Some(p) => format!("{p}.{c}"),
+                    None => c.clone(),
+                };
+                source_names.push(c);
+                columns.push(Column { name, file: ti, field, values, lines });
+            }
+        }
+        let index = columns.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
+        Ok(Panel {
+            files,
+            countries,
+            first_year: lo,
+            n_years,
+            columns,
+            index,
+            source_names,
+            years_with_rows,
+        })
+    }
+
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// All column names, in file order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// The value of a column for a cell (NaN when missing).
+    #[inline]
+    pub fn value(&self, column: usize, cell: usize) -> f64 {
+        self.columns[column].values[cell]
+    }
+
+    /// The source line of a cell, if it has a row.
+    #[inline]
+    pub fn line(&self, column: usize, cell: usize) -> u32 {
+        self.columns[column].lines[cell]
+    }
+
+    /// Cell index of a country and a year index.
+    #[inline]
+    pub fn cell(&self, country: usize, year_idx: usize) -> usize {
+        country * self.n_years + year_idx
+    }
+
+    /// The year of a year index.
+    pub fn year(&self, year_idx: usize) -> i32 {
+        self.first_year + year_idx as i32
+    }
+
+    /// The year index of a year, if in the panel.
+    pub fn year_idx(&self, year: i32) -> Option<usize> {
+        let i = usize::try_from(year - self.first_year).ok()?;
+        (i < self.n_years).then_some(i)
+    }
+
+    /// Last year of the panel.
+    pub fn last_year(&self) -> i32 {
+        self.first_year + self.n_years as i32 - 1
+    }
+
+    /// The latest year that has at least one row.
+    pub fn latest_year_with_rows(&self) -> i32 {
+        let i = self.years_with_rows.iter().rposition(|b| *b).unwrap_or(0);
+        self.year(i)
+    }
+
+    /// Where a cell value came from.
+    pub fn cell_ref(&self, column: usize, cell: usize) -> CellRef {
+        let c = &self.columns[column];
+        CellRef {
+            file: self.files[c.file].clone(),
+            line: c.lines[cell],
+            column: self.source_names[column].clone(),
+            year: self.year(cell % self.n_years),
+        }
+    }
+
+    /// Finds a country by code or name (case-insensitive).
+    pub fn find_country(&self, query: &str) -> Option<usize> {
+        let q = query.trim();
+        self.countries
+            .iter()
+            .position(|c| c.iso3.eq_ignore_ascii_case(q))
+            .or_else(|| self.countries.iter().position(|c| c.name.eq_ignore_ascii_case(q)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(files: &[(&str, &str)]) -> Result<Panel, Diagnostic> {
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .map(|(n, t)| Input { name: (*n).to_string(), prefix: None, bytes: t.as_bytes() })
+            .collect();
+        Panel::load(&inputs)
+    }
+
+    #[test]
+    fn wide_and_long_join() {
+        let p = load(&[
+            ("a.csv", "iso3,country,year,x\nAAA,Alpha,2000,1\nAAA,Alpha,2002,NA\nBBB,Beta,2001,3.5\n"),
+            ("b.csv", "iso3,year,indicator,value\nAAA,2001,y,7\nBBB,2001,y,\n"),
+        ])
+        .unwrap();
+        assert_eq!(p.countries.len(), 2);
+        assert_eq!(p.countries[0].name, "Alpha");
+        assert_eq!((p.first_year, p.n_years), (2000, 3));
+        let x = p.column("x").unwrap();
+        let y = p.column("y").unwrap();
+        assert_eq!(p.value(x, p.cell(0, 0)), 1.0);
+        assert!(p.value(x, p.cell(0, 2)).is_nan());
+        assert_eq!(p.value(x, p.cell(1, 1)), 3.5);
+        assert_eq!(p.value(y, p.cell(0, 1)), 7.0);
+        assert!(p.value(y, p.cell(1, 1)).is_nan());
+        let r = p.cell_ref(x, p.cell(1, 1));
+        assert_eq!((r.file.as_str(), r.line, r.column.as_str(), r.year), ("a.csv", 4, "x", 2001));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let e = load(&[("a.csv", "iso3,year,x\nAAA,2000,1\nAAA,2001,abc\n")]).unwrap_err();
+        assert_eq!(e.code, "D004");
+        assert_eq!(e.location().unwrap(), "a.csv:3:10");
+        let e = load(&[("a.csv", "iso3,year,x\nAAA,2000,1\nAAA,2000,2\n")]).unwrap_err();
+        assert_eq!(e.code, "D005");
+        assert_eq!(e.location().unwrap(), "a.csv:3:1");
+        let e = load(&[("a.csv", "iso3,year,x\nAAA,2000,1,4\n")]).unwrap_err();
+        assert_eq!(e.code, "D006");
+        let e = load(&[("a.csv", "")]).unwrap_err();
+        assert_eq!(e.code, "D002");
+        let e = load(&[("a.csv", "iso3,x\nAAA,1\n")]).unwrap_err();
+        assert_eq!(e.code, "D003");
+        let e = load(&[("a.csv", "iso3,year,x\nAAA,2000,1\n"), ("b.csv", "iso3,year,x\nAAA,2000,1\n")]).unwrap_err();
+        assert_eq!(e.code, "D008");
+        let e = load(&[("a.csv", "iso3,year,x\nAAA,20x0,1\n")]).unwrap_err();
+        assert_eq!(e.code, "D009");
+    }
+
+    #[test]
+    fn non_utf8_is_reported_with_line() {
+        let bytes = b"iso3,year,x\nAAA,2000,\xff\n";
+        let e = Panel::load(&[Input { name: "a.csv".into(), prefix: None, bytes }]).unwrap_err();
+        assert_eq!(e.code, "D007");
+        assert_eq!(e.labels[0].line, 2);
+    }
+
+    #[test]
+    fn prefix_resolves_clash() {
+        let a = "iso3,year,x\nAAA,2000,1\n";
+        let p = Panel::load(&[
+            Input { name: "a.csv".into(), prefix: None, bytes: a.as_bytes() },
+            Input { name: "b.csv".into(), prefix: Some("b".into()), bytes: a.as_bytes() },
+        ])
+        .unwrap();
+        assert!(p.column("x").is_some() && p.column("b.x").is_some());
+        assert_eq!(p.cell_ref(p.column("b.x").unwrap(), 0).column, "x");
+    }
+
+    #[test]
+    fn field_columns() {
+        assert_eq!(field_char_col("a,b,c", 2), 5);
+        assert_eq!(field_char_col("\"a,x\",b", 1), 7);
+    }
+}

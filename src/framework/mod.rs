@@ -1,0 +1,5 @@
+//! Frameworks: the YAML rule model, its loading and its validation.
+
+pub mod load;
+pub mod model;
+pub mod validate;

@@ -1,0 +1,436 @@
+//! The framework format, version 1: the serde model of a YAML rule file.
+//!
+//! Every identifier and every reference is wrapped in [`Spanned`] so later
+//! stages can point at `file:line:col`. Unknown keys are errors.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A framework: crimes, risk factors, indicators and how they are scored.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "atrisk framework, format 1")]
+pub struct Framework {
+    /// Format version of this file; must be 1.
+    #[schemars(with = "u32")]
+    pub format: Spanned<u32>,
+    /// Short identifier, such as `un-foa-2014`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Human-readable title.
+    pub title: String,
+    /// Version of this rule set (free text, such as `0.1.0`).
+    pub version: String,
+    /// What this framework is for, in a few sentences.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Documents this framework draws on (seed documents, Framework paragraphs, datasets).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Alert bands used by every node that does not set its own.
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+    /// Defaults for every node.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// The crimes scored (genocide, crimes against humanity, war crimes).
+    pub crimes: Vec<Crime>,
+    /// Risk factors; each bears on one or more crimes.
+    pub risk_factors: Vec<RiskFactor>,
+    /// Indicators; each belongs to one risk factor.
+    pub indicators: Vec<Indicator>,
+    /// How the crime scores combine into the overall score.
+    pub overall: Overall,
+    /// Rank-based watch list.
+    #[serde(default)]
+    pub watchlist: Option<Watchlist>,
+}
+
+/// A document the framework cites.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Identifier other fields cite.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Title of the document.
+    pub title: String,
+    /// What kind of document it is.
+    #[serde(default)]
+    pub kind: SourceKind,
+    /// Bibliographic reference (symbol, publisher, year).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Where to find it.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// Kinds of cited document.
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// An analytical framework such as the UN Framework of Analysis.
+    Framework,
+    /// A seed document (a meeting summary, a letter) whose themes the rules encode.
+    Seed,
+    /// A published dataset.
+    Dataset,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// One alert band: scores at or above `min` (and below the next band) get this name.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// Band name, such as `high`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Lowest score in the band, from 0 to 1.
+    #[schemars(with = "f64", range(min = 0.0, max = 1.0))]
+    pub min: Spanned<f64>,
+}
+
+/// Framework-wide defaults.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Share of a node's weight that must have data for the node to get a score (0 to 1).
+    /// Default 0.5.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub min_coverage: Option<Spanned<f64>>,
+}
+
+/// How a node combines its children.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregate {
+    /// The aggregation method. Default `mean`.
+    #[serde(default)]
+    #[schemars(with = "Option<Method>")]
+    pub method: Option<Spanned<Method>>,
+    /// For `share_above`: the child score that counts as "above" (0 to 1).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub threshold: Option<Spanned<f64>>,
+    /// For `logistic`: the intercept added to the weighted sum.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub intercept: Option<Spanned<f64>>,
+    /// Minimum share of weight with data (0 to 1); below it the node is "insufficient data".
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub min_coverage: Option<Spanned<f64>>,
+}
+
+/// Aggregation methods.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Weighted arithmetic mean of the children with data.
+    Mean,
+    /// Weighted geometric mean of the children with data.
+    GeometricMean,
+    /// Largest child score.
+    Max,
+    /// Weighted share of children whose score is at or above `threshold`.
+    ShareAbove,
+    /// `1 / (1 + e^-(intercept + sum of weight * child))`: a logistic model.
+    Logistic,
+}
+
+/// A crime type.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Crime {
+    /// Identifier, such as `genocide`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Title.
+    pub title: String,
+    /// Weight in the overall score. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub weight: Option<Spanned<f64>>,
+    /// How the risk factors bearing on this crime combine.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    /// Bands for this node (otherwise the framework's).
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+}
+
+/// Structural factors change slowly; dynamic ones can change within a year.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorKind {
+    /// Slow-moving conditions.
+    Structural,
+    /// Fast-moving events and processes.
+    Dynamic,
+}
+
+/// A risk factor.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskFactor {
+    /// Identifier, such as `rf1`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Title.
+    pub title: String,
+    /// The crimes this factor bears on (crime ids).
+    #[schemars(with = "Vec<String>")]
+    pub crimes: Vec<Spanned<String>>,
+    /// Structural or dynamic.
+    pub kind: FactorKind,
+    /// Where it comes from, such as `FoA RF1`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// What the factor is about, in a sentence.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Weight in the crime scores. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub weight: Option<Spanned<f64>>,
+    /// How its indicators combine.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    /// Bands for this node.
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+}
+
+/// How certain the wording of an indicator is against its source.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// Checked against a public copy of the source.
+    Verified,
+    /// Recalled; still to be checked against the source.
+    Recalled,
+    /// Recalled with low confidence.
+    Uncertain,
+}
+
+/// An indicator of a risk factor.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Identifier, such as `rf1.armed_conflict`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// The risk factor this indicator belongs to.
+    #[schemars(with = "String")]
+    pub risk_factor: Spanned<String>,
+    /// What the indicator looks for, in the framework author's own words.
+    pub text: String,
+    /// Source reference, such as `FoA 1.1`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// How certain the indicator's wording is against its source.
+    #[serde(default)]
+    pub verification: Option<Verification>,
+    /// Weight in its risk factor. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub weight: Option<Spanned<f64>>,
+    /// True when the indicator is read from analyst assessments, not data.
+    #[serde(default)]
+    pub qualitative: bool,
+    /// How the indicator is read from data.
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    /// How its measures combine.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    /// Bands for this node.
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+}
+
+/// Which way a measure points.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Higher values mean more risk.
+    HigherIsRiskier,
+    /// Higher values mean less risk.
+    LowerIsRiskier,
+}
+
+/// A measure: how an indicator is read from data columns.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// Identifier within the indicator. Default: the column name.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
+    /// The data column read.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub column: Option<Spanned<String>>,
+    /// Several data columns, summed (a cell is missing if any of them is).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub columns: Option<Vec<Spanned<String>>>,
+    /// Transforms applied in order.
+    #[serde(default)]
+    #[schemars(with = "Vec<Transform>")]
+    pub transform: Vec<Spanned<Transform>>,
+    /// Which way the measure points; required except for `steps`.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// How the (transformed) value maps onto the 0-1 risk scale.
+    #[schemars(with = "Normalise")]
+    pub normalise: Spanned<Normalise>,
+    /// What to do when the value is missing. Default `skip`.
+    #[serde(default)]
+    pub missing: Missing,
+    /// Weight in its indicator. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub weight: Option<Spanned<f64>>,
+    /// Why this column is a fair proxy for the indicator.
+    #[serde(default)]
+    pub rationale: Option<String>,
+}
+
+/// A transform of a measure's series, applied per country over years.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Transform {
+    /// Natural logarithm (missing for values of 0 or below).
+    Log,
+    /// Natural logarithm of 1 + x (missing for values of -1 or below).
+    Log1p,
+    /// Square root (missing for negative values).
+    Sqrt,
+    /// Divide by another column of the same country-year, times `per`.
+    PerCapita(PerCapita),
+    /// The value `k` years earlier.
+    Lag(u32),
+    /// The value minus the value `k` years earlier.
+    Change(u32),
+    /// Mean of the last `k` years (this year included) that have data.
+    RollingMean(u32),
+    /// Largest value of the last `k` years (this year included) that have data.
+    RollingMax(u32),
+}
+
+/// Parameters of `per_capita`.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PerCapita {
+    /// The denominator column, such as `population`.
+    pub column: String,
+    /// Multiplier, such as 100000 for "per 100,000 people". Default 1.
+    #[serde(default = "one")]
+    pub per: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Normalisation onto the 0-1 risk scale.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalise {
+    /// Linear between fixed goalposts, clipped; comparable across years.
+    Goalposts(Goalposts),
+    /// Threshold steps: the score of the highest step whose `min` the value reaches.
+    Steps(Vec<Step>),
+    /// 1 when the value is at or beyond `threshold` in the risky direction, else 0.
+    Binary(Binary),
+    /// Percentile rank among the countries with data in the same year.
+    Percentile,
+    /// z-score within the year, clipped at +-`clip` and mapped onto 0-1.
+    Zscore(Zscore),
+    /// No normalisation: the transformed value as it is (only under a `logistic` parent).
+    Raw,
+}
+
+/// Goalposts: `min` maps to no risk, `max` to full risk (or the reverse with `lower_is_riskier`).
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Goalposts {
+    /// Lower goalpost.
+    pub min: f64,
+    /// Upper goalpost.
+    pub max: f64,
+}
+
+/// One threshold step.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Values at or above this get `score`.
+    pub min: f64,
+    /// Score from 0 to 1.
+    pub score: f64,
+}
+
+/// Binary threshold.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Binary {
+    /// The threshold.
+    pub threshold: f64,
+}
+
+/// Clipped z-score.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Zscore {
+    /// Clip at this many standard deviations. Default 3.
+    #[serde(default = "three")]
+    pub clip: f64,
+}
+
+fn three() -> f64 {
+    3.0
+}
+
+/// Missing-data policy of a measure. Whatever is chosen is reported with each value.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// Leave the value missing; the indicator's coverage drops.
+    #[default]
+    Skip,
+    /// Use this (transformed, unnormalised) value instead.
+    Fill(f64),
+    /// Use the last observed value up to this many years back.
+    CarryForward(u32),
+}
+
+/// How the overall score is formed from the crime scores.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Overall {
+    /// Title. Default "Overall".
+    #[serde(default)]
+    pub title: Option<String>,
+    /// How the crime scores combine. Default `max`.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    /// Bands for the overall score.
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+}
+
+/// A rank-based watch list.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Watchlist {
+    /// How many countries the watch list holds.
+    #[schemars(range(min = 1))]
+    pub top: u32,
+}

@@ -1,0 +1,527 @@
+//! Stage 2: check a parsed framework on its own: ids, references, weights,
+//! bands, aggregation and normalisation parameters.
+
+use std::collections::HashMap;
+
+use serde_saphyr::Spanned;
+
+use super::model::{
+    Aggregate, Band, Framework, Measure, Method, Normalise, Transform,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+
+/// The only format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A framework with the file name it was read from.
+#[derive(Debug)]
+pub struct Located<'a> {
+    /// File name used in diagnostics.
+    pub file: &'a str,
+    /// The parsed model.
+    pub fw: &'a Framework,
+}
+
+fn at<T>(d: Diagnostic, file: &str, s: &Spanned<T>, len: usize, text: &str) -> Diagnostic {
+    d.at(
+        file,
+        s.referenced.line().max(1),
+        s.referenced.column().max(1),
+        len as u64,
+        text,
+    )
+}
+
+fn span_str(file: &str, s: &Spanned<String>, d: Diagnostic, text: &str) -> Diagnostic {
+    at(d, file, s, s.value.chars().count(), text)
+}
+
+/// Suggests the closest of `candidates` to `word`, if one is close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::normalized_levenshtein(&word.to_lowercase(), &c.to_lowercase());
+        if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// Runs every check; returns all findings (errors and warnings).
+pub fn validate(loc: &Located<'_>) -> Diagnostics {
+    let mut v = Validator {
+        file: loc.file,
+        out: Diagnostics::default(),
+    };
+    v.run(loc.fw);
+    v.out
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    out: Diagnostics,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, code: &'static str, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, Origin::Framework, msg)
+    }
+
+    fn run(&mut self, fw: &Framework) {
+        let file = self.file;
+        if fw.format.value != FORMAT_VERSION {
+            let d = self.err(
+                "F017",
+                format!(
+                    "unsupported framework format {} (this build reads format {FORMAT_VERSION})",
+                    fw.format.value
+                ),
+            );
+            self.out.push(
+                at(d, file, &fw.format, 1, "format version")
+                    .with_hint("set `format: 1`, or upgrade atrisk"),
+            );
+        }
+        // Ids are unique across crimes, risk factors and indicators.
+        let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+        let ids = fw
+            .crimes
+            .iter()
+            .map(|c| &c.id)
+            .chain(fw.risk_factors.iter().map(|r| &r.id))
+            .chain(fw.indicators.iter().map(|i| &i.id));
+        for id in ids {
+            self.check_id(id);
+            if let Some(prev) = seen.get(id.value.as_str()) {
+                let d = self.err("F010", format!("duplicate id `{}`", id.value));
+                let d = span_str(file, id, d, "defined again here");
+                let d = span_str(file, prev, d, "first defined here");
+                self.out
+                    .push(d.with_hint("ids must be unique across crimes, risk factors and indicators"));
+            } else {
+                seen.insert(&id.value, id);
+            }
+        }
+        let crime_ids: Vec<&str> = fw.crimes.iter().map(|c| c.id.value.as_str()).collect();
+        let rf_ids: Vec<&str> = fw.risk_factors.iter().map(|r| r.id.value.as_str()).collect();
+
+        if let Some(b) = &fw.bands {
+            self.check_bands(b);
+        }
+        if let Some(m) = &fw.defaults.min_coverage {
+            self.check_unit(m, "min_coverage");
+        }
+        if fw.crimes.is_empty() {
+            self.out.push(
+                self.err_no_span("F019", "the framework defines no crimes")
+                    .with_hint("add a `crimes:` list; see docs/rule-format.md"),
+            );
+        }
+
+        // Risk factors: crime references, weights.
+        for rf in &fw.risk_factors {
+            if rf.crimes.is_empty() {
+                let d = self.err("F011", format!("risk factor `{}` bears on no crime", rf.id.value));
+                self.out.push(
+                    span_str(file, &rf.id, d, "this risk factor")
+                        .with_hint(format!("list the crimes it bears on: {}", crime_ids.join(", "))),
+                );
+            }
+            for c in &rf.crimes {
+                if !crime_ids.contains(&c.value.as_str()) {
+                    self.unknown_ref(c, "crime", &crime_ids);
+                }
+            }
+            self.check_aggregate(&rf.aggregate);
+            if let Some(b) = &rf.bands {
+                self.check_bands(b);
+            }
+        }
+        // Indicators: risk factor reference, measures.
+        for ind in &fw.indicators {
+            if !rf_ids.contains(&ind.risk_factor.value.as_str()) {
+                self.unknown_ref(&ind.risk_factor, "risk factor", &rf_ids);
+            }
+            self.check_aggregate(&ind.aggregate);
+            if let Some(b) = &ind.bands {
+                self.check_bands(b);
+            }
+            if ind.measures.is_empty() && !ind.qualitative {
+                let d = Diagnostic::warning(
+                    "F101",
+                    Origin::Framework,
+                    format!("indicator `{}` has no measure and is not marked qualitative", ind.id.value),
+                );
+                self.out.push(
+                    span_str(file, &ind.id, d, "never gets a score")
+                        .with_hint("add a `measures:` entry, or set `qualitative: true` to read it from analyst assessments"),
+                );
+            }
+            let parent_logistic = method_of(&ind.aggregate) == Method::Logistic;
+            let mut mids: HashMap<String, (u64, u64)> = HashMap::new();
+            for m in &ind.measures {
+                self.check_measure(m, parent_logistic);
+                let (mid, line, col) = measure_id(m);
+                if let Some(&(l, c)) = mids.get(&mid) {
+                    let d = self
+                        .err("F010", format!("duplicate measure id `{mid}` in indicator `{}`", ind.id.value))
+                        .at(file, line, col, mid.chars().count() as u64, "defined again here")
+                        .at(file, l, c, mid.chars().count() as u64, "first defined here")
+                        .with_hint("give one of the measures an explicit `id:`");
+                    self.out.push(d);
+                } else {
+                    mids.insert(mid, (line, col));
+                }
+            }
+            let weights: Vec<&Option<Spanned<f64>>> = ind.measures.iter().map(|m| &m.weight).collect();
+            self.check_weights(&weights, parent_logistic, &ind.id, "measures");
+        }
+        // Children weights per risk factor and per crime.
+        for rf in &fw.risk_factors {
+            let kids: Vec<_> = fw
+                .indicators
+                .iter()
+                .filter(|i| i.risk_factor.value == rf.id.value)
+                .collect();
+            if kids.is_empty() {
+                let d = Diagnostic::warning(
+                    "F102",
+                    Origin::Framework,
+                    format!("risk factor `{}` has no indicators", rf.id.value),
+                );
+                self.out.push(
+                    span_str(file, &rf.id, d, "never gets a score")
+                        .with_hint("add indicators with `risk_factor: ` set to this id"),
+                );
+            }
+            let w: Vec<_> = kids.iter().map(|i| &i.weight).collect();
+            self.check_weights(&w, method_of(&rf.aggregate) == Method::Logistic, &rf.id, "indicators");
+        }
+        for crime in &fw.crimes {
+            self.check_aggregate(&crime.aggregate);
+            if let Some(b) = &crime.bands {
+                self.check_bands(b);
+            }
+            let kids: Vec<_> = fw
+                .risk_factors
+                .iter()
+                .filter(|r| r.crimes.iter().any(|c| c.value == crime.id.value))
+                .collect();
+            if kids.is_empty() && !fw.risk_factors.is_empty() {
+                let d = Diagnostic::warning(
+                    "F102",
+                    Origin::Framework,
+                    format!("no risk factor bears on crime `{}`", crime.id.value),
+                );
+                self.out.push(span_str(file, &crime.id, d, "never gets a score"));
+            }
+            let w: Vec<_> = kids.iter().map(|r| &r.weight).collect();
+            self.check_weights(&w, method_of(&crime.aggregate) == Method::Logistic, &crime.id, "risk factors");
+        }
+        self.check_aggregate(&fw.overall.aggregate);
+        if let Some(b) = &fw.overall.bands {
+            self.check_bands(b);
+        }
+        let w: Vec<_> = fw.crimes.iter().map(|c| &c.weight).collect();
+        if !w.is_empty() {
+            let logistic = fw.overall.aggregate.method.as_ref().is_some_and(|m| m.value == Method::Logistic);
+            self.check_weights_unspanned(&w, logistic, "overall", "crimes");
+        }
+        if let Some(wl) = &fw.watchlist {
+            if wl.top == 0 {
+                self.out.push(
+                    self.err_no_span("F015", "watchlist.top must be at least 1")
+                        .with_hint("set `watchlist: {top: 20}` or remove the section"),
+                );
+            }
+        }
+    }
+
+    fn err_no_span(&self, code: &'static str, msg: &str) -> Diagnostic {
+        Diagnostic::error(code, Origin::Framework, msg).at(self.file, 1, 1, 1, "in this framework")
+    }
+
+    fn check_id(&mut self, id: &Spanned<String>) {
+        let ok = !id.value.is_empty()
+            && id
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !ok {
+            let d = self.err("F009", format!("invalid id `{}`", id.value));
+            self.out.push(
+                span_str(self.file, id, d, "invalid id")
+                    .with_hint("ids use letters, digits, `_`, `-` and `.` only"),
+            );
+        }
+    }
+
+    fn unknown_ref(&mut self, r: &Spanned<String>, what: &str, known: &[&str]) {
+        let d = self.err("F011", format!("unknown {what} `{}`", r.value));
+        let d = span_str(self.file, r, d, &format!("no {what} has this id"));
+        let hint = match did_you_mean(&r.value, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if known.is_empty() => format!("no {what} is defined in this framework"),
+            None => format!("defined {what} ids: {}", known.join(", ")),
+        };
+        self.out.push(d.with_hint(hint));
+    }
+
+    fn check_unit(&mut self, v: &Spanned<f64>, what: &str) {
+        if !(0.0..=1.0).contains(&v.value) || !v.value.is_finite() {
+            let d = self.err("F015", format!("{what} must be between 0 and 1, found {}", v.value));
+            self.out.push(at(d, self.file, v, 1, "out of range"));
+        }
+    }
+
+    fn check_bands(&mut self, bands: &[Band]) {
+        let file = self.file;
+        if bands.is_empty() {
+            self.out.push(
+                self.err_no_span("F014", "a band list is empty")
+                    .with_hint("list at least one band starting at `min: 0`"),
+            );
+            return;
+        }
+        let first = &bands[0];
+        if first.min.value != 0.0 {
+            let d = self.err(
+                "F014",
+                format!("the first band `{}` starts at {}, so lower scores get no band", first.name.value, first.min.value),
+            );
+            self.out.push(at(d, file, &first.min, 1, "should be 0").with_hint("start the first band at `min: 0`"));
+        }
+        let mut names: HashMap<&str, &Spanned<String>> = HashMap::new();
+        for (i, b) in bands.iter().enumerate() {
+            self.check_unit(&b.min, "a band's min");
+            if let Some(prev) = names.get(b.name.value.as_str()) {
+                let d = self.err("F014", format!("band `{}` is listed twice", b.name.value));
+                let d = span_str(file, &b.name, d, "again here");
+                self.out.push(span_str(file, prev, d, "first here"));
+            } else {
+                names.insert(&b.name.value, &b.name);
+            }
+            if i > 0 && b.min.value <= bands[i - 1].min.value {
+                let d = self.err(
+                    "F014",
+                    format!(
+                        "band `{}` starts at {}, not above the band before it ({}), so a band can never be reached",
+                        b.name.value, b.min.value, bands[i - 1].min.value
+                    ),
+                );
+                self.out.push(
+                    at(d, file, &b.min, 1, "not ascending")
+                        .with_hint("list bands from lowest to highest with strictly increasing `min`"),
+                );
+            }
+        }
+    }
+
+    fn check_aggregate(&mut self, a: &Aggregate) {
+        let file = self.file;
+        let method = method_of(a);
+        match (&a.threshold, method) {
+            (None, Method::ShareAbove) => {
+                let d = self.err("F015", "aggregation `share_above` needs a `threshold`");
+                let d = match &a.method {
+                    Some(m) => at(d, file, m, 11, "here"),
+                    None => d,
+                };
+                self.out.push(d.with_hint("add `threshold: 0.5` (the child score that counts as above)"));
+            }
+            (Some(t), Method::ShareAbove) => self.check_unit(t, "threshold"),
+            (Some(t), _) => {
+                let d = self.err("F015", "`threshold` only applies to `method: share_above`");
+                self.out.push(at(d, file, t, 1, "not used").with_hint("remove it, or set `method: share_above`"));
+            }
+            (None, _) => {}
+        }
+        match (&a.intercept, method) {
+            (None, Method::Logistic) => {
+                let d = self.err("F015", "a logistic aggregation needs an `intercept`");
+                let d = match &a.method {
+                    Some(m) => at(d, file, m, 8, "logistic model"),
+                    None => d,
+                };
+                self.out.push(d.with_hint("add the model's intercept, such as `intercept: -4.2`"));
+            }
+            (Some(i), Method::Logistic) if !i.value.is_finite() => {
+                let d = self.err("F015", "the intercept must be a finite number");
+                self.out.push(at(d, file, i, 1, "here"));
+            }
+            (Some(i), m) if m != Method::Logistic => {
+                let d = self.err("F015", "`intercept` only applies to `method: logistic`");
+                self.out.push(at(d, file, i, 1, "not used").with_hint("remove it, or set `method: logistic`"));
+            }
+            _ => {}
+        }
+        if let Some(m) = &a.min_coverage {
+            self.check_unit(m, "min_coverage");
+        }
+    }
+
+    fn check_measure(&mut self, m: &Measure, parent_logistic: bool) {
+        let file = self.file;
+        let norm = &m.normalise;
+        let (_, line, col) = measure_id(m);
+        match (&m.column, &m.columns) {
+            (Some(_), Some(cols)) => {
+                let d = self.err("F018", "a measure has both `column` and `columns`");
+                let d = match cols.first() {
+                    Some(c) => span_str(file, c, d, "here"),
+                    None => d.at(file, line, col, 1, "this measure"),
+                };
+                self.out.push(d.with_hint("use `column` for one column or `columns` for a sum of several"));
+            }
+            (None, None) => {
+                let d = self
+                    .err("F018", "a measure names no data column")
+                    .at(file, norm.referenced.line(), norm.referenced.column(), 1, "in this measure");
+                self.out.push(d.with_hint("add `column: NAME`"));
+            }
+            (None, Some(cols)) if cols.is_empty() => {
+                let d = self
+                    .err("F018", "a measure's `columns` list is empty")
+                    .at(file, norm.referenced.line(), norm.referenced.column(), 1, "in this measure");
+                self.out.push(d.with_hint("list at least one column"));
+            }
+            _ => {}
+        }
+        for t in &m.transform {
+            let bad = match &t.value {
+                Transform::Lag(k) | Transform::Change(k) | Transform::RollingMean(k) | Transform::RollingMax(k) => {
+                    (*k == 0 || *k > 100).then(|| format!("a window of {k} years is out of range (1 to 100)"))
+                }
+                Transform::PerCapita(p) => (!(p.per > 0.0) || !p.per.is_finite())
+                    .then(|| "`per` must be a positive number".to_string()),
+                _ => None,
+            };
+            if let Some(msg) = bad {
+                let d = self.err("F016", msg);
+                self.out.push(at(d, file, t, 1, "this transform"));
+            }
+        }
+        let needs_direction = !matches!(norm.value, Normalise::Steps(_) | Normalise::Raw);
+        match (needs_direction, m.direction) {
+            (true, None) => {
+                let d = self.err("F016", "this normalisation needs a `direction`");
+                self.out.push(
+                    at(d, file, norm, 1, "normalisation")
+                        .with_hint("add `direction: higher_is_riskier` or `direction: lower_is_riskier`"),
+                );
+            }
+            (false, Some(_)) => {
+                let d = self.err("F016", "`direction` does not apply to `steps` or `raw`");
+                self.out.push(
+                    at(d, file, norm, 1, "normalisation")
+                        .with_hint("remove `direction`; steps give each score directly"),
+                );
+            }
+            _ => {}
+        }
+        let problem = match &norm.value {
+            Normalise::Goalposts(g) => (!g.min.is_finite() || !g.max.is_finite() || g.min >= g.max)
+                .then(|| format!("goalposts need min < max, found min {} and max {}", g.min, g.max)),
+            Normalise::Steps(steps) => {
+                if steps.is_empty() {
+                    Some("`steps` needs at least one step".to_string())
+                } else if steps.windows(2).any(|w| w[1].min <= w[0].min) {
+                    Some("steps must be listed by strictly increasing `min`".to_string())
+                } else if steps.iter().any(|s| !(0.0..=1.0).contains(&s.score)) {
+                    Some("a step's score must be between 0 and 1".to_string())
+                } else {
+                    None
+                }
+            }
+            Normalise::Zscore(z) => (!(z.clip > 0.0) || !z.clip.is_finite())
+                .then(|| "zscore `clip` must be a positive number".to_string()),
+            Normalise::Raw if !parent_logistic => Some(
+                "`raw` values are not on the 0-1 scale; use them only in an indicator with `method: logistic`"
+                    .to_string(),
+            ),
+            _ => None,
+        };
+        if let Some(msg) = problem {
+            let d = self.err("F016", msg);
+            self.out.push(at(d, file, norm, 1, "normalisation"));
+        }
+        if let Missing::Fill(v) = &m.missing {
+            if !v.is_finite() {
+                let d = self.err("F016", "a fill value must be a finite number");
+                self.out.push(at(d, file, norm, 1, "in this measure"));
+            }
+        }
+    }
+
+    fn check_weights(&mut self, ws: &[&Option<Spanned<f64>>], logistic: bool, owner: &Spanned<String>, what: &str) {
+        let file = self.file;
+        let mut all_zero = !ws.is_empty();
+        for w in ws.iter().copied().flatten() {
+            if !w.value.is_finite() || (!logistic && w.value < 0.0) {
+                let d = self.err("F012", format!("weight {} is negative or not a number", w.value));
+                self.out.push(
+                    at(d, file, w, 1, "weight")
+                        .with_hint("weights are 0 or more; only `method: logistic` takes negative coefficients"),
+                );
+            }
+        }
+        for w in ws {
+            let v = w.as_ref().map_or(1.0, |s| s.value);
+            if v != 0.0 {
+                all_zero = false;
+            }
+        }
+        if all_zero {
+            let d = self.err("F013", format!("all weights of the {what} of `{}` are zero", owner.value));
+            self.out.push(
+                span_str(file, owner, d, "this node")
+                    .with_hint("give at least one child a positive weight"),
+            );
+        }
+    }
+
+    fn check_weights_unspanned(&mut self, ws: &[&Option<Spanned<f64>>], logistic: bool, owner: &str, what: &str) {
+        let owner = Spanned {
+            value: owner.to_string(),
+            referenced: serde_saphyr::Location::UNKNOWN,
+            defined: serde_saphyr::Location::UNKNOWN,
+        };
+        self.check_weights(ws, logistic, &owner, what);
+    }
+}
+
+use super::model::Missing;
+
+/// The method of an aggregate, with the default.
+pub fn method_of(a: &Aggregate) -> Method {
+    a.method.as_ref().map_or(Method::Mean, |m| m.value)
+}
+
+/// A measure's id (explicit, or its first column) and where it is.
+pub fn measure_id(m: &Measure) -> (String, u64, u64) {
+    if let Some(id) = &m.id {
+        return (id.value.clone(), id.referenced.line(), id.referenced.column());
+    }
+    let first = m.column.as_ref().or_else(|| m.columns.as_ref().and_then(|c| c.first()));
+    match first {
+        Some(c) => (c.value.clone(), c.referenced.line(), c.referenced.column()),
+        None => (
+            "measure".to_string(),
+            m.normalise.referenced.line(),
+            m.normalise.referenced.column(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("rf01", ["rf1", "rf10", "rf2"]).as_deref(), Some("rf1"));
+        assert_eq!(did_you_mean("genocid", ["genocide", "war_crimes"]).as_deref(), Some("genocide"));
+        assert_eq!(did_you_mean("zzzz", ["genocide"]), None);
+    }
+}

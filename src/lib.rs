@@ -1,0 +1,6 @@
+//! atrisk: the UN Framework of Analysis for Atrocity Crimes as executable,
+//! testable YAML rules, scored against country-year data.
+
+pub mod diagnostic;
+pub mod framework;
+pub mod data;
