@@ -4,3 +4,8 @@
 pub mod diagnostic;
 pub mod framework;
 pub mod data;
+pub mod graph;
+pub mod score;
+pub mod embedded;
+pub mod report;
+pub mod cli;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `atrisk` command: a thin wrapper over the library.
+
+fn main() -> std::process::ExitCode {
+    atrisk::cli::run()
+}

@@ -1,0 +1,124 @@
+//! `atrisk score`: score countries and write a ranked table, CSV, JSON or Markdown.
+
+use std::path::PathBuf;
+
+use super::{
+    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings, usage,
+    write_output,
+};
+use crate::data::Panel;
+use crate::diagnostic::Sources;
+use crate::framework::compile::Plan;
+use crate::report::{self, Run};
+use crate::score::{self, Scores};
+
+/// Output formats of `score`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// A ranked table for the terminal.
+    Table,
+    /// One line per country-year.
+    Csv,
+    /// Every node, with coverage and input cells.
+    Json,
+    /// A Markdown table.
+    Md,
+}
+
+/// Arguments of `score`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Framework file, or the id of a shipped framework (default: un-foa-2014).
+    #[arg(long, value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Data file (CSV, wide or long form); repeat for several; PREFIX=FILE names its columns PREFIX.column.
+    #[arg(long, value_name = "[PREFIX=]FILE")]
+    pub data: Vec<DataArg>,
+    /// Year to score (default: the latest year in which most countries can be scored).
+    #[arg(long, value_name = "YEAR", conflicts_with = "years")]
+    pub year: Option<i32>,
+    /// Years to score: A..B, or all years when given without a value.
+    #[arg(long, value_name = "A..B", num_args = 0..=1, default_missing_value = "all")]
+    pub years: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show only the N highest-ranked countries per year (table and md).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Write to this file instead of standard output (written whole, or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The latest year in which at least half of the countries get an overall score.
+pub fn default_year(plan: &Plan, panel: &Panel, scores: &Scores) -> usize {
+    let overall = plan.overall();
+    let n = panel.countries.len();
+    (0..panel.n_years)
+        .rev()
+        .find(|&y| {
+            let scored = (0..n).filter(|&c| !scores.value(overall, panel.cell(c, y)).is_nan()).count();
+            scored * 2 >= n
+        })
+        .unwrap_or(panel.n_years - 1)
+}
+
+/// Parses `--year` / `--years` into year indices.
+pub fn select_years(
+    year: Option<i32>,
+    years: Option<&str>,
+    panel: &Panel,
+    default: usize,
+) -> Result<Vec<usize>, Failure> {
+    let range = format!("{}..{}", panel.first_year, panel.last_year());
+    let idx = |y: i32| {
+        panel.year_idx(y).ok_or_else(|| {
+            usage(
+                format!("year {y} is outside the data ({range})"),
+                format!("choose a year from {range}"),
+            )
+        })
+    };
+    if let Some(y) = year {
+        return Ok(vec![idx(y)?]);
+    }
+    match years {
+        None => Ok(vec![default]),
+        Some("all") => Ok((0..panel.n_years).collect()),
+        Some(s) => {
+            let bad = || usage(format!("`--years {s}` is not a range"), "write --years 2010..2020, or --years alone for all years");
+            let (a, b) = s.split_once("..").ok_or_else(bad)?;
+            let a: i32 = a.trim().parse().map_err(|_| bad())?;
+            let b: i32 = b.trim().parse().map_err(|_| bad())?;
+            if a > b {
+                return Err(bad());
+            }
+            let (ia, ib) = (idx(a)?, idx(b)?);
+            Ok((ia..=ib).collect())
+        }
+    }
+}
+
+/// Runs `score`.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let mut sources = Sources::default();
+    let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
+    let panel = load_data(&a.data, &mut sources)?;
+    let plan = compile_plan(&loaded, &panel, &sources)?;
+    print_warnings(ctx, &loaded.warnings, &sources);
+    let scores = score::evaluate(&plan, &panel);
+    let default = default_year(&plan, &panel, &scores);
+    let years = select_years(a.year, a.years.as_deref(), &panel, default)?;
+    let run = Run { plan: &plan, panel: &panel, scores: &scores, years };
+    let text = match a.format {
+        Format::Table => report::text::write(&run, a.top),
+        Format::Csv => report::csv::write(&run),
+        Format::Json => report::json::write(&run),
+        Format::Md => report::markdown::write(&run, a.top),
+    };
+    let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
+    inputs.extend(a.framework.iter().cloned());
+    write_output(a.output.as_deref(), &text, &inputs)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,91 @@
+//! `atrisk validate`: check frameworks and report every finding.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::{Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework};
+use crate::diagnostic::{self, Diagnostic, Sources};
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Rendered for people.
+    Text,
+    /// A JSON document for scripts.
+    Json,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Framework files (default: the shipped UN Framework rules).
+    #[arg(value_name = "FRAMEWORK")]
+    pub files: Vec<PathBuf>,
+    /// Also check that every referenced column is in these data files.
+    #[arg(long, value_name = "[PREFIX=]FILE")]
+    pub data: Vec<DataArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Fail (exit 1) when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Runs `validate`.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let files: Vec<Option<&std::path::Path>> = if a.files.is_empty() {
+        vec![None]
+    } else {
+        a.files.iter().map(|p| Some(p.as_path())).collect()
+    };
+    let mut sources = Sources::default();
+    let panel = if a.data.is_empty() { None } else { Some(load_data(&a.data, &mut sources)?) };
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut summary = String::new();
+    let mut failed_code = None;
+    for f in files {
+        match load_framework(f, &mut sources) {
+            Ok(l) => {
+                let mut findings = l.warnings.clone();
+                if let Some(p) = &panel {
+                    if let Err(e) = compile_plan(&l, p, &sources) {
+                        failed_code.get_or_insert(e.exit_code());
+                        findings.extend(e.diags.0);
+                    }
+                }
+                let _ = writeln!(
+                    summary,
+                    "{}: {} crimes, {} risk factors, {} indicators ({} measured, {} qualitative); {} warning(s)",
+                    l.name,
+                    l.fw.crimes.len(),
+                    l.fw.risk_factors.len(),
+                    l.fw.indicators.len(),
+                    l.fw.indicators.iter().filter(|i| !i.measures.is_empty()).count(),
+                    l.fw.indicators.iter().filter(|i| i.qualitative && i.measures.is_empty()).count(),
+                    findings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).count(),
+                );
+                all.extend(findings);
+            }
+            Err(e) => {
+                failed_code.get_or_insert(e.exit_code());
+                all.extend(e.diags.0);
+            }
+        }
+    }
+    let warnings = all.iter().filter(|d| d.severity == diagnostic::Severity::Warning).count();
+    match a.format {
+        Format::Json => print!("{}", diagnostic::to_json(&all)),
+        Format::Text => {
+            eprint!("{}", diagnostic::render(&all, &sources, ctx.color));
+            print!("{summary}");
+        }
+    }
+    if let Some(code) = failed_code {
+        return Ok(code);
+    }
+    if a.deny_warnings && warnings > 0 {
+        return Ok(EXIT_CHECK_FAILED);
+    }
+    Ok(EXIT_OK)
+}

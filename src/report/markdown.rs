@@ -1,0 +1,45 @@
+//! A ranked Markdown table, to paste into a report or an issue tracker.
+
+use std::fmt::Write;
+
+use super::{Run, fmt_score};
+
+fn esc(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Writes the Markdown.
+pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
+    let mut out = String::new();
+    for &y in &run.years {
+        let rows = run.ranked(y);
+        let shown = top.unwrap_or(rows.len()).min(rows.len());
+        let _ = writeln!(out, "## {}: {}\n", esc(&run.plan.title), run.panel.year(y));
+        let _ = writeln!(out, "| Rank | ISO3 | Country | Score | Band | Top risk factors | Indicators with data |");
+        let _ = writeln!(out, "|---:|---|---|---:|---|---|---:|");
+        for r in &rows[..shown] {
+            let c = &run.panel.countries[r.country];
+            let factors = r
+                .top_factors
+                .iter()
+                .map(|(n, v)| format!("{} ({:.2})", esc(&run.plan.nodes[*n].title), v))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {}/{} |",
+                r.rank,
+                esc(&c.iso3),
+                esc(&c.name),
+                fmt_score(r.score),
+                r.band.as_deref().unwrap_or("-"),
+                factors,
+                r.indicators_with_data.0,
+                r.indicators_with_data.1
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("Scores are relative risk on a 0-1 scale, not probabilities.\n");
+    out
+}

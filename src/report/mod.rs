@@ -1,0 +1,105 @@
+//! Stage 5: reports. A [`Run`] holds a scored panel; the submodules write it
+//! as a text table, CSV, JSON or Markdown.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::data::Panel;
+use crate::framework::compile::{Kind, Plan};
+use crate::score::Scores;
+
+/// A scored panel and the years to report.
+#[derive(Debug)]
+pub struct Run<'a> {
+    /// The compiled framework.
+    pub plan: &'a Plan,
+    /// The data.
+    pub panel: &'a Panel,
+    /// The scores.
+    pub scores: &'a Scores,
+    /// Year indices to report, ascending.
+    pub years: Vec<usize>,
+}
+
+/// One ranked line of a report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Rank within the year (1 = highest risk); countries without a score come last.
+    pub rank: usize,
+    /// Country index.
+    pub country: usize,
+    /// Year index.
+    pub year_idx: usize,
+    /// Overall score (NaN when insufficient data).
+    pub score: f64,
+    /// Overall band.
+    pub band: Option<String>,
+    /// The three highest risk factors: (node, score).
+    pub top_factors: Vec<(usize, f64)>,
+    /// Measured indicators with a value, and measured indicators in all.
+    pub indicators_with_data: (usize, usize),
+}
+
+impl Run<'_> {
+    /// Ranked rows for one year: highest score first, ties by code.
+    pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
+        let plan = self.plan;
+        let overall = plan.overall();
+        let rfs = plan.of_kind(Kind::RiskFactor);
+        let measured: Vec<usize> = plan
+            .of_kind(Kind::Indicator)
+            .into_iter()
+            .filter(|&i| !plan.nodes[i].children.is_empty())
+            .collect();
+        let mut rows: Vec<Row> = (0..self.panel.countries.len())
+            .map(|c| {
+                let cell = self.panel.cell(c, year_idx);
+                let score = self.scores.value(overall, cell);
+                let mut top: Vec<(usize, f64)> = rfs
+                    .iter()
+                    .map(|&r| (r, self.scores.value(r, cell)))
+                    .filter(|(_, v)| !v.is_nan())
+                    .collect();
+                top.sort_by(|a, b| b.1.total_cmp(&a.1).then(plan.nodes[a.0].id.cmp(&plan.nodes[b.0].id)));
+                top.truncate(3);
+                let with = measured.iter().filter(|&&i| !self.scores.value(i, cell).is_nan()).count();
+                Row {
+                    rank: 0,
+                    country: c,
+                    year_idx,
+                    score,
+                    band: plan.band(overall, score).map(str::to_string),
+                    top_factors: top,
+                    indicators_with_data: (with, measured.len()),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
+            key(b)
+                .total_cmp(&key(a))
+                .then_with(|| self.panel.countries[a.country].iso3.cmp(&self.panel.countries[b.country].iso3))
+        });
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        rows
+    }
+}
+
+/// Rounds for output, so reports stay readable and stable.
+pub fn round(v: f64, places: i32) -> Option<f64> {
+    if v.is_nan() {
+        return None;
+    }
+    let f = 10f64.powi(places);
+    let r = (v * f).round() / f;
+    Some(if r == 0.0 { 0.0 } else { r })
+}
+
+/// Formats a score with three decimals, or `n/a`.
+pub fn fmt_score(v: f64) -> String {
+    if v.is_nan() { "n/a".to_string() } else { format!("{v:.3}") }
+}

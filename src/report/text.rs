@@ -1,0 +1,66 @@
+//! A ranked table for the terminal.
+
+use std::fmt::Write;
+
+use super::{Run, fmt_score};
+
+/// Writes the ranked table for each year; `top` limits the rows per year.
+pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
+    let mut out = String::new();
+    for &y in &run.years {
+        let rows = run.ranked(y);
+        let shown = top.unwrap_or(rows.len()).min(rows.len());
+        let scored = rows.iter().filter(|r| !r.score.is_nan()).count();
+        let _ = writeln!(
+            out,
+            "{} ({}), {}: {} countries scored, {} without enough data",
+            run.plan.title,
+            run.plan.version,
+            run.panel.year(y),
+            scored,
+            rows.len() - scored
+        );
+        let name_w = rows[..shown]
+            .iter()
+            .map(|r| run.panel.countries[r.country].name.chars().count())
+            .max()
+            .unwrap_or(7)
+            .clamp(7, 32);
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}",
+            "rank", "iso3", "country", "score", "band", "top risk factors", "data"
+        );
+        for r in &rows[..shown] {
+            let c = &run.panel.countries[r.country];
+            let name: String = c.name.chars().take(name_w).collect();
+            let factors = r
+                .top_factors
+                .iter()
+                .map(|(n, v)| format!("{} {:.2}", run.plan.nodes[*n].id.to_uppercase(), v))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}",
+                r.rank,
+                c.iso3,
+                name,
+                fmt_score(r.score),
+                r.band.as_deref().unwrap_or("-"),
+                factors,
+                r.indicators_with_data.0,
+                r.indicators_with_data.1
+            );
+        }
+        if shown < rows.len() {
+            let _ = writeln!(out, "... {} more (use --top to show more)", rows.len() - shown);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "score: 0-1 relative risk, not a probability. data: measured indicators with a value / all measured indicators.\nRun `atrisk score --format json` for every node, its coverage and its input cells."
+    );
+    out
+}

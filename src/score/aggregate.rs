@@ -1,0 +1,119 @@
+//! Aggregation of child scores into a parent score, with coverage.
+
+use crate::framework::model::Method;
+
+/// Parameters of one node's aggregation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// Method.
+    pub method: Method,
+    /// `share_above` threshold.
+    pub threshold: f64,
+    /// `logistic` intercept.
+    pub intercept: f64,
+    /// Minimum coverage for a score.
+    pub min_coverage: f64,
+}
+
+/// Result of aggregating: the value (NaN when insufficient data) and the
+/// share of the children's weight that had data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Score, or NaN.
+    pub value: f64,
+    /// Share of weight with data, 0 to 1.
+    pub coverage: f64,
+}
+
+/// Aggregates `(value, weight)` pairs; NaN values are missing.
+pub fn aggregate(rule: &Rule, kids: &[(f64, f64)]) -> Outcome {
+    let total: f64 = kids.iter().map(|(_, w)| w.abs()).sum();
+    let have: f64 = kids.iter().filter(|(v, _)| !v.is_nan()).map(|(_, w)| w.abs()).sum();
+    let coverage = if total > 0.0 { have / total } else { 0.0 };
+    let present = || kids.iter().filter(|(v, _)| !v.is_nan());
+    if have <= 0.0 || coverage + 1e-12 < rule.min_coverage {
+        return Outcome { value: f64::NAN, coverage };
+    }
+    let wsum: f64 = present().map(|(_, w)| *w).sum();
+    let value = match rule.method {
+        Method::Mean => present().map(|(v, w)| v * w).sum::<f64>() / wsum,
+        Method::GeometricMean => {
+            if present().any(|(v, w)| *w > 0.0 && *v <= 0.0) {
+                0.0
+            } else {
+                (present().map(|(v, w)| w * v.ln()).sum::<f64>() / wsum).exp()
+            }
+        }
+        Method::Max => present().filter(|(_, w)| *w > 0.0).map(|(v, _)| *v).fold(f64::NAN, f64::max),
+        Method::ShareAbove => {
+            present().filter(|(v, _)| *v >= rule.threshold).map(|(_, w)| *w).sum::<f64>() / wsum
+        }
+        Method::Logistic => {
+            let z = rule.intercept + present().map(|(v, w)| v * w).sum::<f64>();
+            1.0 / (1.0 + (-z).exp())
+        }
+    };
+    let value = if value.is_nan() { value } else { value.clamp(0.0, 1.0) };
+    Outcome { value, coverage }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const N: f64 = f64::NAN;
+
+    fn rule(method: Method) -> Rule {
+        Rule { method, threshold: 0.5, intercept: -1.0, min_coverage: 0.5 }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn weighted_mean_skips_missing_and_reports_coverage() {
+        let o = aggregate(&rule(Method::Mean), &[(0.2, 1.0), (0.8, 3.0), (N, 1.0)]);
+        assert!(close(o.value, (0.2 + 2.4) / 4.0));
+        assert!(close(o.coverage, 0.8));
+    }
+
+    #[test]
+    fn insufficient_below_min_coverage() {
+        let o = aggregate(&rule(Method::Mean), &[(0.2, 1.0), (N, 1.0), (N, 1.0)]);
+        assert!(o.value.is_nan());
+        assert!(close(o.coverage, 1.0 / 3.0));
+        let o = aggregate(&rule(Method::Mean), &[]);
+        assert!(o.value.is_nan());
+        assert_eq!(o.coverage, 0.0);
+    }
+
+    #[test]
+    fn geometric_mean() {
+        let o = aggregate(&rule(Method::GeometricMean), &[(0.25, 1.0), (1.0, 1.0)]);
+        assert!(close(o.value, 0.5));
+        let o = aggregate(&rule(Method::GeometricMean), &[(0.0, 1.0), (1.0, 1.0)]);
+        assert_eq!(o.value, 0.0);
+        let o = aggregate(&rule(Method::GeometricMean), &[(0.25, 2.0), (1.0, 1.0)]);
+        assert!(close(o.value, 0.25f64.powf(2.0 / 3.0)));
+    }
+
+    #[test]
+    fn max_and_share_above() {
+        let o = aggregate(&rule(Method::Max), &[(0.2, 1.0), (0.9, 1.0), (N, 1.0)]);
+        assert_eq!(o.value, 0.9);
+        let o = aggregate(&rule(Method::ShareAbove), &[(0.2, 1.0), (0.5, 1.0), (0.7, 2.0)]);
+        assert!(close(o.value, 0.75));
+    }
+
+    #[test]
+    fn logistic() {
+        let r = Rule { min_coverage: 1.0, ..rule(Method::Logistic) };
+        let o = aggregate(&r, &[(2.0, 0.5), (1.0, -1.0)]);
+        // z = -1 + 1 - 1 = -1
+        assert!(close(o.value, 1.0 / (1.0 + 1f64.exp())));
+        let o = aggregate(&r, &[(2.0, 0.5), (N, -1.0)]);
+        assert!(o.value.is_nan());
+        assert!(close(o.coverage, 1.0 / 3.0));
+    }
+}

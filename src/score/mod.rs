@@ -1,0 +1,225 @@
+//! Stage 4: evaluate a plan on a panel: transform, normalise, aggregate.
+
+pub mod aggregate;
+pub mod normalise;
+pub mod transform;
+
+use crate::data::Panel;
+use crate::framework::compile::{Kind, MeasurePlan, Plan};
+use crate::framework::model::Missing;
+
+/// How a measure's value for a country-year was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Status {
+    /// Read (and transformed) from the data of that year.
+    Observed,
+    /// Missing that year; the value of an earlier year was used.
+    CarriedForward {
+        /// The year the value comes from.
+        from_year: i32,
+    },
+    /// Missing; the framework's fill value was used.
+    Filled,
+    /// Missing, and the policy is to skip it.
+    Missing,
+}
+
+/// Scores of every node for every country-year of a panel.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    n_cells: usize,
+    /// Node-major values (NaN = no score).
+    values: Vec<f64>,
+    /// Node-major coverage.
+    coverage: Vec<f64>,
+    /// Measure node -> slot in `raw` and `status`.
+    slot: Vec<Option<usize>>,
+    /// Per measure slot: the transformed value used (after the missing policy).
+    raw: Vec<Vec<f64>>,
+    /// Per measure slot: how the value was obtained.
+    status: Vec<Vec<Status>>,
+}
+
+impl Scores {
+    /// The score of a node for a cell (NaN when none).
+    #[inline]
+    pub fn value(&self, node: usize, cell: usize) -> f64 {
+        self.values[node * self.n_cells + cell]
+    }
+
+    /// The coverage of a node for a cell.
+    #[inline]
+    pub fn coverage(&self, node: usize, cell: usize) -> f64 {
+        self.coverage[node * self.n_cells + cell]
+    }
+
+    /// For a measure node: the transformed value and how it was obtained.
+    pub fn measure(&self, node: usize, cell: usize) -> Option<(f64, Status)> {
+        let s = self.slot[node]?;
+        Some((self.raw[s][cell], self.status[s][cell]))
+    }
+}
+
+/// Evaluates every node of the plan for every country-year of the panel.
+pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
+    let n_cells = panel.countries.len() * panel.n_years;
+    let n_nodes = plan.nodes.len();
+    let mut values = vec![f64::NAN; n_nodes * n_cells];
+    let mut coverage = vec![0.0; n_nodes * n_cells];
+    let mut slot = vec![None; n_nodes];
+    let mut raw = Vec::new();
+    let mut status = Vec::new();
+    let mut kids: Vec<(f64, f64)> = Vec::new();
+    for (ni, node) in plan.nodes.iter().enumerate() {
+        let out = ni * n_cells..(ni + 1) * n_cells;
+        if let Some(m) = &node.measure {
+            let (r, st, norm) = eval_measure(m, panel);
+            for (cell, v) in norm.iter().enumerate() {
+                coverage[out.start + cell] = if v.is_nan() { 0.0 } else { 1.0 };
+            }
+            values[out].copy_from_slice(&norm);
+            slot[ni] = Some(raw.len());
+            raw.push(r);
+            status.push(st);
+            continue;
+        }
+        for cell in 0..n_cells {
+            kids.clear();
+            kids.extend(node.children.iter().map(|&(c, w)| (values[c * n_cells + cell], w)));
+            let o = aggregate::aggregate(&node.rule, &kids);
+            values[ni * n_cells + cell] = o.value;
+            coverage[ni * n_cells + cell] = o.coverage;
+        }
+    }
+    Scores { n_cells, values, coverage, slot, raw, status }
+}
+
+/// Base series of a measure (sum of its columns) for one country.
+fn base_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64> {
+    (0..panel.n_years)
+        .map(|y| {
+            let cell = panel.cell(country, y);
+            let mut sum = 0.0;
+            for &c in &m.columns {
+                sum += panel.value(c, cell);
+            }
+            if m.columns.is_empty() { f64::NAN } else { sum }
+        })
+        .collect()
+}
+
+fn transformed_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64> {
+    let mut s = base_series(m, panel, country);
+    for (t, den) in m.transforms.iter().zip(&m.denominators) {
+        let d: Option<Vec<f64>> = den.map(|c| {
+            (0..panel.n_years).map(|y| panel.value(c, panel.cell(country, y))).collect()
+        });
+        s = transform::apply(t, &s, d.as_deref());
+    }
+    s
+}
+
+fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f64>) {
+    let ny = panel.n_years;
+    let n_cells = panel.countries.len() * ny;
+    let mut raw = vec![f64::NAN; n_cells];
+    let mut st = vec![Status::Missing; n_cells];
+    for country in 0..panel.countries.len() {
+        let s = transformed_series(m, panel, country);
+        for y in 0..ny {
+            let cell = panel.cell(country, y);
+            if !s[y].is_nan() {
+                raw[cell] = s[y];
+                st[cell] = Status::Observed;
+                continue;
+            }
+            match m.missing {
+                Missing::Skip => {}
+                Missing::Fill(v) => {
+                    raw[cell] = v;
+                    st[cell] = Status::Filled;
+                }
+                Missing::CarryForward(n) => {
+                    let back = (1..=n as usize).take_while(|k| *k <= y).find(|k| !s[y - k].is_nan());
+                    if let Some(k) = back {
+                        raw[cell] = s[y - k];
+                        st[cell] = Status::CarriedForward { from_year: panel.year(y - k) };
+                    }
+                }
+            }
+        }
+    }
+    let mut norm = vec![f64::NAN; n_cells];
+    if normalise::is_cross_sectional(&m.normalise) {
+        let nc = panel.countries.len();
+        let mut xs = vec![f64::NAN; nc];
+        for y in 0..ny {
+            for (c, x) in xs.iter_mut().enumerate() {
+                *x = raw[panel.cell(c, y)];
+            }
+            let out = normalise::cross_section(&m.normalise, m.direction, &xs);
+            for (c, v) in out.into_iter().enumerate() {
+                norm[panel.cell(c, y)] = v;
+            }
+        }
+    } else {
+        for (cell, x) in raw.iter().enumerate() {
+            norm[cell] = normalise::pointwise(&m.normalise, m.direction, *x).unwrap_or(f64::NAN);
+        }
+    }
+    (raw, st, norm)
+}
+
+/// The data cells a measure's value for a country-year was computed from
+/// (cells with a value; for carried-forward values, those of the source year).
+pub fn trace(plan: &Plan, panel: &Panel, scores: &Scores, node: usize, country: usize, year_idx: usize) -> Vec<(usize, usize)> {
+    let Some(m) = &plan.nodes[node].measure else {
+        return Vec::new();
+    };
+    let cell = panel.cell(country, year_idx);
+    let year_idx = match scores.measure(node, cell) {
+        Some((_, Status::CarriedForward { from_year })) => panel.year_idx(from_year).unwrap_or(year_idx),
+        Some((_, Status::Observed)) => year_idx,
+        _ => return Vec::new(),
+    };
+    // Year offsets read, walking the transforms from last to first.
+    let mut offsets = vec![0usize];
+    let mut denominators: Vec<(usize, usize)> = Vec::new();
+    for (t, den) in m.transforms.iter().zip(&m.denominators).rev() {
+        if let Some(d) = den {
+            denominators.extend(offsets.iter().map(|o| (*d, *o)));
+        }
+        let reads = transform::reads(t);
+        let mut next: Vec<usize> = offsets.iter().flat_map(|o| reads.iter().map(move |r| o + r)).collect();
+        next.sort_unstable();
+        next.dedup();
+        offsets = next;
+    }
+    let mut out = Vec::new();
+    let mut push = |col: usize, off: usize| {
+        if off > year_idx {
+            return;
+        }
+        let c = panel.cell(country, year_idx - off);
+        if !panel.value(col, c).is_nan() {
+            out.push((col, c));
+        }
+    };
+    for &o in offsets.iter().rev() {
+        for &col in &m.columns {
+            push(col, o);
+        }
+    }
+    denominators.sort_unstable();
+    denominators.dedup();
+    for (col, o) in denominators {
+        push(col, o);
+    }
+    out
+}
+
+/// Children of a node that are of a given kind (for reports).
+pub fn children_of_kind(plan: &Plan, node: usize, kind: Kind) -> Vec<usize> {
+    plan.nodes[node].children.iter().map(|c| c.0).filter(|&c| plan.nodes[c].kind == kind).collect()
+}
