@@ -79,9 +79,12 @@ pub struct Input<'a> {
 struct Table {
     name: String,
     prefix: Option<String>,
-    /// column name -> (field number, cells: (iso3, year) -> (value, line))
+    /// Row keys: (iso3, year, line).
+    keys: Vec<(String, i32, u32)>,
+    /// Column name and field number.
     columns: Vec<(String, u32)>,
-    cells: Vec<BTreeMap<(String, i32), (f64, u32)>>,
+    /// Per column: (row key index, value).
+    cells: Vec<Vec<(usize, f64)>>,
     names: BTreeMap<String, String>,
 }
 
@@ -190,6 +193,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     let mut table = Table {
         name: name.clone(),
         prefix: input.prefix.clone(),
+        keys: Vec::new(),
         columns: Vec::new(),
         cells: Vec::new(),
         names: BTreeMap::new(),
@@ -203,10 +207,11 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     };
     for &f in &data_fields {
         table.columns.push((heads[f].clone(), f as u32 + 1));
-        table.cells.push(BTreeMap::new());
+        table.cells.push(Vec::new());
     }
     let mut long_index: HashMap<String, usize> = HashMap::new();
     let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
+    let mut seen_long: HashMap<(String, i32, usize), u64> = HashMap::new();
     let mut rec = csv::ByteRecord::new();
     let mut rows = 0usize;
     loop {
@@ -256,32 +261,32 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         }
         if let Some((ind_f, val_f)) = long {
             let ind = text(ind_f)?.trim().to_string();
-            let key = (iso3.clone(), year);
             let raw = text(val_f)?;
             let Some(v) = parse_number(raw) else {
                 return Err(non_numeric(input, line, val_f, raw, &ind));
             };
             let ci = *long_index.entry(ind.clone()).or_insert_with(|| {
                 table.columns.push((ind.clone(), val_f as u32 + 1));
-                table.cells.push(BTreeMap::new());
+                table.cells.push(Vec::new());
                 table.cells.len() - 1
             });
-            if let Some((_, prev)) = table.cells[ci].get(&key) {
-                return Err(duplicate(input, line, *prev as u64, &iso3, year, Some(&ind)));
+            if let Some(prev) = seen_long.insert((iso3.clone(), year, ci), line) {
+                return Err(duplicate(input, line, prev, &iso3, year, Some(&ind)));
             }
-            table.cells[ci].insert(key, (v.unwrap_or(f64::NAN), line as u32));
+            table.keys.push((iso3, year, line as u32));
+            table.cells[ci].push((table.keys.len() - 1, v.unwrap_or(f64::NAN)));
         } else {
-            let key = (iso3.clone(), year);
-            if let Some(prev) = seen_rows.get(&key) {
-                return Err(duplicate(input, line, *prev, &iso3, year, None));
+            if let Some(prev) = seen_rows.insert((iso3.clone(), year), line) {
+                return Err(duplicate(input, line, prev, &iso3, year, None));
             }
-            seen_rows.insert(key.clone(), line);
+            table.keys.push((iso3, year, line as u32));
+            let k = table.keys.len() - 1;
             for (ci, &f) in data_fields.iter().enumerate() {
                 let raw = text(f)?;
                 let Some(v) = parse_number(raw) else {
                     return Err(non_numeric(input, line, f, raw, &heads[f]));
                 };
-                table.cells[ci].insert(key.clone(), (v.unwrap_or(f64::NAN), line as u32));
+                table.cells[ci].push((k, v.unwrap_or(f64::NAN)));
             }
         }
     }
@@ -380,12 +385,12 @@ impl Panel {
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         for t in &tables {
-            for cells in &t.cells {
-                for (iso3, y) in cells.keys() {
-                    names.entry(iso3.clone()).or_default();
-                    lo = lo.min(*y);
-                    hi = hi.max(*y);
+            for (iso3, y, _) in &t.keys {
+                if !names.contains_key(iso3) {
+                    names.insert(iso3.clone(), String::new());
                 }
+                lo = lo.min(*y);
+                hi = hi.max(*y);
             }
             for (iso3, n) in &t.names {
                 let e = names.entry(iso3.clone()).or_default();
@@ -412,16 +417,27 @@ impl Panel {
         let mut source_names = Vec::new();
         let mut years_with_rows = vec![false; n_years];
         let mut files = Vec::new();
+        // Cell index of every row key, computed once per row.
+        let key_cell: Vec<Vec<usize>> = tables
+            .iter()
+            .map(|t| {
+                t.keys
+                    .iter()
+                    .map(|(iso3, y, _)| cidx[iso3.as_str()] * n_years + (y - lo) as usize)
+                    .collect()
+            })
+            .collect();
         for (ti, t) in tables.into_iter().enumerate() {
             files.push(t.name.clone());
             for ((c, field), cells) in t.columns.into_iter().zip(t.cells) {
                 let mut values = vec![f64::NAN; n_cells];
                 let mut lines = vec![0u32; n_cells];
-                for ((iso3, y), (v, line)) in cells {
+                for (k, v) in cells {
+                    let (_, y, line) = &t.keys[k];
                     let yi = (y - lo) as usize;
-                    let i = cidx[iso3.as_str()] * n_years + yi;
+                    let i = key_cell[ti][k];
                     values[i] = v;
-                    lines[i] = line;
+                    lines[i] = *line;
                     years_with_rows[yi] = true;
                 }
                 let name = match &t.prefix {

@@ -40,7 +40,8 @@ pub struct Framework {
     pub risk_factors: Vec<RiskFactor>,
     /// Indicators; each belongs to one risk factor.
     pub indicators: Vec<Indicator>,
-    /// How the crime scores combine into the overall score.
+    /// How the crime scores combine into the overall score (default: the highest crime score).
+    #[serde(default)]
     pub overall: Overall,
     /// Rank-based watch list.
     #[serde(default)]

@@ -223,3 +223,52 @@ pub fn trace(plan: &Plan, panel: &Panel, scores: &Scores, node: usize, country: 
 pub fn children_of_kind(plan: &Plan, node: usize, kind: Kind) -> Vec<usize> {
     plan.nodes[node].children.iter().map(|c| c.0).filter(|&c| plan.nodes[c].kind == kind).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Input;
+
+    const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}]\nrisk_factors: [{id: r, title: R, crimes: [g], kind: dynamic}]\nindicators:\n  - id: i\n    risk_factor: r\n    text: t\n    measures:\n      - {id: skip, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}\n      - {id: fill, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}, missing: {fill: 5}}\n      - {id: cf, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}, missing: {carry_forward: 2}}\n";
+    // synthetic: AAA has x in 2000 only; 2001-2003 are missing
+    const CSV: &str = "iso3,year,x\nAAA,2000,4\nAAA,2001,\nAAA,2002,NA\nAAA,2003,\n";
+
+    fn run() -> (Plan, Panel, Scores) {
+        crate::assess("t.yaml", FW, &[Input { name: "d.csv".into(), prefix: None, bytes: CSV.as_bytes() }]).unwrap()
+    }
+
+    #[test]
+    fn missing_policies_are_applied_and_reported() {
+        let (plan, panel, s) = run();
+        let node = |id: &str| plan.find(id).unwrap();
+        let (skip, fill, cf) = (node("i/skip"), node("i/fill"), node("i/cf"));
+        // 2000: observed everywhere
+        assert_eq!(s.measure(skip, 0), Some((4.0, Status::Observed)));
+        assert_eq!(s.value(skip, 0), 0.4);
+        // 2001: skip -> missing, fill -> 5, carry -> 4 from 2000
+        let c1 = panel.cell(0, 1);
+        assert!(s.value(skip, c1).is_nan());
+        assert_eq!(s.measure(skip, c1).unwrap().1, Status::Missing);
+        assert_eq!(s.measure(fill, c1), Some((5.0, Status::Filled)));
+        assert_eq!(s.value(fill, c1), 0.5);
+        assert_eq!(s.measure(cf, c1), Some((4.0, Status::CarriedForward { from_year: 2000 })));
+        // 2002 still within 2 years; 2003 is not
+        assert_eq!(s.measure(cf, panel.cell(0, 2)).unwrap().1, Status::CarriedForward { from_year: 2000 });
+        assert!(s.value(cf, panel.cell(0, 3)).is_nan());
+        // the indicator averages the measures that have values: (0.5 + 0.4) / 2 in 2001
+        let i = node("i");
+        assert!((s.value(i, c1) - 0.45).abs() < 1e-12);
+        assert!((s.coverage(i, c1) - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn trace_points_at_source_cells() {
+        let (plan, panel, s) = run();
+        let cf = plan.find("i/cf").unwrap();
+        // 2002's value came from 2000's cell (line 2 of d.csv)
+        let cells = trace(&plan, &panel, &s, cf, 0, 2);
+        assert_eq!(cells.len(), 1);
+        let r = panel.cell_ref(cells[0].0, cells[0].1);
+        assert_eq!((r.file.as_str(), r.line, r.column.as_str(), r.year), ("d.csv", 2, "x", 2000));
+    }
+}

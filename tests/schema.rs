@@ -1,0 +1,54 @@
+//! The committed JSON Schema matches the one the code generates, and the
+//! shipped frameworks validate and score on the shipped panel.
+
+use std::process::Command;
+
+fn atrisk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_atrisk"))
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let out = atrisk().args(["schema"]).output().unwrap();
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/framework.schema.json")).unwrap();
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == committed,
+        "docs/framework.schema.json is stale: run `cargo run -- schema -o docs/framework.schema.json`"
+    );
+}
+
+#[test]
+fn shipped_frameworks_validate_without_warnings() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/frameworks");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            n += 1;
+            let out = atrisk()
+                .args(["--color", "never", "validate", "--deny-warnings"])
+                .arg(&path)
+                .args(["--data", "examples/data/panel.csv", "--data", "examples/data/vdem.csv"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    assert!(n >= 1);
+}
+
+#[test]
+fn shipped_framework_covers_fourteen_risk_factors() {
+    let text = include_str!("../frameworks/un-foa-2014.yaml");
+    let fw = atrisk::framework::load::parse("un-foa-2014.yaml", text).unwrap();
+    assert_eq!(fw.risk_factors.len(), 14);
+    assert_eq!(fw.crimes.len(), 3);
+    // the eight common risk factors each have at least one measured indicator
+    for rf in 1..=8 {
+        let id = format!("rf{rf}");
+        let measured = fw.indicators.iter().filter(|i| i.risk_factor.value == id && !i.measures.is_empty()).count();
+        assert!(measured >= 1, "{id} has no measured indicator");
+    }
+}
