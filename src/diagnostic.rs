@@ -317,7 +317,10 @@ mod tests {
             .at("f.yaml", 2, 14, 4, "not defined in this framework")
             .with_hint("did you mean `rf9`?");
         let out = render(&[d], &src, false);
-        assert!(out.contains("error[F011]: unknown risk factor `rf99`"), "{out}");
+        assert!(
+            out.contains("error[F011]: unknown risk factor `rf99`"),
+            "{out}"
+        );
         assert!(out.contains("f.yaml:2:14"), "{out}");
         assert!(out.contains("^^^^"), "{out}");
         assert!(out.contains("did you mean `rf9`?"), "{out}");
@@ -328,7 +331,7 @@ mod tests {
         let mut src = Sources::default();
         src.add("f.yaml", "a\n");
         let d = Diagnostic::error("F001", Origin::Framework, "m").at("f.yaml", 99, 99, 99, "x");
-        let out = render(&[d.clone()], &src, false);
+        let out = render(std::slice::from_ref(&d), &src, false);
         assert!(out.contains("f.yaml:99:99"));
         let d = Diagnostic::error("F001", Origin::Framework, "m").at("f.yaml", 1, 99, 99, "x");
         let _ = render(&[d], &src, false);

@@ -9,13 +9,15 @@ pub const FRAMEWORK: (&str, &str) = (
 
 /// Paths and bytes of the default data files.
 pub const DATA: [(&str, &[u8]); 2] = [
-    ("examples/data/panel.csv", include_bytes!("../examples/data/panel.csv")),
-    ("examples/data/vdem.csv", include_bytes!("../examples/data/vdem.csv")),
+    (
+        "examples/data/panel.csv",
+        include_bytes!("../examples/data/panel.csv"),
+    ),
+    (
+        "examples/data/vdem.csv",
+        include_bytes!("../examples/data/vdem.csv"),
+    ),
 ];
 
 /// Frameworks shipped in the binary, by id.
-pub const FRAMEWORKS: [(&str, &str, &str); 1] = [(
-    "un-foa-2014",
-    FRAMEWORK.0,
-    FRAMEWORK.1,
-)];
+pub const FRAMEWORKS: [(&str, &str, &str); 1] = [("un-foa-2014", FRAMEWORK.0, FRAMEWORK.1)];

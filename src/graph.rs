@@ -37,7 +37,7 @@ pub fn evaluation_order(nodes: Vec<Node>, file: &str) -> Result<Vec<Node>, Diagn
     let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
     let mut out = Vec::with_capacity(slots.len());
     for ni in order {
-        let mut n = slots[g[ni]].take().unwrap_or_else(|| unreachable_node());
+        let mut n = slots[g[ni]].take().unwrap_or_else(unreachable_node);
         for c in &mut n.children {
             c.0 = new_pos[c.0];
         }
@@ -56,7 +56,11 @@ fn cycle_path(nodes: &[Node], start: usize) -> String {
     let mut path = vec![start];
     let mut seen = vec![false; nodes.len()];
     if dfs(nodes, start, start, &mut path, &mut seen) {
-        return path.iter().map(|&i| nodes[i].id.as_str()).collect::<Vec<_>>().join(" -> ");
+        return path
+            .iter()
+            .map(|&i| nodes[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" -> ");
     }
     nodes[start].id.clone()
 }

@@ -57,19 +57,35 @@ fn csv(rows: &[(usize, i32, f64, Option<f64>)]) -> String {
     s
 }
 
-fn run(text: &str) -> (atrisk::framework::compile::Plan, atrisk::data::Panel, atrisk::score::Scores) {
-    atrisk::assess("synthetic.yaml", FW, &[Input { name: "synthetic.csv".into(), prefix: None, bytes: text.as_bytes() }])
-        .expect("synthetic inputs are valid")
+fn run(
+    text: &str,
+) -> (
+    atrisk::framework::compile::Plan,
+    atrisk::data::Panel,
+    atrisk::score::Scores,
+) {
+    atrisk::assess(
+        "synthetic.yaml",
+        FW,
+        &[Input {
+            name: "synthetic.csv".into(),
+            prefix: None,
+            bytes: text.as_bytes(),
+        }],
+    )
+    .expect("synthetic inputs are valid")
 }
 
 fn panel_rows() -> impl Strategy<Value = Vec<(usize, i32, f64, Option<f64>)>> {
     // 4 countries x 5 years, a in [0, 100], b in [-3, 3] or missing
-    proptest::collection::vec((0.0f64..100.0, proptest::option::of(-3.0f64..3.0)), 20).prop_map(|v| {
-        v.into_iter()
-            .enumerate()
-            .map(|(i, (a, b))| (i / 5, 2000 + (i % 5) as i32, a, b))
-            .collect()
-    })
+    proptest::collection::vec((0.0f64..100.0, proptest::option::of(-3.0f64..3.0)), 20).prop_map(
+        |v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (a, b))| (i / 5, 2000 + (i % 5) as i32, a, b))
+                .collect()
+        },
+    )
 }
 
 proptest! {

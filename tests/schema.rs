@@ -11,7 +11,11 @@ fn atrisk() -> Command {
 fn committed_schema_is_current() {
     let out = atrisk().args(["schema"]).output().unwrap();
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/framework.schema.json")).unwrap();
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/framework.schema.json"
+    ))
+    .unwrap();
     assert!(
         String::from_utf8(out.stdout).unwrap() == committed,
         "docs/framework.schema.json is stale: run `cargo run -- schema -o docs/framework.schema.json`"
@@ -29,11 +33,21 @@ fn shipped_frameworks_validate_without_warnings() {
             let out = atrisk()
                 .args(["--color", "never", "validate", "--deny-warnings"])
                 .arg(&path)
-                .args(["--data", "examples/data/panel.csv", "--data", "examples/data/vdem.csv"])
+                .args([
+                    "--data",
+                    "examples/data/panel.csv",
+                    "--data",
+                    "examples/data/vdem.csv",
+                ])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
     assert!(n >= 1);
@@ -48,7 +62,11 @@ fn shipped_framework_covers_fourteen_risk_factors() {
     // the eight common risk factors each have at least one measured indicator
     for rf in 1..=8 {
         let id = format!("rf{rf}");
-        let measured = fw.indicators.iter().filter(|i| i.risk_factor.value == id && !i.measures.is_empty()).count();
+        let measured = fw
+            .indicators
+            .iter()
+            .filter(|i| i.risk_factor.value == id && !i.measures.is_empty())
+            .count();
         assert!(measured >= 1, "{id} has no measured indicator");
     }
 }

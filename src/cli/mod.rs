@@ -116,7 +116,10 @@ pub struct Failure {
 
 impl Failure {
     fn new(d: impl Into<Diagnostics>, sources: &Sources) -> Self {
-        Failure { diags: d.into(), sources: sources.clone() }
+        Failure {
+            diags: d.into(),
+            sources: sources.clone(),
+        }
     }
 
     /// Exit code for the first error.
@@ -133,7 +136,10 @@ impl Failure {
 
 /// A usage error (exit 64).
 pub fn usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
-    Failure::new(Diagnostic::error("U001", Origin::Usage, msg).with_hint(hint), &Sources::default())
+    Failure::new(
+        Diagnostic::error("U001", Origin::Usage, msg).with_hint(hint),
+        &Sources::default(),
+    )
 }
 
 /// A framework loaded and checked.
@@ -150,10 +156,16 @@ pub struct Loaded {
 /// Loads a framework from a path, or an embedded one by id, or the default.
 pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Loaded, Failure> {
     let (name, text) = match path {
-        None => (embedded::FRAMEWORK.0.to_string(), embedded::FRAMEWORK.1.to_string()),
+        None => (
+            embedded::FRAMEWORK.0.to_string(),
+            embedded::FRAMEWORK.1.to_string(),
+        ),
         Some(p) => {
             let s = p.to_string_lossy();
-            match embedded::FRAMEWORKS.iter().find(|(id, _, _)| *id == s && !p.exists()) {
+            match embedded::FRAMEWORKS
+                .iter()
+                .find(|(id, _, _)| *id == s && !p.exists())
+            {
                 Some((_, file, text)) => ((*file).to_string(), (*text).to_string()),
                 None => {
                     let text = load::read_file(p).map_err(|d| Failure::new(d, sources))?;
@@ -164,13 +176,20 @@ pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Load
     };
     sources.add(&name, &text);
     let fw = load::parse(&name, &text).map_err(|d| Failure::new(d, sources))?;
-    let diags = fw_validate::validate(&fw_validate::Located { file: &name, fw: &fw });
+    let diags = fw_validate::validate(&fw_validate::Located {
+        file: &name,
+        fw: &fw,
+    });
     if diags.has_errors() {
         let mut d = diags;
         d.0.sort_by_key(|x| std::cmp::Reverse(x.severity));
         return Err(Failure::new(d, sources));
     }
-    Ok(Loaded { fw, name, warnings: diags.0 })
+    Ok(Loaded {
+        fw,
+        name,
+        warnings: diags.0,
+    })
 }
 
 /// A `--data` argument: `PATH` or `PREFIX=PATH`.
@@ -189,45 +208,62 @@ impl std::str::FromStr for DataArg {
             return Err("empty path".to_string());
         }
         if let Some((pre, path)) = s.split_once('=') {
-            let ok = !pre.is_empty() && pre.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let ok = !pre.is_empty()
+                && pre
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if ok && !Path::new(s).exists() {
-                return Ok(DataArg { prefix: Some(pre.to_string()), path: PathBuf::from(path) });
+                return Ok(DataArg {
+                    prefix: Some(pre.to_string()),
+                    path: PathBuf::from(path),
+                });
             }
         }
-        Ok(DataArg { prefix: None, path: PathBuf::from(s) })
+        Ok(DataArg {
+            prefix: None,
+            path: PathBuf::from(s),
+        })
     }
 }
 
 /// Loads data files, or the embedded panel when none are given.
 pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failure> {
-    let mut owned: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
+    let mut owned: Vec<(String, Option<String>, std::borrow::Cow<'static, [u8]>)> = Vec::new();
     if args.is_empty() {
         for (name, bytes) in embedded::DATA {
-            owned.push((name.to_string(), None, bytes.to_vec()));
+            owned.push((name.to_string(), None, std::borrow::Cow::Borrowed(bytes)));
         }
     } else {
         for a in args {
             let name = a.path.display().to_string();
             let bytes = std::fs::read(&a.path).map_err(|e| {
                 Failure::new(
-                    Diagnostic::error("D001", Origin::Data, format!("cannot read data file `{name}`: {e}"))
-                        .with_hint("check the path given with --data"),
+                    Diagnostic::error(
+                        "D001",
+                        Origin::Data,
+                        format!("cannot read data file `{name}`: {e}"),
+                    )
+                    .with_hint("check the path given with --data"),
                     sources,
                 )
             })?;
-            owned.push((name, a.prefix.clone(), bytes));
+            owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
         }
     }
     let inputs: Vec<Input<'_>> = owned
         .iter()
-        .map(|(n, p, b)| Input { name: n.clone(), prefix: p.clone(), bytes: b })
+        .map(|(n, p, b)| Input {
+            name: n.clone(),
+            prefix: p.clone(),
+            bytes: b,
+        })
         .collect();
     Panel::load(&inputs).map_err(|d| {
         // Only the file in question is kept for its snippet.
-        if let Some(l) = d.labels.first() {
-            if let Some((_, _, b)) = owned.iter().find(|(n, _, _)| *n == l.file) {
-                sources.add(&l.file, &String::from_utf8_lossy(b));
-            }
+        if let Some(l) = d.labels.first()
+            && let Some((_, _, b)) = owned.iter().find(|(n, _, _)| *n == l.file)
+        {
+            sources.add(&l.file, &String::from_utf8_lossy(b));
         }
         Failure::new(d, sources)
     })
@@ -254,7 +290,9 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
             Ok(()) => Ok(()),
             // A closed pipe (`| head`) is not an error worth reporting.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(output_error(&format!("cannot write to standard output: {e}"))),
+            Err(e) => Err(output_error(&format!(
+                "cannot write to standard output: {e}"
+            ))),
         };
     };
     let target = std::fs::canonicalize(path).ok();
@@ -267,22 +305,35 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
         }
     }
     if path.is_dir() {
-        return Err(usage(format!("`{}` is a directory", path.display()), "give a file name with -o"));
+        return Err(usage(
+            format!("`{}` is a directory", path.display()),
+            "give a file name with -o",
+        ));
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let file_name = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let res = std::fs::write(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(output_error(&format!("cannot write `{}`: {e}", path.display())));
+        return Err(output_error(&format!(
+            "cannot write `{}`: {e}",
+            path.display()
+        )));
     }
     Ok(())
 }
 
 fn output_error(msg: &str) -> Failure {
     Failure::new(
-        Diagnostic::error("O001", Origin::Output, msg).with_hint("check that the folder exists and is writable"),
+        Diagnostic::error("O001", Origin::Output, msg)
+            .with_hint("check that the folder exists and is writable"),
         &Sources::default(),
     )
 }

@@ -58,7 +58,9 @@ pub fn default_year(plan: &Plan, panel: &Panel, scores: &Scores) -> usize {
     (0..panel.n_years)
         .rev()
         .find(|&y| {
-            let scored = (0..n).filter(|&c| !scores.value(overall, panel.cell(c, y)).is_nan()).count();
+            let scored = (0..n)
+                .filter(|&c| !scores.value(overall, panel.cell(c, y)).is_nan())
+                .count();
             scored * 2 >= n
         })
         .unwrap_or(panel.n_years - 1)
@@ -87,7 +89,12 @@ pub fn select_years(
         None => Ok(vec![default]),
         Some("all") => Ok((0..panel.n_years).collect()),
         Some(s) => {
-            let bad = || usage(format!("`--years {s}` is not a range"), "write --years 2010..2020, or --years alone for all years");
+            let bad = || {
+                usage(
+                    format!("`--years {s}` is not a range"),
+                    "write --years 2010..2020, or --years alone for all years",
+                )
+            };
             let (a, b) = s.split_once("..").ok_or_else(bad)?;
             let a: i32 = a.trim().parse().map_err(|_| bad())?;
             let b: i32 = b.trim().parse().map_err(|_| bad())?;
@@ -110,7 +117,12 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let scores = score::evaluate(&plan, &panel);
     let default = default_year(&plan, &panel, &scores);
     let years = select_years(a.year, a.years.as_deref(), &panel, default)?;
-    let run = Run { plan: &plan, panel: &panel, scores: &scores, years };
+    let run = Run {
+        plan: &plan,
+        panel: &panel,
+        scores: &scores,
+        years,
+    };
     let text = match a.format {
         Format::Table => report::text::write(&run, a.top),
         Format::Csv => report::csv::write(&run),

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::{Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework};
+use super::{
+    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework,
+};
 use crate::diagnostic::{self, Diagnostic, Sources};
 
 /// Output formats of `validate`.
@@ -40,7 +42,11 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         a.files.iter().map(|p| Some(p.as_path())).collect()
     };
     let mut sources = Sources::default();
-    let panel = if a.data.is_empty() { None } else { Some(load_data(&a.data, &mut sources)?) };
+    let panel = if a.data.is_empty() {
+        None
+    } else {
+        Some(load_data(&a.data, &mut sources)?)
+    };
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summary = String::new();
     let mut failed_code = None;
@@ -48,11 +54,11 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         match load_framework(f, &mut sources) {
             Ok(l) => {
                 let mut findings = l.warnings.clone();
-                if let Some(p) = &panel {
-                    if let Err(e) = compile_plan(&l, p, &sources) {
-                        failed_code.get_or_insert(e.exit_code());
-                        findings.extend(e.diags.0);
-                    }
+                if let Some(p) = &panel
+                    && let Err(e) = compile_plan(&l, p, &sources)
+                {
+                    failed_code.get_or_insert(e.exit_code());
+                    findings.extend(e.diags.0);
                 }
                 let _ = writeln!(
                     summary,
@@ -61,9 +67,18 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                     l.fw.crimes.len(),
                     l.fw.risk_factors.len(),
                     l.fw.indicators.len(),
-                    l.fw.indicators.iter().filter(|i| !i.measures.is_empty()).count(),
-                    l.fw.indicators.iter().filter(|i| i.qualitative && i.measures.is_empty()).count(),
-                    findings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).count(),
+                    l.fw.indicators
+                        .iter()
+                        .filter(|i| !i.measures.is_empty())
+                        .count(),
+                    l.fw.indicators
+                        .iter()
+                        .filter(|i| i.qualitative && i.measures.is_empty())
+                        .count(),
+                    findings
+                        .iter()
+                        .filter(|d| d.severity == diagnostic::Severity::Warning)
+                        .count(),
                 );
                 all.extend(findings);
             }
@@ -73,7 +88,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
             }
         }
     }
-    let warnings = all.iter().filter(|d| d.severity == diagnostic::Severity::Warning).count();
+    let warnings = all
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Warning)
+        .count();
     match a.format {
         Format::Json => print!("{}", diagnostic::to_json(&all)),
         Format::Text => {

@@ -112,13 +112,20 @@ fn field_char_col(line: &str, field: usize) -> u64 {
 fn nth_line(text: &[u8], line: u64) -> String {
     let idx = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
     let l = text.split(|b| *b == b'\n').nth(idx).unwrap_or(&[]);
-    String::from_utf8_lossy(l).trim_end_matches('\r').to_string()
+    String::from_utf8_lossy(l)
+        .trim_end_matches('\r')
+        .to_string()
 }
 
 fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &str) -> Diagnostic {
     let l = nth_line(input.bytes, line);
     let col = field_char_col(&l, field);
-    let len = l.chars().skip(col as usize - 1).take_while(|c| *c != ',').count().max(1);
+    let len = l
+        .chars()
+        .skip(col as usize - 1)
+        .take_while(|c| *c != ',')
+        .count()
+        .max(1);
     d.at(&input.name, line, col, len as u64, text)
 }
 
@@ -148,7 +155,10 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         .has_headers(true)
         .flexible(false)
         .from_reader(bytes);
-    let header = rdr.byte_headers().map_err(|e| csv_error(input, &e))?.clone();
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| csv_error(input, &e))?
+        .clone();
     let mut heads = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         match std::str::from_utf8(h) {
@@ -167,21 +177,26 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     }
     let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));
     let (Some(iso_f), Some(year_f)) = (find("iso3"), find("year")) else {
-        let missing = if find("iso3").is_none() { "iso3" } else { "year" };
+        let missing = if find("iso3").is_none() {
+            "iso3"
+        } else {
+            "year"
+        };
         return Err(data_err("D003", format!("data file `{name}` has no `{missing}` column"))
             .at(name, 1, 1, 1, "header")
             .with_hint("a panel needs `iso3` and `year` columns (wide form: iso3,year,col...; long form: iso3,year,indicator,value)"));
     };
     let country_f = find("country");
     let long = find("indicator").zip(find("value"));
-    let long = long.filter(|_| {
-        heads.len() == 4 + usize::from(country_f.is_some())
-    });
+    let long = long.filter(|_| heads.len() == 4 + usize::from(country_f.is_some()));
     // Duplicate header names.
     for (i, h) in heads.iter().enumerate() {
         if let Some(j) = heads[..i].iter().position(|x| x == h) {
             return Err(cell_label(
-                data_err("D005", format!("column `{h}` appears twice in the header of `{name}`")),
+                data_err(
+                    "D005",
+                    format!("column `{h}` appears twice in the header of `{name}`"),
+                ),
                 input,
                 1,
                 i,
@@ -225,7 +240,13 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         let text = |i: usize| -> Result<&str, Diagnostic> {
             std::str::from_utf8(&rec[i]).map_err(|_| {
                 cell_label(
-                    data_err("D007", format!("line {line} of `{name}` is not valid UTF-8 (column `{}`)", heads[i])),
+                    data_err(
+                        "D007",
+                        format!(
+                            "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                            heads[i]
+                        ),
+                    ),
                     input,
                     line,
                     i,
@@ -236,15 +257,24 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         };
         let iso3 = text(iso_f)?.trim().to_string();
         if iso3.is_empty() {
-            return Err(cell_label(data_err("D011", format!("empty `iso3` on line {line} of `{name}`")), input, line, iso_f, "empty")
-                .with_hint("give every row a country code, or remove the row"));
+            return Err(cell_label(
+                data_err("D011", format!("empty `iso3` on line {line} of `{name}`")),
+                input,
+                line,
+                iso_f,
+                "empty",
+            )
+            .with_hint("give every row a country code, or remove the row"));
         }
         let year_txt = text(year_f)?.trim();
         let year = match year_txt.parse::<i32>() {
             Ok(y) if (1000..=3000).contains(&y) => y,
             _ => {
                 return Err(cell_label(
-                    data_err("D009", format!("`{year_txt}` is not a year (line {line} of `{name}`)")),
+                    data_err(
+                        "D009",
+                        format!("`{year_txt}` is not a year (line {line} of `{name}`)"),
+                    ),
                     input,
                     line,
                     year_f,
@@ -256,7 +286,10 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         if let Some(cf) = country_f {
             let c = text(cf)?.trim();
             if !c.is_empty() {
-                table.names.entry(iso3.clone()).or_insert_with(|| c.to_string());
+                table
+                    .names
+                    .entry(iso3.clone())
+                    .or_insert_with(|| c.to_string());
             }
         }
         if let Some((ind_f, val_f)) = long {
@@ -291,9 +324,12 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         }
     }
     if rows == 0 {
-        return Err(data_err("D002", format!("data file `{name}` has a header but no rows"))
-            .at(name, 1, 1, 1, "header only")
-            .with_hint("add country-year rows below the header"));
+        return Err(data_err(
+            "D002",
+            format!("data file `{name}` has a header but no rows"),
+        )
+        .at(name, 1, 1, 1, "header only")
+        .with_hint("add country-year rows below the header"));
     }
     Ok(table)
 }
@@ -302,46 +338,69 @@ fn non_numeric(input: &Input<'_>, line: u64, field: usize, raw: &str, column: &s
     cell_label(
         data_err(
             "D004",
-            format!("`{}` in column `{column}` is not a number (line {line} of `{}`)", raw.trim(), input.name),
+            format!(
+                "`{}` in column `{column}` is not a number (line {line} of `{}`)",
+                raw.trim(),
+                input.name
+            ),
         ),
         input,
         line,
         field,
         "not a number",
     )
-    .with_hint(format!(
-        "use a number, or leave the cell empty (or write NA) when the value is missing"
-    ))
+    .with_hint("use a number, or leave the cell empty (or write NA) when the value is missing")
 }
 
-fn duplicate(input: &Input<'_>, line: u64, prev: u64, iso3: &str, year: i32, ind: Option<&str>) -> Diagnostic {
+fn duplicate(
+    input: &Input<'_>,
+    line: u64,
+    prev: u64,
+    iso3: &str,
+    year: i32,
+    ind: Option<&str>,
+) -> Diagnostic {
     let what = match ind {
         Some(i) => format!("{iso3} {year} `{i}`"),
         None => format!("{iso3} {year}"),
     };
-    data_err("D005", format!("duplicate country-year {what} in `{}`", input.name))
-        .at(&input.name, line, 1, 3, "again here")
-        .at(&input.name, prev, 1, 3, "first here")
-        .with_hint("each (iso3, year) may appear once per file; remove or merge one of the rows")
+    data_err(
+        "D005",
+        format!("duplicate country-year {what} in `{}`", input.name),
+    )
+    .at(&input.name, line, 1, 3, "again here")
+    .at(&input.name, prev, 1, 3, "first here")
+    .with_hint("each (iso3, year) may appear once per file; remove or merge one of the rows")
 }
 
 fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
     let name = &input.name;
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => {
             let line = pos.as_ref().map_or(1, csv::Position::line);
             data_err(
                 "D006",
-                format!("line {line} of `{name}` has {len} fields, but the header has {expected_len}"),
+                format!(
+                    "line {line} of `{name}` has {len} fields, but the header has {expected_len}"
+                ),
             )
             .at(name, line, 1, 1, "this row")
-            .with_hint("every row needs as many fields as the header; quote fields that contain commas")
+            .with_hint(
+                "every row needs as many fields as the header; quote fields that contain commas",
+            )
         }
         csv::ErrorKind::Utf8 { pos, .. } => {
             let line = pos.as_ref().map_or(1, csv::Position::line);
-            data_err("D007", format!("line {line} of `{name}` is not valid UTF-8"))
-                .at(name, line, 1, 1, "invalid bytes")
-                .with_hint("save the file as UTF-8")
+            data_err(
+                "D007",
+                format!("line {line} of `{name}` is not valid UTF-8"),
+            )
+            .at(name, line, 1, 1, "invalid bytes")
+            .with_hint("save the file as UTF-8")
         }
         _ => data_err("D001", format!("cannot read `{name}`: {e}")).at(name, 1, 1, 1, "here"),
     }
@@ -372,8 +431,8 @@ impl Panel {
                         "D008",
                         format!("column `{full}` is in both `{prev_name}` and `{}`", t.name),
                     )
-                    .at(&t.name, 1, 1, 1, &format!("field {field}"))
-                    .at(prev_name, 1, 1, 1, &format!("field {pf}"))
+                    .at(&t.name, 1, 1, 1, format!("field {field}"))
+                    .at(prev_name, 1, 1, 1, format!("field {pf}"))
                     .with_hint(format!(
                         "prefix one file's columns: --data NAME={} makes them `NAME.{c}`",
                         t.name
@@ -410,7 +469,11 @@ impl Panel {
                 iso3,
             })
             .collect();
-        let cidx: HashMap<&str, usize> = countries.iter().enumerate().map(|(i, c)| (c.iso3.as_str(), i)).collect();
+        let cidx: HashMap<&str, usize> = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.iso3.as_str(), i))
+            .collect();
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
         let mut columns = Vec::new();
@@ -445,10 +508,20 @@ impl Panel {
                     None => c.clone(),
                 };
                 source_names.push(c);
-                columns.push(Column { name, file: ti, field, values, lines });
+                columns.push(Column {
+                    name,
+                    file: ti,
+                    field,
+                    values,
+                    lines,
+                });
             }
         }
-        let index = columns.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
+        let index = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
         Ok(Panel {
             files,
             countries,
@@ -528,7 +601,11 @@ impl Panel {
         self.countries
             .iter()
             .position(|c| c.iso3.eq_ignore_ascii_case(q))
-            .or_else(|| self.countries.iter().position(|c| c.name.eq_ignore_ascii_case(q)))
+            .or_else(|| {
+                self.countries
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(q))
+            })
     }
 }
 
@@ -539,7 +616,11 @@ mod tests {
     fn load(files: &[(&str, &str)]) -> Result<Panel, Diagnostic> {
         let inputs: Vec<Input<'_>> = files
             .iter()
-            .map(|(n, t)| Input { name: (*n).to_string(), prefix: None, bytes: t.as_bytes() })
+            .map(|(n, t)| Input {
+                name: (*n).to_string(),
+                prefix: None,
+                bytes: t.as_bytes(),
+            })
             .collect();
         Panel::load(&inputs)
     }
@@ -547,8 +628,14 @@ mod tests {
     #[test]
     fn wide_and_long_join() {
         let p = load(&[
-            ("a.csv", "iso3,country,year,x\nAAA,Alpha,2000,1\nAAA,Alpha,2002,NA\nBBB,Beta,2001,3.5\n"),
-            ("b.csv", "iso3,year,indicator,value\nAAA,2001,y,7\nBBB,2001,y,\n"),
+            (
+                "a.csv",
+                "iso3,country,year,x\nAAA,Alpha,2000,1\nAAA,Alpha,2002,NA\nBBB,Beta,2001,3.5\n",
+            ),
+            (
+                "b.csv",
+                "iso3,year,indicator,value\nAAA,2001,y,7\nBBB,2001,y,\n",
+            ),
         ])
         .unwrap();
         assert_eq!(p.countries.len(), 2);
@@ -562,7 +649,10 @@ mod tests {
         assert_eq!(p.value(y, p.cell(0, 1)), 7.0);
         assert!(p.value(y, p.cell(1, 1)).is_nan());
         let r = p.cell_ref(x, p.cell(1, 1));
-        assert_eq!((r.file.as_str(), r.line, r.column.as_str(), r.year), ("a.csv", 4, "x", 2001));
+        assert_eq!(
+            (r.file.as_str(), r.line, r.column.as_str(), r.year),
+            ("a.csv", 4, "x", 2001)
+        );
     }
 
     #[test]
@@ -579,7 +669,11 @@ mod tests {
         assert_eq!(e.code, "D002");
         let e = load(&[("a.csv", "iso3,x\nAAA,1\n")]).unwrap_err();
         assert_eq!(e.code, "D003");
-        let e = load(&[("a.csv", "iso3,year,x\nAAA,2000,1\n"), ("b.csv", "iso3,year,x\nAAA,2000,1\n")]).unwrap_err();
+        let e = load(&[
+            ("a.csv", "iso3,year,x\nAAA,2000,1\n"),
+            ("b.csv", "iso3,year,x\nAAA,2000,1\n"),
+        ])
+        .unwrap_err();
         assert_eq!(e.code, "D008");
         let e = load(&[("a.csv", "iso3,year,x\nAAA,20x0,1\n")]).unwrap_err();
         assert_eq!(e.code, "D009");
@@ -588,7 +682,12 @@ mod tests {
     #[test]
     fn non_utf8_is_reported_with_line() {
         let bytes = b"iso3,year,x\nAAA,2000,\xff\n";
-        let e = Panel::load(&[Input { name: "a.csv".into(), prefix: None, bytes }]).unwrap_err();
+        let e = Panel::load(&[Input {
+            name: "a.csv".into(),
+            prefix: None,
+            bytes,
+        }])
+        .unwrap_err();
         assert_eq!(e.code, "D007");
         assert_eq!(e.labels[0].line, 2);
     }
@@ -597,8 +696,16 @@ mod tests {
     fn prefix_resolves_clash() {
         let a = "iso3,year,x\nAAA,2000,1\n";
         let p = Panel::load(&[
-            Input { name: "a.csv".into(), prefix: None, bytes: a.as_bytes() },
-            Input { name: "b.csv".into(), prefix: Some("b".into()), bytes: a.as_bytes() },
+            Input {
+                name: "a.csv".into(),
+                prefix: None,
+                bytes: a.as_bytes(),
+            },
+            Input {
+                name: "b.csv".into(),
+                prefix: Some("b".into()),
+                bytes: a.as_bytes(),
+            },
         ])
         .unwrap();
         assert!(p.column("x").is_some() && p.column("b.x").is_some());

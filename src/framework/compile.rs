@@ -91,12 +91,17 @@ pub struct Plan {
 impl Plan {
     /// Index of the overall node.
     pub fn overall(&self) -> usize {
-        self.nodes.iter().position(|n| n.kind == Kind::Overall).unwrap_or(0)
+        self.nodes
+            .iter()
+            .position(|n| n.kind == Kind::Overall)
+            .unwrap_or(0)
     }
 
     /// Indices of nodes of a kind, in evaluation order.
     pub fn of_kind(&self, kind: Kind) -> Vec<usize> {
-        (0..self.nodes.len()).filter(|&i| self.nodes[i].kind == kind).collect()
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].kind == kind)
+            .collect()
     }
 
     /// The band of a value at a node.
@@ -113,7 +118,10 @@ impl Plan {
 
     /// Band names of a node, lowest first.
     pub fn band_names(&self, node: usize) -> Vec<&str> {
-        self.band_sets[self.nodes[node].bands].iter().map(|(n, _)| n.as_str()).collect()
+        self.band_sets[self.nodes[node].bands]
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect()
     }
 
     /// Index of a node by id.
@@ -133,14 +141,20 @@ pub fn default_bands() -> Vec<(String, f64)> {
 }
 
 fn bands_of(b: &[Band]) -> Vec<(String, f64)> {
-    b.iter().map(|b| (b.name.value.clone(), b.min.value)).collect()
+    b.iter()
+        .map(|b| (b.name.value.clone(), b.min.value))
+        .collect()
 }
 
 /// Compiles a validated framework against a panel. Unknown columns are
 /// reported with the framework's location and a suggestion.
 pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let default_cov = fw.defaults.min_coverage.as_ref().map_or(DEFAULT_MIN_COVERAGE, |c| c.value);
+    let default_cov = fw
+        .defaults
+        .min_coverage
+        .as_ref()
+        .map_or(DEFAULT_MIN_COVERAGE, |c| c.value);
     let mut band_sets = vec![fw.bands.as_deref().map_or_else(default_bands, bands_of)];
     let mut band_index = |b: &Option<Vec<Band>>| -> usize {
         match b {
@@ -153,11 +167,15 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
     };
     let rule = |a: &super::model::Aggregate, default: Method| -> Rule {
         let method = a.method.as_ref().map_or(default, |m| m.value);
-        let min_cov = a.min_coverage.as_ref().map(|c| c.value).unwrap_or(if method == Method::Logistic {
-            1.0
-        } else {
-            default_cov
-        });
+        let min_cov =
+            a.min_coverage
+                .as_ref()
+                .map(|c| c.value)
+                .unwrap_or(if method == Method::Logistic {
+                    1.0
+                } else {
+                    default_cov
+                });
         Rule {
             method,
             threshold: a.threshold.as_ref().map_or(0.5, |t| t.value),
@@ -165,33 +183,36 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
             min_coverage: min_cov,
         }
     };
-    let resolve = |name: &serde_saphyr::Spanned<String>, diags: &mut Diagnostics| -> Option<usize> {
-        if let Some(i) = panel.column(&name.value) {
-            return Some(i);
-        }
-        let mut d = Diagnostic::error(
-            "D010",
-            Origin::Data,
-            format!("column `{}` is not in the data", name.value),
-        )
-        .at(
-            file,
-            name.referenced.line().max(1),
-            name.referenced.column().max(1),
-            name.value.chars().count() as u64,
-            "referenced here",
-        );
-        d = match did_you_mean(&name.value, panel.column_names()) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`? Otherwise add the column to a --data file")),
-            None => d.with_hint(format!(
-                "add the column to a --data file; the data have {} columns from {}",
-                panel.columns.len(),
-                panel.files.join(", ")
-            )),
+    let resolve =
+        |name: &serde_saphyr::Spanned<String>, diags: &mut Diagnostics| -> Option<usize> {
+            if let Some(i) = panel.column(&name.value) {
+                return Some(i);
+            }
+            let mut d = Diagnostic::error(
+                "D010",
+                Origin::Data,
+                format!("column `{}` is not in the data", name.value),
+            )
+            .at(
+                file,
+                name.referenced.line().max(1),
+                name.referenced.column().max(1),
+                name.value.chars().count() as u64,
+                "referenced here",
+            );
+            d = match did_you_mean(&name.value, panel.column_names()) {
+                Some(s) => d.with_hint(format!(
+                    "did you mean `{s}`? Otherwise add the column to a --data file"
+                )),
+                None => d.with_hint(format!(
+                    "add the column to a --data file; the data have {} columns from {}",
+                    panel.columns.len(),
+                    panel.files.join(", ")
+                )),
+            };
+            diags.push(d);
+            None
         };
-        diags.push(d);
-        None
-    };
 
     let mut nodes: Vec<Node> = Vec::new();
     // Indicators and their measures.
@@ -314,7 +335,11 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
     nodes.push(Node {
         id: "overall".to_string(),
         kind: Kind::Overall,
-        title: fw.overall.title.clone().unwrap_or_else(|| "Overall".to_string()),
+        title: fw
+            .overall
+            .title
+            .clone()
+            .unwrap_or_else(|| "Overall".to_string()),
         source: None,
         children: kids,
         rule: rule(&fw.overall.aggregate, Method::Max),

@@ -40,9 +40,7 @@ fn too_large(name: &str, len: u64) -> Diagnostic {
     Diagnostic::error(
         "F006",
         Origin::Framework,
-        format!(
-            "framework `{name}` is {len} bytes, over the limit of {MAX_FRAMEWORK_BYTES} bytes"
-        ),
+        format!("framework `{name}` is {len} bytes, over the limit of {MAX_FRAMEWORK_BYTES} bytes"),
     )
     .with_hint("split the rules into smaller files, or check that this is a framework file")
 }
@@ -135,7 +133,8 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
         ),
     };
     let message = strip_location(&inner.to_string());
-    let (code, hint) = if message.contains("budget breached") || message.contains("recursion limit") {
+    let (code, hint) = if message.contains("budget breached") || message.contains("recursion limit")
+    {
         (
             "F005",
             "framework files are limited in nesting depth, size and alias use; write the rules out plainly",
@@ -171,10 +170,10 @@ fn strip_location(msg: &str) -> String {
     if let Some(idx) = s.find(" at line ") {
         s.truncate(idx);
     }
-    if s.starts_with("line ") {
-        if let Some(idx) = s.find(": ") {
-            s = s[idx + 2..].to_string();
-        }
+    if s.starts_with("line ")
+        && let Some(idx) = s.find(": ")
+    {
+        s = s[idx + 2..].to_string();
     }
     s
 }
@@ -185,7 +184,10 @@ mod tests {
 
     #[test]
     fn strip_location_variants() {
-        assert_eq!(strip_location("line 3 column 1: unknown field"), "unknown field");
+        assert_eq!(
+            strip_location("line 3 column 1: unknown field"),
+            "unknown field"
+        );
         assert_eq!(strip_location("bad thing at line 3 column 4"), "bad thing");
         assert_eq!(strip_location("plain"), "plain");
     }

@@ -1,6 +1,6 @@
 //! Frameworks: the YAML rule model, its loading and its validation.
 
+pub mod compile;
 pub mod load;
 pub mod model;
 pub mod validate;
-pub mod compile;

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
-use super::model::{
-    Aggregate, Band, Framework, Measure, Method, Normalise, Transform,
-};
+use super::model::{Aggregate, Band, Framework, Measure, Method, Normalise, Transform};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 
 /// The only format version this build reads.
@@ -37,7 +35,10 @@ fn span_str(file: &str, s: &Spanned<String>, d: Diagnostic, text: &str) -> Diagn
 }
 
 /// Suggests the closest of `candidates` to `word`, if one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::normalized_levenshtein(&word.to_lowercase(), &c.to_lowercase());
@@ -97,14 +98,19 @@ impl Validator<'_> {
                 let d = self.err("F010", format!("duplicate id `{}`", id.value));
                 let d = span_str(file, id, d, "defined again here");
                 let d = span_str(file, prev, d, "first defined here");
-                self.out
-                    .push(d.with_hint("ids must be unique across crimes, risk factors and indicators"));
+                self.out.push(
+                    d.with_hint("ids must be unique across crimes, risk factors and indicators"),
+                );
             } else {
                 seen.insert(&id.value, id);
             }
         }
         let crime_ids: Vec<&str> = fw.crimes.iter().map(|c| c.id.value.as_str()).collect();
-        let rf_ids: Vec<&str> = fw.risk_factors.iter().map(|r| r.id.value.as_str()).collect();
+        let rf_ids: Vec<&str> = fw
+            .risk_factors
+            .iter()
+            .map(|r| r.id.value.as_str())
+            .collect();
 
         if let Some(b) = &fw.bands {
             self.check_bands(b);
@@ -122,10 +128,15 @@ impl Validator<'_> {
         // Risk factors: crime references, weights.
         for rf in &fw.risk_factors {
             if rf.crimes.is_empty() {
-                let d = self.err("F011", format!("risk factor `{}` bears on no crime", rf.id.value));
+                let d = self.err(
+                    "F011",
+                    format!("risk factor `{}` bears on no crime", rf.id.value),
+                );
                 self.out.push(
-                    span_str(file, &rf.id, d, "this risk factor")
-                        .with_hint(format!("list the crimes it bears on: {}", crime_ids.join(", "))),
+                    span_str(file, &rf.id, d, "this risk factor").with_hint(format!(
+                        "list the crimes it bears on: {}",
+                        crime_ids.join(", ")
+                    )),
                 );
             }
             for c in &rf.crimes {
@@ -151,7 +162,10 @@ impl Validator<'_> {
                 let d = Diagnostic::warning(
                     "F101",
                     Origin::Framework,
-                    format!("indicator `{}` has no measure and is not marked qualitative", ind.id.value),
+                    format!(
+                        "indicator `{}` has no measure and is not marked qualitative",
+                        ind.id.value
+                    ),
                 );
                 self.out.push(
                     span_str(file, &ind.id, d, "never gets a score")
@@ -165,8 +179,20 @@ impl Validator<'_> {
                 let (mid, line, col) = measure_id(m);
                 if let Some(&(l, c)) = mids.get(&mid) {
                     let d = self
-                        .err("F010", format!("duplicate measure id `{mid}` in indicator `{}`", ind.id.value))
-                        .at(file, line, col, mid.chars().count() as u64, "defined again here")
+                        .err(
+                            "F010",
+                            format!(
+                                "duplicate measure id `{mid}` in indicator `{}`",
+                                ind.id.value
+                            ),
+                        )
+                        .at(
+                            file,
+                            line,
+                            col,
+                            mid.chars().count() as u64,
+                            "defined again here",
+                        )
                         .at(file, l, c, mid.chars().count() as u64, "first defined here")
                         .with_hint("give one of the measures an explicit `id:`");
                     self.out.push(d);
@@ -174,7 +200,8 @@ impl Validator<'_> {
                     mids.insert(mid, (line, col));
                 }
             }
-            let weights: Vec<&Option<Spanned<f64>>> = ind.measures.iter().map(|m| &m.weight).collect();
+            let weights: Vec<&Option<Spanned<f64>>> =
+                ind.measures.iter().map(|m| &m.weight).collect();
             self.check_weights(&weights, parent_logistic, &ind.id, "measures");
         }
         // Children weights per risk factor and per crime.
@@ -196,7 +223,12 @@ impl Validator<'_> {
                 );
             }
             let w: Vec<_> = kids.iter().map(|i| &i.weight).collect();
-            self.check_weights(&w, method_of(&rf.aggregate) == Method::Logistic, &rf.id, "indicators");
+            self.check_weights(
+                &w,
+                method_of(&rf.aggregate) == Method::Logistic,
+                &rf.id,
+                "indicators",
+            );
         }
         for crime in &fw.crimes {
             self.check_aggregate(&crime.aggregate);
@@ -214,10 +246,16 @@ impl Validator<'_> {
                     Origin::Framework,
                     format!("no risk factor bears on crime `{}`", crime.id.value),
                 );
-                self.out.push(span_str(file, &crime.id, d, "never gets a score"));
+                self.out
+                    .push(span_str(file, &crime.id, d, "never gets a score"));
             }
             let w: Vec<_> = kids.iter().map(|r| &r.weight).collect();
-            self.check_weights(&w, method_of(&crime.aggregate) == Method::Logistic, &crime.id, "risk factors");
+            self.check_weights(
+                &w,
+                method_of(&crime.aggregate) == Method::Logistic,
+                &crime.id,
+                "risk factors",
+            );
         }
         self.check_aggregate(&fw.overall.aggregate);
         if let Some(b) = &fw.overall.bands {
@@ -225,16 +263,21 @@ impl Validator<'_> {
         }
         let w: Vec<_> = fw.crimes.iter().map(|c| &c.weight).collect();
         if !w.is_empty() {
-            let logistic = fw.overall.aggregate.method.as_ref().is_some_and(|m| m.value == Method::Logistic);
+            let logistic = fw
+                .overall
+                .aggregate
+                .method
+                .as_ref()
+                .is_some_and(|m| m.value == Method::Logistic);
             self.check_weights_unspanned(&w, logistic, "overall", "crimes");
         }
-        if let Some(wl) = &fw.watchlist {
-            if wl.top == 0 {
-                self.out.push(
-                    self.err_no_span("F015", "watchlist.top must be at least 1")
-                        .with_hint("set `watchlist: {top: 20}` or remove the section"),
-                );
-            }
+        if let Some(wl) = &fw.watchlist
+            && wl.top == 0
+        {
+            self.out.push(
+                self.err_no_span("F015", "watchlist.top must be at least 1")
+                    .with_hint("set `watchlist: {top: 20}` or remove the section"),
+            );
         }
     }
 
@@ -270,7 +313,10 @@ impl Validator<'_> {
 
     fn check_unit(&mut self, v: &Spanned<f64>, what: &str) {
         if !(0.0..=1.0).contains(&v.value) || !v.value.is_finite() {
-            let d = self.err("F015", format!("{what} must be between 0 and 1, found {}", v.value));
+            let d = self.err(
+                "F015",
+                format!("{what} must be between 0 and 1, found {}", v.value),
+            );
             self.out.push(at(d, self.file, v, 1, "out of range"));
         }
     }
@@ -288,9 +334,15 @@ impl Validator<'_> {
         if first.min.value != 0.0 {
             let d = self.err(
                 "F014",
-                format!("the first band `{}` starts at {}, so lower scores get no band", first.name.value, first.min.value),
+                format!(
+                    "the first band `{}` starts at {}, so lower scores get no band",
+                    first.name.value, first.min.value
+                ),
             );
-            self.out.push(at(d, file, &first.min, 1, "should be 0").with_hint("start the first band at `min: 0`"));
+            self.out.push(
+                at(d, file, &first.min, 1, "should be 0")
+                    .with_hint("start the first band at `min: 0`"),
+            );
         }
         let mut names: HashMap<&str, &Spanned<String>> = HashMap::new();
         for (i, b) in bands.iter().enumerate() {
@@ -311,8 +363,9 @@ impl Validator<'_> {
                     ),
                 );
                 self.out.push(
-                    at(d, file, &b.min, 1, "not ascending")
-                        .with_hint("list bands from lowest to highest with strictly increasing `min`"),
+                    at(d, file, &b.min, 1, "not ascending").with_hint(
+                        "list bands from lowest to highest with strictly increasing `min`",
+                    ),
                 );
             }
         }
@@ -328,12 +381,17 @@ impl Validator<'_> {
                     Some(m) => at(d, file, m, 11, "here"),
                     None => d,
                 };
-                self.out.push(d.with_hint("add `threshold: 0.5` (the child score that counts as above)"));
+                self.out.push(
+                    d.with_hint("add `threshold: 0.5` (the child score that counts as above)"),
+                );
             }
             (Some(t), Method::ShareAbove) => self.check_unit(t, "threshold"),
             (Some(t), _) => {
                 let d = self.err("F015", "`threshold` only applies to `method: share_above`");
-                self.out.push(at(d, file, t, 1, "not used").with_hint("remove it, or set `method: share_above`"));
+                self.out.push(
+                    at(d, file, t, 1, "not used")
+                        .with_hint("remove it, or set `method: share_above`"),
+                );
             }
             (None, _) => {}
         }
@@ -344,7 +402,8 @@ impl Validator<'_> {
                     Some(m) => at(d, file, m, 8, "logistic model"),
                     None => d,
                 };
-                self.out.push(d.with_hint("add the model's intercept, such as `intercept: -4.2`"));
+                self.out
+                    .push(d.with_hint("add the model's intercept, such as `intercept: -4.2`"));
             }
             (Some(i), Method::Logistic) if !i.value.is_finite() => {
                 let d = self.err("F015", "the intercept must be a finite number");
@@ -352,7 +411,9 @@ impl Validator<'_> {
             }
             (Some(i), m) if m != Method::Logistic => {
                 let d = self.err("F015", "`intercept` only applies to `method: logistic`");
-                self.out.push(at(d, file, i, 1, "not used").with_hint("remove it, or set `method: logistic`"));
+                self.out.push(
+                    at(d, file, i, 1, "not used").with_hint("remove it, or set `method: logistic`"),
+                );
             }
             _ => {}
         }
@@ -372,28 +433,40 @@ impl Validator<'_> {
                     Some(c) => span_str(file, c, d, "here"),
                     None => d.at(file, line, col, 1, "this measure"),
                 };
-                self.out.push(d.with_hint("use `column` for one column or `columns` for a sum of several"));
+                self.out.push(
+                    d.with_hint("use `column` for one column or `columns` for a sum of several"),
+                );
             }
             (None, None) => {
-                let d = self
-                    .err("F018", "a measure names no data column")
-                    .at(file, norm.referenced.line(), norm.referenced.column(), 1, "in this measure");
+                let d = self.err("F018", "a measure names no data column").at(
+                    file,
+                    norm.referenced.line(),
+                    norm.referenced.column(),
+                    1,
+                    "in this measure",
+                );
                 self.out.push(d.with_hint("add `column: NAME`"));
             }
             (None, Some(cols)) if cols.is_empty() => {
-                let d = self
-                    .err("F018", "a measure's `columns` list is empty")
-                    .at(file, norm.referenced.line(), norm.referenced.column(), 1, "in this measure");
+                let d = self.err("F018", "a measure's `columns` list is empty").at(
+                    file,
+                    norm.referenced.line(),
+                    norm.referenced.column(),
+                    1,
+                    "in this measure",
+                );
                 self.out.push(d.with_hint("list at least one column"));
             }
             _ => {}
         }
         for t in &m.transform {
             let bad = match &t.value {
-                Transform::Lag(k) | Transform::Change(k) | Transform::RollingMean(k) | Transform::RollingMax(k) => {
-                    (*k == 0 || *k > 100).then(|| format!("a window of {k} years is out of range (1 to 100)"))
-                }
-                Transform::PerCapita(p) => (!(p.per > 0.0) || !p.per.is_finite())
+                Transform::Lag(k)
+                | Transform::Change(k)
+                | Transform::RollingMean(k)
+                | Transform::RollingMax(k) => (*k == 0 || *k > 100)
+                    .then(|| format!("a window of {k} years is out of range (1 to 100)")),
+                Transform::PerCapita(p) => (p.per <= 0.0 || !p.per.is_finite())
                     .then(|| "`per` must be a positive number".to_string()),
                 _ => None,
             };
@@ -406,10 +479,10 @@ impl Validator<'_> {
         match (needs_direction, m.direction) {
             (true, None) => {
                 let d = self.err("F016", "this normalisation needs a `direction`");
-                self.out.push(
-                    at(d, file, norm, 1, "normalisation")
-                        .with_hint("add `direction: higher_is_riskier` or `direction: lower_is_riskier`"),
-                );
+                self.out
+                    .push(at(d, file, norm, 1, "normalisation").with_hint(
+                        "add `direction: higher_is_riskier` or `direction: lower_is_riskier`",
+                    ));
             }
             (false, Some(_)) => {
                 let d = self.err("F016", "`direction` does not apply to `steps` or `raw`");
@@ -434,7 +507,7 @@ impl Validator<'_> {
                     None
                 }
             }
-            Normalise::Zscore(z) => (!(z.clip > 0.0) || !z.clip.is_finite())
+            Normalise::Zscore(z) => (z.clip <= 0.0 || !z.clip.is_finite())
                 .then(|| "zscore `clip` must be a positive number".to_string()),
             Normalise::Raw if !parent_logistic => Some(
                 "`raw` values are not on the 0-1 scale; use them only in an indicator with `method: logistic`"
@@ -446,24 +519,32 @@ impl Validator<'_> {
             let d = self.err("F016", msg);
             self.out.push(at(d, file, norm, 1, "normalisation"));
         }
-        if let Missing::Fill(v) = &m.missing {
-            if !v.is_finite() {
-                let d = self.err("F016", "a fill value must be a finite number");
-                self.out.push(at(d, file, norm, 1, "in this measure"));
-            }
+        if let Missing::Fill(v) = &m.missing
+            && !v.is_finite()
+        {
+            let d = self.err("F016", "a fill value must be a finite number");
+            self.out.push(at(d, file, norm, 1, "in this measure"));
         }
     }
 
-    fn check_weights(&mut self, ws: &[&Option<Spanned<f64>>], logistic: bool, owner: &Spanned<String>, what: &str) {
+    fn check_weights(
+        &mut self,
+        ws: &[&Option<Spanned<f64>>],
+        logistic: bool,
+        owner: &Spanned<String>,
+        what: &str,
+    ) {
         let file = self.file;
         let mut all_zero = !ws.is_empty();
         for w in ws.iter().copied().flatten() {
             if !w.value.is_finite() || (!logistic && w.value < 0.0) {
-                let d = self.err("F012", format!("weight {} is negative or not a number", w.value));
-                self.out.push(
-                    at(d, file, w, 1, "weight")
-                        .with_hint("weights are 0 or more; only `method: logistic` takes negative coefficients"),
+                let d = self.err(
+                    "F012",
+                    format!("weight {} is negative or not a number", w.value),
                 );
+                self.out.push(at(d, file, w, 1, "weight").with_hint(
+                    "weights are 0 or more; only `method: logistic` takes negative coefficients",
+                ));
             }
         }
         for w in ws {
@@ -473,7 +554,10 @@ impl Validator<'_> {
             }
         }
         if all_zero {
-            let d = self.err("F013", format!("all weights of the {what} of `{}` are zero", owner.value));
+            let d = self.err(
+                "F013",
+                format!("all weights of the {what} of `{}` are zero", owner.value),
+            );
             self.out.push(
                 span_str(file, owner, d, "this node")
                     .with_hint("give at least one child a positive weight"),
@@ -481,7 +565,13 @@ impl Validator<'_> {
         }
     }
 
-    fn check_weights_unspanned(&mut self, ws: &[&Option<Spanned<f64>>], logistic: bool, owner: &str, what: &str) {
+    fn check_weights_unspanned(
+        &mut self,
+        ws: &[&Option<Spanned<f64>>],
+        logistic: bool,
+        owner: &str,
+        what: &str,
+    ) {
         let owner = Spanned {
             value: owner.to_string(),
             referenced: serde_saphyr::Location::UNKNOWN,
@@ -501,9 +591,16 @@ pub fn method_of(a: &Aggregate) -> Method {
 /// A measure's id (explicit, or its first column) and where it is.
 pub fn measure_id(m: &Measure) -> (String, u64, u64) {
     if let Some(id) = &m.id {
-        return (id.value.clone(), id.referenced.line(), id.referenced.column());
+        return (
+            id.value.clone(),
+            id.referenced.line(),
+            id.referenced.column(),
+        );
     }
-    let first = m.column.as_ref().or_else(|| m.columns.as_ref().and_then(|c| c.first()));
+    let first = m
+        .column
+        .as_ref()
+        .or_else(|| m.columns.as_ref().and_then(|c| c.first()));
     match first {
         Some(c) => (c.value.clone(), c.referenced.line(), c.referenced.column()),
         None => (
@@ -520,8 +617,14 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("rf01", ["rf1", "rf10", "rf2"]).as_deref(), Some("rf1"));
-        assert_eq!(did_you_mean("genocid", ["genocide", "war_crimes"]).as_deref(), Some("genocide"));
+        assert_eq!(
+            did_you_mean("rf01", ["rf1", "rf10", "rf2"]).as_deref(),
+            Some("rf1")
+        );
+        assert_eq!(
+            did_you_mean("genocid", ["genocide", "war_crimes"]).as_deref(),
+            Some("genocide")
+        );
         assert_eq!(did_you_mean("zzzz", ["genocide"]), None);
     }
 }

@@ -93,7 +93,14 @@ pub fn write(run: &Run<'_>) -> String {
             title: &n.title,
             source: n.source.as_deref(),
             qualitative: n.qualitative,
-            children: n.children.iter().map(|&(c, w)| Child { id: &plan.nodes[c].id, weight: w }).collect(),
+            children: n
+                .children
+                .iter()
+                .map(|&(c, w)| Child {
+                    id: &plan.nodes[c].id,
+                    weight: w,
+                })
+                .collect(),
         })
         .collect();
     let mut results = Vec::new();
@@ -112,10 +119,15 @@ pub fn write(run: &Run<'_>) -> String {
                         n.children
                             .iter()
                             .flat_map(|&(m, _)| {
-                                let mid = plan.nodes[m].id.rsplit('/').next().unwrap_or("").to_string();
-                                score::trace(plan, panel, run.scores, m, r.country, y).into_iter().map(move |cell| {
-                                    (mid.clone(), cell)
-                                })
+                                let mid = plan.nodes[m]
+                                    .id
+                                    .rsplit('/')
+                                    .next()
+                                    .unwrap_or("")
+                                    .to_string();
+                                score::trace(plan, panel, run.scores, m, r.country, y)
+                                    .into_iter()
+                                    .map(move |cell| (mid.clone(), cell))
                             })
                             .map(|(measure, (col, cc))| Input {
                                 measure,
@@ -127,7 +139,11 @@ pub fn write(run: &Run<'_>) -> String {
                     NodeResult {
                         id: &n.id,
                         value: round(v, 6),
-                        band: if n.kind == Kind::Measure { None } else { plan.band(ni, v) },
+                        band: if n.kind == Kind::Measure {
+                            None
+                        } else {
+                            plan.band(ni, v)
+                        },
                         coverage: round(run.scores.coverage(ni, cell), 6),
                         raw: measure.map(|(x, _)| round(x, 6)),
                         status: measure.map(|(_, s)| s),
@@ -150,7 +166,12 @@ pub fn write(run: &Run<'_>) -> String {
     }
     let doc = Doc {
         atrisk_version: env!("CARGO_PKG_VERSION"),
-        framework: FrameworkInfo { id: &plan.id, title: &plan.title, version: &plan.version, file: &plan.file },
+        framework: FrameworkInfo {
+            id: &plan.id,
+            title: &plan.title,
+            version: &plan.version,
+            file: &plan.file,
+        },
         data: &panel.files,
         years: run.years.iter().map(|&y| panel.year(y)).collect(),
         nodes,
@@ -162,5 +183,9 @@ pub fn write(run: &Run<'_>) -> String {
 }
 
 fn fmt_raw(v: f64) -> String {
-    if v.is_nan() { String::new() } else { v.to_string() }
+    if v.is_nan() {
+        String::new()
+    } else {
+        v.to_string()
+    }
 }

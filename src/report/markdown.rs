@@ -15,7 +15,10 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
         let rows = run.ranked(y);
         let shown = top.unwrap_or(rows.len()).min(rows.len());
         let _ = writeln!(out, "## {}: {}\n", esc(&run.plan.title), run.panel.year(y));
-        let _ = writeln!(out, "| Rank | ISO3 | Country | Score | Band | Top risk factors | Indicators with data |");
+        let _ = writeln!(
+            out,
+            "| Rank | ISO3 | Country | Score | Band | Top risk factors | Indicators with data |"
+        );
         let _ = writeln!(out, "|---:|---|---|---:|---|---|---:|");
         for r in &rows[..shown] {
             let c = &run.panel.countries[r.country];
@@ -37,6 +40,9 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 r.indicators_with_data.0,
                 r.indicators_with_data.1
             );
+        }
+        if let Some(note) = run.data_age_note(y) {
+            let _ = writeln!(out, "\n{note}");
         }
         out.push('\n');
     }

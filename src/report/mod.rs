@@ -43,6 +43,37 @@ pub struct Row {
 }
 
 impl Run<'_> {
+    /// For a year: how many measure values were carried forward from an
+    /// earlier year, how many measure values there are, and the oldest year
+    /// a carried value comes from.
+    pub fn carried(&self, year_idx: usize) -> (usize, usize, Option<i32>) {
+        let (mut carried, mut with_value, mut oldest) = (0, 0, None::<i32>);
+        for ni in self.plan.of_kind(Kind::Measure) {
+            for c in 0..self.panel.countries.len() {
+                match self.scores.measure(ni, self.panel.cell(c, year_idx)) {
+                    Some((_, crate::score::Status::CarriedForward { from_year })) => {
+                        carried += 1;
+                        with_value += 1;
+                        oldest = Some(oldest.map_or(from_year, |o| o.min(from_year)));
+                    }
+                    Some((v, _)) if !v.is_nan() => with_value += 1,
+                    _ => {}
+                }
+            }
+        }
+        (carried, with_value, oldest)
+    }
+
+    /// A sentence on carried-forward data for a year, if any.
+    pub fn data_age_note(&self, year_idx: usize) -> Option<String> {
+        let (carried, total, oldest) = self.carried(year_idx);
+        let oldest = oldest?;
+        Some(format!(
+            "{carried} of {total} measure values for {} are carried forward from earlier years (the oldest from {oldest}); see --format json for which.",
+            self.panel.year(year_idx)
+        ))
+    }
+
     /// Ranked rows for one year: highest score first, ties by code.
     pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
         let plan = self.plan;
@@ -62,9 +93,15 @@ impl Run<'_> {
                     .map(|&r| (r, self.scores.value(r, cell)))
                     .filter(|(_, v)| !v.is_nan())
                     .collect();
-                top.sort_by(|a, b| b.1.total_cmp(&a.1).then(plan.nodes[a.0].id.cmp(&plan.nodes[b.0].id)));
+                top.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then(plan.nodes[a.0].id.cmp(&plan.nodes[b.0].id))
+                });
                 top.truncate(3);
-                let with = measured.iter().filter(|&&i| !self.scores.value(i, cell).is_nan()).count();
+                let with = measured
+                    .iter()
+                    .filter(|&&i| !self.scores.value(i, cell).is_nan())
+                    .count();
                 Row {
                     rank: 0,
                     country: c,
@@ -77,10 +114,18 @@ impl Run<'_> {
             })
             .collect();
         rows.sort_by(|a, b| {
-            let key = |r: &Row| if r.score.is_nan() { f64::NEG_INFINITY } else { r.score };
-            key(b)
-                .total_cmp(&key(a))
-                .then_with(|| self.panel.countries[a.country].iso3.cmp(&self.panel.countries[b.country].iso3))
+            let key = |r: &Row| {
+                if r.score.is_nan() {
+                    f64::NEG_INFINITY
+                } else {
+                    r.score
+                }
+            };
+            key(b).total_cmp(&key(a)).then_with(|| {
+                self.panel.countries[a.country]
+                    .iso3
+                    .cmp(&self.panel.countries[b.country].iso3)
+            })
         });
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i + 1;
@@ -101,5 +146,9 @@ pub fn round(v: f64, places: i32) -> Option<f64> {
 
 /// Formats a score with three decimals, or `n/a`.
 pub fn fmt_score(v: f64) -> String {
-    if v.is_nan() { "n/a".to_string() } else { format!("{v:.3}") }
+    if v.is_nan() {
+        "n/a".to_string()
+    } else {
+        format!("{v:.3}")
+    }
 }

@@ -28,8 +28,8 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             .clamp(7, 32);
         let _ = writeln!(
             out,
-            "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}",
-            "rank", "iso3", "country", "score", "band", "top risk factors", "data"
+            "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  data",
+            "rank", "iso3", "country", "score", "band", "top risk factors"
         );
         for r in &rows[..shown] {
             let c = &run.panel.countries[r.country];
@@ -54,7 +54,14 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             );
         }
         if shown < rows.len() {
-            let _ = writeln!(out, "... {} more (use --top to show more)", rows.len() - shown);
+            let _ = writeln!(
+                out,
+                "... {} more (use --top to show more)",
+                rows.len() - shown
+            );
+        }
+        if let Some(note) = run.data_age_note(y) {
+            let _ = writeln!(out, "{note}");
         }
         out.push('\n');
     }

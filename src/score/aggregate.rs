@@ -28,11 +28,18 @@ pub struct Outcome {
 /// Aggregates `(value, weight)` pairs; NaN values are missing.
 pub fn aggregate(rule: &Rule, kids: &[(f64, f64)]) -> Outcome {
     let total: f64 = kids.iter().map(|(_, w)| w.abs()).sum();
-    let have: f64 = kids.iter().filter(|(v, _)| !v.is_nan()).map(|(_, w)| w.abs()).sum();
+    let have: f64 = kids
+        .iter()
+        .filter(|(v, _)| !v.is_nan())
+        .map(|(_, w)| w.abs())
+        .sum();
     let coverage = if total > 0.0 { have / total } else { 0.0 };
     let present = || kids.iter().filter(|(v, _)| !v.is_nan());
     if have <= 0.0 || coverage + 1e-12 < rule.min_coverage {
-        return Outcome { value: f64::NAN, coverage };
+        return Outcome {
+            value: f64::NAN,
+            coverage,
+        };
     }
     let wsum: f64 = present().map(|(_, w)| *w).sum();
     let value = match rule.method {
@@ -44,16 +51,27 @@ pub fn aggregate(rule: &Rule, kids: &[(f64, f64)]) -> Outcome {
                 (present().map(|(v, w)| w * v.ln()).sum::<f64>() / wsum).exp()
             }
         }
-        Method::Max => present().filter(|(_, w)| *w > 0.0).map(|(v, _)| *v).fold(f64::NAN, f64::max),
+        Method::Max => present()
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(v, _)| *v)
+            .fold(f64::NAN, f64::max),
         Method::ShareAbove => {
-            present().filter(|(v, _)| *v >= rule.threshold).map(|(_, w)| *w).sum::<f64>() / wsum
+            present()
+                .filter(|(v, _)| *v >= rule.threshold)
+                .map(|(_, w)| *w)
+                .sum::<f64>()
+                / wsum
         }
         Method::Logistic => {
             let z = rule.intercept + present().map(|(v, w)| v * w).sum::<f64>();
             1.0 / (1.0 + (-z).exp())
         }
     };
-    let value = if value.is_nan() { value } else { value.clamp(0.0, 1.0) };
+    let value = if value.is_nan() {
+        value
+    } else {
+        value.clamp(0.0, 1.0)
+    };
     Outcome { value, coverage }
 }
 
@@ -64,7 +82,12 @@ mod tests {
     const N: f64 = f64::NAN;
 
     fn rule(method: Method) -> Rule {
-        Rule { method, threshold: 0.5, intercept: -1.0, min_coverage: 0.5 }
+        Rule {
+            method,
+            threshold: 0.5,
+            intercept: -1.0,
+            min_coverage: 0.5,
+        }
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -102,13 +125,19 @@ mod tests {
     fn max_and_share_above() {
         let o = aggregate(&rule(Method::Max), &[(0.2, 1.0), (0.9, 1.0), (N, 1.0)]);
         assert_eq!(o.value, 0.9);
-        let o = aggregate(&rule(Method::ShareAbove), &[(0.2, 1.0), (0.5, 1.0), (0.7, 2.0)]);
+        let o = aggregate(
+            &rule(Method::ShareAbove),
+            &[(0.2, 1.0), (0.5, 1.0), (0.7, 2.0)],
+        );
         assert!(close(o.value, 0.75));
     }
 
     #[test]
     fn logistic() {
-        let r = Rule { min_coverage: 1.0, ..rule(Method::Logistic) };
+        let r = Rule {
+            min_coverage: 1.0,
+            ..rule(Method::Logistic)
+        };
         let o = aggregate(&r, &[(2.0, 0.5), (1.0, -1.0)]);
         // z = -1 + 1 - 1 = -1
         assert!(close(o.value, 1.0 / (1.0 + 1f64.exp())));

@@ -86,13 +86,24 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
         }
         for cell in 0..n_cells {
             kids.clear();
-            kids.extend(node.children.iter().map(|&(c, w)| (values[c * n_cells + cell], w)));
+            kids.extend(
+                node.children
+                    .iter()
+                    .map(|&(c, w)| (values[c * n_cells + cell], w)),
+            );
             let o = aggregate::aggregate(&node.rule, &kids);
             values[ni * n_cells + cell] = o.value;
             coverage[ni * n_cells + cell] = o.coverage;
         }
     }
-    Scores { n_cells, values, coverage, slot, raw, status }
+    Scores {
+        n_cells,
+        values,
+        coverage,
+        slot,
+        raw,
+        status,
+    }
 }
 
 /// Base series of a measure (sum of its columns) for one country.
@@ -113,7 +124,9 @@ fn transformed_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64
     let mut s = base_series(m, panel, country);
     for (t, den) in m.transforms.iter().zip(&m.denominators) {
         let d: Option<Vec<f64>> = den.map(|c| {
-            (0..panel.n_years).map(|y| panel.value(c, panel.cell(country, y))).collect()
+            (0..panel.n_years)
+                .map(|y| panel.value(c, panel.cell(country, y)))
+                .collect()
         });
         s = transform::apply(t, &s, d.as_deref());
     }
@@ -141,10 +154,14 @@ fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f
                     st[cell] = Status::Filled;
                 }
                 Missing::CarryForward(n) => {
-                    let back = (1..=n as usize).take_while(|k| *k <= y).find(|k| !s[y - k].is_nan());
+                    let back = (1..=n as usize)
+                        .take_while(|k| *k <= y)
+                        .find(|k| !s[y - k].is_nan());
                     if let Some(k) = back {
                         raw[cell] = s[y - k];
-                        st[cell] = Status::CarriedForward { from_year: panel.year(y - k) };
+                        st[cell] = Status::CarriedForward {
+                            from_year: panel.year(y - k),
+                        };
                     }
                 }
             }
@@ -173,13 +190,22 @@ fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f
 
 /// The data cells a measure's value for a country-year was computed from
 /// (cells with a value; for carried-forward values, those of the source year).
-pub fn trace(plan: &Plan, panel: &Panel, scores: &Scores, node: usize, country: usize, year_idx: usize) -> Vec<(usize, usize)> {
+pub fn trace(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    node: usize,
+    country: usize,
+    year_idx: usize,
+) -> Vec<(usize, usize)> {
     let Some(m) = &plan.nodes[node].measure else {
         return Vec::new();
     };
     let cell = panel.cell(country, year_idx);
     let year_idx = match scores.measure(node, cell) {
-        Some((_, Status::CarriedForward { from_year })) => panel.year_idx(from_year).unwrap_or(year_idx),
+        Some((_, Status::CarriedForward { from_year })) => {
+            panel.year_idx(from_year).unwrap_or(year_idx)
+        }
         Some((_, Status::Observed)) => year_idx,
         _ => return Vec::new(),
     };
@@ -191,7 +217,10 @@ pub fn trace(plan: &Plan, panel: &Panel, scores: &Scores, node: usize, country: 
             denominators.extend(offsets.iter().map(|o| (*d, *o)));
         }
         let reads = transform::reads(t);
-        let mut next: Vec<usize> = offsets.iter().flat_map(|o| reads.iter().map(move |r| o + r)).collect();
+        let mut next: Vec<usize> = offsets
+            .iter()
+            .flat_map(|o| reads.iter().map(move |r| o + r))
+            .collect();
         next.sort_unstable();
         next.dedup();
         offsets = next;
@@ -221,7 +250,12 @@ pub fn trace(plan: &Plan, panel: &Panel, scores: &Scores, node: usize, country: 
 
 /// Children of a node that are of a given kind (for reports).
 pub fn children_of_kind(plan: &Plan, node: usize, kind: Kind) -> Vec<usize> {
-    plan.nodes[node].children.iter().map(|c| c.0).filter(|&c| plan.nodes[c].kind == kind).collect()
+    plan.nodes[node]
+        .children
+        .iter()
+        .map(|c| c.0)
+        .filter(|&c| plan.nodes[c].kind == kind)
+        .collect()
 }
 
 #[cfg(test)]
@@ -234,7 +268,16 @@ mod tests {
     const CSV: &str = "iso3,year,x\nAAA,2000,4\nAAA,2001,\nAAA,2002,NA\nAAA,2003,\n";
 
     fn run() -> (Plan, Panel, Scores) {
-        crate::assess("t.yaml", FW, &[Input { name: "d.csv".into(), prefix: None, bytes: CSV.as_bytes() }]).unwrap()
+        crate::assess(
+            "t.yaml",
+            FW,
+            &[Input {
+                name: "d.csv".into(),
+                prefix: None,
+                bytes: CSV.as_bytes(),
+            }],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -251,9 +294,15 @@ mod tests {
         assert_eq!(s.measure(skip, c1).unwrap().1, Status::Missing);
         assert_eq!(s.measure(fill, c1), Some((5.0, Status::Filled)));
         assert_eq!(s.value(fill, c1), 0.5);
-        assert_eq!(s.measure(cf, c1), Some((4.0, Status::CarriedForward { from_year: 2000 })));
+        assert_eq!(
+            s.measure(cf, c1),
+            Some((4.0, Status::CarriedForward { from_year: 2000 }))
+        );
         // 2002 still within 2 years; 2003 is not
-        assert_eq!(s.measure(cf, panel.cell(0, 2)).unwrap().1, Status::CarriedForward { from_year: 2000 });
+        assert_eq!(
+            s.measure(cf, panel.cell(0, 2)).unwrap().1,
+            Status::CarriedForward { from_year: 2000 }
+        );
         assert!(s.value(cf, panel.cell(0, 3)).is_nan());
         // the indicator averages the measures that have values: (0.5 + 0.4) / 2 in 2001
         let i = node("i");
@@ -269,6 +318,9 @@ mod tests {
         let cells = trace(&plan, &panel, &s, cf, 0, 2);
         assert_eq!(cells.len(), 1);
         let r = panel.cell_ref(cells[0].0, cells[0].1);
-        assert_eq!((r.file.as_str(), r.line, r.column.as_str(), r.year), ("d.csv", 2, "x", 2000));
+        assert_eq!(
+            (r.file.as_str(), r.line, r.column.as_str(), r.year),
+            ("d.csv", 2, "x", 2000)
+        );
     }
 }

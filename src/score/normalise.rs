@@ -68,12 +68,19 @@ pub fn cross_section(n: &Normalise, d: Option<Direction>, xs: &[f64]) -> Vec<f64
                     if x.is_nan() {
                         return f64::NAN;
                     }
-                    let zv = if sd > 0.0 { ((x - mean) / sd).clamp(-z.clip, z.clip) } else { 0.0 };
+                    let zv = if sd > 0.0 {
+                        ((x - mean) / sd).clamp(-z.clip, z.clip)
+                    } else {
+                        0.0
+                    };
                     orient((zv + z.clip) / (2.0 * z.clip), d)
                 })
                 .collect()
         }
-        other => xs.iter().map(|&x| pointwise(other, d, x).unwrap_or(f64::NAN)).collect(),
+        other => xs
+            .iter()
+            .map(|&x| pointwise(other, d, x).unwrap_or(f64::NAN))
+            .collect(),
     }
 }
 
@@ -92,7 +99,10 @@ mod tests {
 
     #[test]
     fn goalposts() {
-        let g = Normalise::Goalposts(Goalposts { min: 10.0, max: 20.0 });
+        let g = Normalise::Goalposts(Goalposts {
+            min: 10.0,
+            max: 20.0,
+        });
         assert_eq!(pointwise(&g, UP, 15.0), Some(0.5));
         assert_eq!(pointwise(&g, UP, 5.0), Some(0.0));
         assert_eq!(pointwise(&g, UP, 25.0), Some(1.0));
@@ -107,8 +117,14 @@ mod tests {
         assert_eq!(pointwise(&b, UP, 0.5), Some(0.0));
         assert_eq!(pointwise(&b, DOWN, 0.5), Some(1.0));
         let s = Normalise::Steps(vec![
-            Step { min: 1.0, score: 0.5 },
-            Step { min: 2.0, score: 1.0 },
+            Step {
+                min: 1.0,
+                score: 0.5,
+            },
+            Step {
+                min: 2.0,
+                score: 1.0,
+            },
         ]);
         assert_eq!(pointwise(&s, None, 0.0), Some(0.0));
         assert_eq!(pointwise(&s, None, 1.0), Some(0.5));

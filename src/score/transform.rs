@@ -7,9 +7,18 @@ use crate::framework::model::Transform;
 pub fn apply(t: &Transform, s: &[f64], denominator: Option<&[f64]>) -> Vec<f64> {
     let n = s.len();
     match t {
-        Transform::Log => s.iter().map(|&x| if x > 0.0 { x.ln() } else { f64::NAN }).collect(),
-        Transform::Log1p => s.iter().map(|&x| if x > -1.0 { x.ln_1p() } else { f64::NAN }).collect(),
-        Transform::Sqrt => s.iter().map(|&x| if x >= 0.0 { x.sqrt() } else { f64::NAN }).collect(),
+        Transform::Log => s
+            .iter()
+            .map(|&x| if x > 0.0 { x.ln() } else { f64::NAN })
+            .collect(),
+        Transform::Log1p => s
+            .iter()
+            .map(|&x| if x > -1.0 { x.ln_1p() } else { f64::NAN })
+            .collect(),
+        Transform::Sqrt => s
+            .iter()
+            .map(|&x| if x >= 0.0 { x.sqrt() } else { f64::NAN })
+            .collect(),
         Transform::PerCapita(p) => {
             let d = denominator.unwrap_or(&[]);
             (0..n)
@@ -21,18 +30,29 @@ pub fn apply(t: &Transform, s: &[f64], denominator: Option<&[f64]>) -> Vec<f64> 
         }
         Transform::Lag(k) => {
             let k = *k as usize;
-            (0..n).map(|i| if i >= k { s[i - k] } else { f64::NAN }).collect()
+            (0..n)
+                .map(|i| if i >= k { s[i - k] } else { f64::NAN })
+                .collect()
         }
         Transform::Change(k) => {
             let k = *k as usize;
-            (0..n).map(|i| if i >= k { s[i] - s[i - k] } else { f64::NAN }).collect()
+            (0..n)
+                .map(|i| if i >= k { s[i] - s[i - k] } else { f64::NAN })
+                .collect()
         }
         Transform::RollingMean(k) => rolling(s, *k as usize, |w| {
             let v: Vec<f64> = w.iter().copied().filter(|x| !x.is_nan()).collect();
-            if v.is_empty() { f64::NAN } else { v.iter().sum::<f64>() / v.len() as f64 }
+            if v.is_empty() {
+                f64::NAN
+            } else {
+                v.iter().sum::<f64>() / v.len() as f64
+            }
         }),
         Transform::RollingMax(k) => rolling(s, *k as usize, |w| {
-            w.iter().copied().filter(|x| !x.is_nan()).fold(f64::NAN, f64::max)
+            w.iter()
+                .copied()
+                .filter(|x| !x.is_nan())
+                .fold(f64::NAN, f64::max)
         }),
     }
 }
@@ -65,19 +85,34 @@ mod tests {
     const N: f64 = f64::NAN;
 
     fn same(a: &[f64], b: &[f64]) -> bool {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
     }
 
     #[test]
     fn pointwise() {
-        assert!(same(&apply(&Transform::Log, &[1.0, std::f64::consts::E, 0.0, N], None), &[0.0, 1.0, N, N]));
-        assert!(same(&apply(&Transform::Log1p, &[0.0, 9.0, -1.0], None), &[0.0, 10f64.ln(), N]));
-        assert!(same(&apply(&Transform::Sqrt, &[4.0, -1.0, 0.0], None), &[2.0, N, 0.0]));
+        assert!(same(
+            &apply(&Transform::Log, &[1.0, std::f64::consts::E, 0.0, N], None),
+            &[0.0, 1.0, N, N]
+        ));
+        assert!(same(
+            &apply(&Transform::Log1p, &[0.0, 9.0, -1.0], None),
+            &[0.0, 10f64.ln(), N]
+        ));
+        assert!(same(
+            &apply(&Transform::Sqrt, &[4.0, -1.0, 0.0], None),
+            &[2.0, N, 0.0]
+        ));
     }
 
     #[test]
     fn per_capita() {
-        let t = Transform::PerCapita(PerCapita { column: "pop".into(), per: 1000.0 });
+        let t = Transform::PerCapita(PerCapita {
+            column: "pop".into(),
+            per: 1000.0,
+        });
         let out = apply(&t, &[10.0, 5.0, 3.0, N], Some(&[2000.0, 0.0, N, 10.0]));
         assert!(same(&out, &[5.0, N, N, N]));
     }
@@ -85,14 +120,35 @@ mod tests {
     #[test]
     fn time_transforms() {
         let s = [1.0, 3.0, N, 10.0];
-        assert!(same(&apply(&Transform::Lag(1), &s, None), &[N, 1.0, 3.0, N]));
-        assert!(same(&apply(&Transform::Change(1), &s, None), &[N, 2.0, N, N]));
-        assert!(same(&apply(&Transform::Change(3), &s, None), &[N, N, N, 9.0]));
+        assert!(same(
+            &apply(&Transform::Lag(1), &s, None),
+            &[N, 1.0, 3.0, N]
+        ));
+        assert!(same(
+            &apply(&Transform::Change(1), &s, None),
+            &[N, 2.0, N, N]
+        ));
+        assert!(same(
+            &apply(&Transform::Change(3), &s, None),
+            &[N, N, N, 9.0]
+        ));
         // mean of available values in the window
-        assert!(same(&apply(&Transform::RollingMean(2), &s, None), &[1.0, 2.0, 3.0, 10.0]));
-        assert!(same(&apply(&Transform::RollingMean(3), &s, None), &[1.0, 2.0, 2.0, 6.5]));
-        assert!(same(&apply(&Transform::RollingMax(3), &s, None), &[1.0, 3.0, 3.0, 10.0]));
-        assert!(same(&apply(&Transform::RollingMax(1), &[N, 2.0], None), &[N, 2.0]));
+        assert!(same(
+            &apply(&Transform::RollingMean(2), &s, None),
+            &[1.0, 2.0, 3.0, 10.0]
+        ));
+        assert!(same(
+            &apply(&Transform::RollingMean(3), &s, None),
+            &[1.0, 2.0, 2.0, 6.5]
+        ));
+        assert!(same(
+            &apply(&Transform::RollingMax(3), &s, None),
+            &[1.0, 3.0, 3.0, 10.0]
+        ));
+        assert!(same(
+            &apply(&Transform::RollingMax(1), &[N, 2.0], None),
+            &[N, 2.0]
+        ));
     }
 
     #[test]
