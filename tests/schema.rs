@@ -70,3 +70,55 @@ fn shipped_framework_covers_fourteen_risk_factors() {
         assert!(measured >= 1, "{id} has no measured indicator");
     }
 }
+
+#[test]
+fn seed_document_links_to_existing_framework_ids() {
+    let seed: serde_json::Value =
+        serde_saphyr::from_str(include_str!("../seeds/s-2015-815.yaml")).expect("seed parses");
+    let fw = atrisk::framework::load::parse(
+        "un-foa-2014.yaml",
+        include_str!("../frameworks/un-foa-2014.yaml"),
+    )
+    .unwrap();
+    let rfs: Vec<&str> = fw
+        .risk_factors
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .collect();
+    let inds: Vec<&str> = fw.indicators.iter().map(|i| i.id.value.as_str()).collect();
+    let themes = seed["themes"].as_array().unwrap();
+    assert_eq!(themes.len(), 4);
+    let recs = seed["recommendations"].as_array().unwrap();
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+    let actors = [
+        "states",
+        "un",
+        "hrc",
+        "regional_organisations",
+        "security_council",
+        "focal_points",
+        "civil_society",
+    ];
+    for item in themes.iter().chain(recs) {
+        for rf in item["risk_factors"].as_array().into_iter().flatten() {
+            assert!(
+                rfs.contains(&rf.as_str().unwrap()),
+                "unknown risk factor {rf}"
+            );
+        }
+        for ind in item["indicators"].as_array().into_iter().flatten() {
+            assert!(
+                inds.contains(&ind.as_str().unwrap()),
+                "unknown indicator {ind}"
+            );
+        }
+    }
+    for r in recs {
+        let to = r["addressed_to"].as_array().unwrap();
+        assert!(!to.is_empty());
+        for a in to {
+            assert!(actors.contains(&a.as_str().unwrap()), "unknown actor {a}");
+        }
+    }
+}
