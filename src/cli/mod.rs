@@ -20,7 +20,7 @@ use crate::framework::{load, validate as fw_validate};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
-/// Exit code: a check failed (a framework example, or warnings with --deny-warnings).
+/// Exit code: a check failed (warnings with `validate --deny-warnings`).
 pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code: a framework is invalid.
 pub const EXIT_FRAMEWORK: u8 = 2;

@@ -129,6 +129,39 @@ fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &
     d.at(&input.name, line, col, len as u64, text)
 }
 
+/// The input without a UTF-8 byte order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The 1-based line of the record starting at byte `pos`: line endings and
+/// blank lines before the record are skipped, and both LF and CRLF count.
+fn line_at(bytes: &[u8], pos: u64) -> u64 {
+    LineCounter::default().line_at(bytes, pos)
+}
+
+/// Counts lines incrementally for records read in order.
+#[derive(Debug, Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], pos: u64) -> u64 {
+        let mut b = usize::try_from(pos).unwrap_or(usize::MAX).min(bytes.len());
+        while b < bytes.len() && matches!(bytes[b], b'\n' | b'\r') {
+            b += 1;
+        }
+        if b < self.byte {
+            *self = LineCounter::default();
+        }
+        self.newlines += bytes[self.byte..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        self.byte = b;
+        1 + self.newlines
+    }
+}
+
 fn parse_number(raw: &str) -> Option<Option<f64>> {
     let t = raw.trim();
     if MISSING_MARKERS.contains(&t) {
@@ -142,10 +175,7 @@ fn parse_number(raw: &str) -> Option<Option<f64>> {
 
 fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     let name = &input.name;
-    let mut bytes = input.bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        bytes = rest;
-    }
+    let bytes = strip_bom(input.bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(data_err("D002", format!("data file `{name}` is empty"))
             .at(name, 1, 1, 1, "no header row")
@@ -228,6 +258,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
     let mut seen_long: HashMap<(String, i32, usize), u64> = HashMap::new();
     let mut rec = csv::ByteRecord::new();
+    let mut lines = LineCounter::default();
     let mut rows = 0usize;
     loop {
         match rdr.read_byte_record(&mut rec) {
@@ -236,7 +267,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
             Err(e) => return Err(csv_error(input, &e)),
         }
         rows += 1;
-        let line = rec.position().map_or(0, csv::Position::line);
+        let line = rec.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
         let text = |i: usize| -> Result<&str, Diagnostic> {
             std::str::from_utf8(&rec[i]).map_err(|_| {
                 cell_label(
@@ -381,7 +412,9 @@ fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
             expected_len,
             len,
         } => {
-            let line = pos.as_ref().map_or(1, csv::Position::line);
+            let line = pos
+                .as_ref()
+                .map_or(1, |p| line_at(strip_bom(input.bytes), p.byte()));
             data_err(
                 "D006",
                 format!(
@@ -394,7 +427,9 @@ fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
             )
         }
         csv::ErrorKind::Utf8 { pos, .. } => {
-            let line = pos.as_ref().map_or(1, csv::Position::line);
+            let line = pos
+                .as_ref()
+                .map_or(1, |p| line_at(strip_bom(input.bytes), p.byte()));
             data_err(
                 "D007",
                 format!("line {line} of `{name}` is not valid UTF-8"),
@@ -710,6 +745,17 @@ mod tests {
         .unwrap();
         assert!(p.column("x").is_some() && p.column("b.x").is_some());
         assert_eq!(p.cell_ref(p.column("b.x").unwrap(), 0).column, "x");
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_keep_true_line_numbers() {
+        let e = load(&[("a.csv", "iso3,year,x\r\nAAA,2000,1\r\n\r\nAAA,2001,zz\r\n")]).unwrap_err();
+        assert_eq!(e.code, "D004");
+        assert_eq!(e.labels[0].line, 4);
+        let p = load(&[("a.csv", "iso3,year,x\r\nAAA,2000,1\r\n\nAAA,2001,2\r\n")]).unwrap();
+        let x = p.column("x").unwrap();
+        assert_eq!(p.cell_ref(x, p.cell(0, 0)).line, 2);
+        assert_eq!(p.cell_ref(x, p.cell(0, 1)).line, 4);
     }
 
     #[test]

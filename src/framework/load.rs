@@ -42,6 +42,7 @@ fn too_large(name: &str, len: u64) -> Diagnostic {
         Origin::Framework,
         format!("framework `{name}` is {len} bytes, over the limit of {MAX_FRAMEWORK_BYTES} bytes"),
     )
+    .at(name, 1, 1, 1, "this file")
     .with_hint("split the rules into smaller files, or check that this is a framework file")
 }
 
@@ -88,7 +89,7 @@ pub fn parse(name: &str, text: &str) -> Result<Framework, Diagnostic> {
             format!("framework `{name}` is empty"),
         )
         .at(name, 1, 1, 1, "no content")
-        .with_hint("start from `atrisk new NAME`, or see docs/rule-format.md"));
+        .with_hint("a framework needs at least format, id, title, version, crimes, risk_factors and indicators; see docs/rule-format.md"));
     }
     // A first pass over the whole document enforces the budgets (depth,
     // aliases, size) wherever they are breached, before any typed decoding.

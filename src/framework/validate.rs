@@ -56,7 +56,14 @@ pub fn validate(loc: &Located<'_>) -> Diagnostics {
         out: Diagnostics::default(),
     };
     v.run(loc.fw);
-    v.out
+    // A node checked from several parents reports each problem once.
+    let mut out = Diagnostics::default();
+    for d in v.out.0 {
+        if !out.0.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
 }
 
 struct Validator<'a> {
@@ -105,7 +112,8 @@ impl Validator<'_> {
                 seen.insert(&id.value, id);
             }
         }
-        let crime_ids: Vec<&str> = fw.crimes.iter().map(|c| c.id.value.as_str()).collect();
+        let mut crime_ids: Vec<&str> = fw.crimes.iter().map(|c| c.id.value.as_str()).collect();
+        crime_ids.dedup();
         let rf_ids: Vec<&str> = fw
             .risk_factors
             .iter()
@@ -516,8 +524,23 @@ impl Validator<'_> {
             _ => None,
         };
         if let Some(msg) = problem {
+            let hint = match &norm.value {
+                Normalise::Goalposts(_) => {
+                    "set `min` below `max`; use `direction: lower_is_riskier` to reverse the scale"
+                }
+                Normalise::Steps(_) => {
+                    "list steps as `{min: VALUE, score: 0-1}` with increasing `min`"
+                }
+                Normalise::Zscore(_) => {
+                    "set `clip` to a positive number of standard deviations, such as 3"
+                }
+                _ => {
+                    "wrap the measure's indicator in `aggregate: {method: logistic, intercept: ...}`, or choose a 0-1 normalisation"
+                }
+            };
             let d = self.err("F016", msg);
-            self.out.push(at(d, file, norm, 1, "normalisation"));
+            self.out
+                .push(at(d, file, norm, 1, "normalisation").with_hint(hint));
         }
         if let Missing::Fill(v) = &m.missing
             && !v.is_finite()

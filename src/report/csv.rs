@@ -22,13 +22,11 @@ pub fn write(run: &Run<'_>) -> String {
         "country".to_string(),
         "score".to_string(),
         "band".to_string(),
-        "coverage".to_string(),
         "indicators_with_data".to_string(),
         "indicators_measured".to_string(),
     ];
     header.extend(cols.iter().map(|&n| plan.nodes[n].id.clone()));
     let _ = w.write_record(&header);
-    let overall = plan.overall();
     for &y in &run.years {
         for r in run.ranked(y) {
             let c = &run.panel.countries[r.country];
@@ -40,7 +38,6 @@ pub fn write(run: &Run<'_>) -> String {
                 c.name.clone(),
                 cell(r.score),
                 r.band.clone().unwrap_or_default(),
-                cell(run.scores.coverage(overall, cellx)),
                 r.indicators_with_data.0.to_string(),
                 r.indicators_with_data.1.to_string(),
             ];

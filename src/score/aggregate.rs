@@ -48,7 +48,9 @@ pub fn aggregate(rule: &Rule, kids: &[(f64, f64)]) -> Outcome {
             if present().any(|(v, w)| *w > 0.0 && *v <= 0.0) {
                 0.0
             } else {
-                (present().map(|(v, w)| w * v.ln()).sum::<f64>() / wsum).exp()
+                let positive = || present().filter(|(_, w)| *w > 0.0);
+                let wpos: f64 = positive().map(|(_, w)| *w).sum();
+                (positive().map(|(v, w)| w * v.ln()).sum::<f64>() / wpos).exp()
             }
         }
         Method::Max => present()
@@ -119,6 +121,12 @@ mod tests {
         assert_eq!(o.value, 0.0);
         let o = aggregate(&rule(Method::GeometricMean), &[(0.25, 2.0), (1.0, 1.0)]);
         assert!(close(o.value, 0.25f64.powf(2.0 / 3.0)));
+        // a zero-weight child scoring 0 does not pull the mean to 0 or NaN
+        let o = aggregate(
+            &rule(Method::GeometricMean),
+            &[(0.25, 1.0), (1.0, 1.0), (0.0, 0.0)],
+        );
+        assert!(close(o.value, 0.5));
     }
 
     #[test]
