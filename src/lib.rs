@@ -17,6 +17,22 @@ use score::Scores;
 
 /// Loads, validates and compiles a framework text and scores it on data
 /// inputs: the whole pipeline short of reporting. Warnings are not returned.
+///
+/// ```
+/// use atrisk::{data::Input, embedded};
+///
+/// let inputs: Vec<Input<'_>> = embedded::DATA
+///     .iter()
+///     .map(|(name, bytes)| Input { name: name.to_string(), prefix: None, bytes })
+///     .collect();
+/// let (name, text) = embedded::FRAMEWORK;
+/// let (plan, panel, scores) = atrisk::assess(name, text, &inputs).unwrap();
+/// let sudan = panel.find_country("Sudan").unwrap();
+/// let cell = panel.cell(sudan, panel.year_idx(2023).unwrap());
+/// let overall = scores.value(plan.overall(), cell);
+/// assert!((0.0..=1.0).contains(&overall));
+/// assert!(plan.band(plan.overall(), overall).is_some());
+/// ```
 pub fn assess(
     framework_name: &str,
     framework_text: &str,
