@@ -154,19 +154,6 @@ impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
-
-    /// Number of errors.
-    pub fn error_count(&self) -> usize {
-        self.0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
-    }
-
-    /// Number of warnings.
-    pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {

@@ -22,6 +22,8 @@ pub struct Country {
 pub struct Column {
     /// Name as referenced by frameworks (with the file's prefix, if any).
     pub name: String,
+    /// Name in its file (without prefix), for provenance.
+    pub source_name: String,
     /// Index into [`Panel::files`].
     pub file: usize,
     /// 1-based field number in the file (for long files, the `value` field).
@@ -59,10 +61,6 @@ pub struct Panel {
     /// Data columns.
     pub columns: Vec<Column>,
     index: HashMap<String, usize>,
-    /// Source column name (without prefix) per column, for provenance.
-    source_names: Vec<String>,
-    /// Years that have at least one row in some file.
-    years_with_rows: Vec<bool>,
 }
 
 /// One input file, before joining.
@@ -86,6 +84,16 @@ struct Table {
     /// Per column: (row key index, value).
     cells: Vec<Vec<(usize, f64)>>,
     names: BTreeMap<String, String>,
+}
+
+impl Table {
+    /// A column's name in the joined panel: `PREFIX.column` or `column`.
+    fn full_name(&self, column: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}.{column}"),
+            None => column.to_string(),
+        }
+    }
 }
 
 fn data_err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
@@ -456,10 +464,7 @@ impl Panel {
         let mut owner: HashMap<String, (usize, u32)> = HashMap::new();
         for (ti, t) in tables.iter().enumerate() {
             for (c, field) in &t.columns {
-                let full = match &t.prefix {
-                    Some(p) => format!("{p}.{c}"),
-                    None => c.clone(),
-                };
+                let full = t.full_name(c);
                 if let Some((prev, pf)) = owner.get(&full) {
                     let prev_name = &tables[*prev].name;
                     return Err(data_err(
@@ -512,8 +517,6 @@ impl Panel {
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
         let mut columns = Vec::new();
-        let mut source_names = Vec::new();
-        let mut years_with_rows = vec![false; n_years];
         let mut files = Vec::new();
         // Cell index of every row key, computed once per row.
         let key_cell: Vec<Vec<usize>> = tables
@@ -527,26 +530,19 @@ impl Panel {
             .collect();
         for (ti, t) in tables.into_iter().enumerate() {
             files.push(t.name.clone());
-            for ((c, field), cells) in t.columns.into_iter().zip(t.cells) {
+            for ((c, field), cells) in t.columns.iter().zip(&t.cells) {
                 let mut values = vec![f64::NAN; n_cells];
                 let mut lines = vec![0u32; n_cells];
-                for (k, v) in cells {
-                    let (_, y, line) = &t.keys[k];
-                    let yi = (y - lo) as usize;
+                for &(k, v) in cells {
                     let i = key_cell[ti][k];
                     values[i] = v;
-                    lines[i] = *line;
-                    years_with_rows[yi] = true;
+                    lines[i] = t.keys[k].2;
                 }
-                let name = match &t.prefix {
-                    Some(p) => format!("{p}.{c}"),
-                    None => c.clone(),
-                };
-                source_names.push(c);
                 columns.push(Column {
-                    name,
+                    name: t.full_name(c),
+                    source_name: c.clone(),
                     file: ti,
-                    field,
+                    field: *field,
                     values,
                     lines,
                 });
@@ -564,8 +560,6 @@ impl Panel {
             n_years,
             columns,
             index,
-            source_names,
-            years_with_rows,
         })
     }
 
@@ -613,19 +607,13 @@ impl Panel {
         self.first_year + self.n_years as i32 - 1
     }
 
-    /// The latest year that has at least one row.
-    pub fn latest_year_with_rows(&self) -> i32 {
-        let i = self.years_with_rows.iter().rposition(|b| *b).unwrap_or(0);
-        self.year(i)
-    }
-
     /// Where a cell value came from.
     pub fn cell_ref(&self, column: usize, cell: usize) -> CellRef {
         let c = &self.columns[column];
         CellRef {
             file: self.files[c.file].clone(),
             line: c.lines[cell],
-            column: self.source_names[column].clone(),
+            column: c.source_name.clone(),
             year: self.year(cell % self.n_years),
         }
     }

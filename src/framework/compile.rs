@@ -2,7 +2,7 @@
 //! list of nodes in evaluation order, with data columns resolved to indices.
 
 use super::model::{Band, Direction, Framework, Method, Missing, Normalise, Transform};
-use super::validate::{did_you_mean, measure_id, method_of};
+use super::validate::{did_you_mean, measure_id, weight};
 use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 use crate::graph;
@@ -69,6 +69,29 @@ pub struct Node {
     pub line: u64,
 }
 
+impl Node {
+    /// A node with no children, the default rule and the framework's bands.
+    fn new(kind: Kind, id: String, title: &str, line: u64) -> Node {
+        Node {
+            id,
+            kind,
+            title: title.to_string(),
+            source: None,
+            children: Vec::new(),
+            rule: Rule {
+                method: Method::Mean,
+                threshold: 0.5,
+                intercept: 0.0,
+                min_coverage: DEFAULT_MIN_COVERAGE,
+            },
+            bands: 0,
+            measure: None,
+            qualitative: false,
+            line,
+        }
+    }
+}
+
 /// A compiled framework.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -114,14 +137,6 @@ impl Plan {
             .rev()
             .find(|(_, min)| value >= *min)
             .map(|(n, _)| n.as_str())
-    }
-
-    /// Band names of a node, lowest first.
-    pub fn band_names(&self, node: usize) -> Vec<&str> {
-        self.band_sets[self.nodes[node].bands]
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect()
     }
 
     /// Index of a node by id.
@@ -241,14 +256,9 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
                 });
             }
             let (mid, line, _) = measure_id(m);
+            let id = format!("{}/{}", ind.id.value, mid);
+            let title = m.rationale.as_deref().unwrap_or_default();
             nodes.push(Node {
-                id: format!("{}/{}", ind.id.value, mid),
-                kind: Kind::Measure,
-                title: m.rationale.clone().unwrap_or_default(),
-                source: None,
-                children: Vec::new(),
-                rule: rule(&Default::default(), Method::Mean),
-                bands: 0,
                 measure: Some(MeasurePlan {
                     columns: cols.into_iter().flatten().collect(),
                     transforms: m.transform.iter().map(|t| t.value.clone()).collect(),
@@ -257,23 +267,22 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
                     normalise: m.normalise.value.clone(),
                     missing: m.missing.clone(),
                 }),
-                qualitative: false,
-                line,
+                ..Node::new(Kind::Measure, id, title, line)
             });
-            kids.push((nodes.len() - 1, m.weight.as_ref().map_or(1.0, |w| w.value)));
+            kids.push((nodes.len() - 1, weight(&m.weight)));
         }
-        let b = band_index(&ind.bands);
         nodes.push(Node {
-            id: ind.id.value.clone(),
-            kind: Kind::Indicator,
-            title: ind.text.clone(),
             source: ind.source.clone(),
             children: kids,
-            rule: rule(&ind.aggregate, method_of(&ind.aggregate)),
-            bands: b,
-            measure: None,
+            rule: rule(&ind.aggregate, Method::Mean),
+            bands: band_index(&ind.bands),
             qualitative: ind.qualitative,
-            line: ind.id.referenced.line(),
+            ..Node::new(
+                Kind::Indicator,
+                ind.id.value.clone(),
+                &ind.text,
+                ind.id.referenced.line(),
+            )
         });
         indicator_idx.push(nodes.len() - 1);
     }
@@ -284,20 +293,19 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
             .iter()
             .zip(&indicator_idx)
             .filter(|(i, _)| i.risk_factor.value == rf.id.value)
-            .map(|(i, &n)| (n, i.weight.as_ref().map_or(1.0, |w| w.value)))
+            .map(|(i, &n)| (n, weight(&i.weight)))
             .collect();
-        let b = band_index(&rf.bands);
         nodes.push(Node {
-            id: rf.id.value.clone(),
-            kind: Kind::RiskFactor,
-            title: rf.title.clone(),
             source: rf.source.clone(),
             children: kids,
             rule: rule(&rf.aggregate, Method::Mean),
-            bands: b,
-            measure: None,
-            qualitative: false,
-            line: rf.id.referenced.line(),
+            bands: band_index(&rf.bands),
+            ..Node::new(
+                Kind::RiskFactor,
+                rf.id.value.clone(),
+                &rf.title,
+                rf.id.referenced.line(),
+            )
         });
         rf_idx.push(nodes.len() - 1);
     }
@@ -308,20 +316,18 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
             .iter()
             .zip(&rf_idx)
             .filter(|(r, _)| r.crimes.iter().any(|c| c.value == crime.id.value))
-            .map(|(r, &n)| (n, r.weight.as_ref().map_or(1.0, |w| w.value)))
+            .map(|(r, &n)| (n, weight(&r.weight)))
             .collect();
-        let b = band_index(&crime.bands);
         nodes.push(Node {
-            id: crime.id.value.clone(),
-            kind: Kind::Crime,
-            title: crime.title.clone(),
-            source: None,
             children: kids,
             rule: rule(&crime.aggregate, Method::Mean),
-            bands: b,
-            measure: None,
-            qualitative: false,
-            line: crime.id.referenced.line(),
+            bands: band_index(&crime.bands),
+            ..Node::new(
+                Kind::Crime,
+                crime.id.value.clone(),
+                &crime.title,
+                crime.id.referenced.line(),
+            )
         });
         crime_idx.push(nodes.len() - 1);
     }
@@ -329,24 +335,14 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
         .crimes
         .iter()
         .zip(&crime_idx)
-        .map(|(c, &n)| (n, c.weight.as_ref().map_or(1.0, |w| w.value)))
+        .map(|(c, &n)| (n, weight(&c.weight)))
         .collect();
-    let b = band_index(&fw.overall.bands);
+    let title = fw.overall.title.as_deref().unwrap_or("Overall");
     nodes.push(Node {
-        id: "overall".to_string(),
-        kind: Kind::Overall,
-        title: fw
-            .overall
-            .title
-            .clone()
-            .unwrap_or_else(|| "Overall".to_string()),
-        source: None,
         children: kids,
         rule: rule(&fw.overall.aggregate, Method::Max),
-        bands: b,
-        measure: None,
-        qualitative: false,
-        line: 1,
+        bands: band_index(&fw.overall.bands),
+        ..Node::new(Kind::Overall, "overall".to_string(), title, 1)
     });
     if diags.has_errors() {
         return Err(diags);

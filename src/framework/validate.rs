@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
-use super::model::{Aggregate, Band, Framework, Measure, Method, Normalise, Transform};
+use super::model::{Aggregate, Band, Framework, Measure, Method, Missing, Normalise, Transform};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 
 /// The only format version this build reads.
@@ -210,7 +210,7 @@ impl Validator<'_> {
             }
             let weights: Vec<&Option<Spanned<f64>>> =
                 ind.measures.iter().map(|m| &m.weight).collect();
-            self.check_weights(&weights, parent_logistic, &ind.id, "measures");
+            self.check_weights(&weights, parent_logistic, Some(&ind.id), "measures");
         }
         // Children weights per risk factor and per crime.
         for rf in &fw.risk_factors {
@@ -234,7 +234,7 @@ impl Validator<'_> {
             self.check_weights(
                 &w,
                 method_of(&rf.aggregate) == Method::Logistic,
-                &rf.id,
+                Some(&rf.id),
                 "indicators",
             );
         }
@@ -261,7 +261,7 @@ impl Validator<'_> {
             self.check_weights(
                 &w,
                 method_of(&crime.aggregate) == Method::Logistic,
-                &crime.id,
+                Some(&crime.id),
                 "risk factors",
             );
         }
@@ -277,7 +277,7 @@ impl Validator<'_> {
                 .method
                 .as_ref()
                 .is_some_and(|m| m.value == Method::Logistic);
-            self.check_weights_unspanned(&w, logistic, "overall", "crimes");
+            self.check_weights(&w, logistic, None, "crimes");
         }
         if let Some(wl) = &fw.watchlist
             && wl.top == 0
@@ -550,15 +550,17 @@ impl Validator<'_> {
         }
     }
 
+    /// Checks a node's child weights: none negative (except under a logistic
+    /// parent), not all zero. `owner` is the node's id, where it has one in the
+    /// file; the overall node has none.
     fn check_weights(
         &mut self,
         ws: &[&Option<Spanned<f64>>],
         logistic: bool,
-        owner: &Spanned<String>,
+        owner: Option<&Spanned<String>>,
         what: &str,
     ) {
         let file = self.file;
-        let mut all_zero = !ws.is_empty();
         for w in ws.iter().copied().flatten() {
             if !w.value.is_finite() || (!logistic && w.value < 0.0) {
                 let d = self.err(
@@ -570,41 +572,29 @@ impl Validator<'_> {
                 ));
             }
         }
-        for w in ws {
-            let v = w.as_ref().map_or(1.0, |s| s.value);
-            if v != 0.0 {
-                all_zero = false;
-            }
-        }
-        if all_zero {
+        // All zero means every weight was written as 0 (the default is 1).
+        if let Some(Some(first)) = ws.first()
+            && ws.iter().all(|w| weight(w) == 0.0)
+        {
+            let name = owner.map_or("overall", |o| o.value.as_str());
             let d = self.err(
                 "F013",
-                format!("all weights of the {what} of `{}` are zero", owner.value),
+                format!("all weights of the {what} of `{name}` are zero"),
             );
-            self.out.push(
-                span_str(file, owner, d, "this node")
-                    .with_hint("give at least one child a positive weight"),
-            );
+            let d = match owner {
+                Some(o) => span_str(file, o, d, "this node"),
+                None => at(d, file, first, 1, "the first of them"),
+            };
+            self.out
+                .push(d.with_hint("give at least one child a positive weight"));
         }
-    }
-
-    fn check_weights_unspanned(
-        &mut self,
-        ws: &[&Option<Spanned<f64>>],
-        logistic: bool,
-        owner: &str,
-        what: &str,
-    ) {
-        let owner = Spanned {
-            value: owner.to_string(),
-            referenced: serde_saphyr::Location::UNKNOWN,
-            defined: serde_saphyr::Location::UNKNOWN,
-        };
-        self.check_weights(ws, logistic, &owner, what);
     }
 }
 
-use super::model::Missing;
+/// A weight as written, or the default of 1.
+pub fn weight(w: &Option<Spanned<f64>>) -> f64 {
+    w.as_ref().map_or(1.0, |w| w.value)
+}
 
 /// The method of an aggregate, with the default.
 pub fn method_of(a: &Aggregate) -> Method {

@@ -5,7 +5,7 @@ pub mod normalise;
 pub mod transform;
 
 use crate::data::Panel;
-use crate::framework::compile::{Kind, MeasurePlan, Plan};
+use crate::framework::compile::{MeasurePlan, Plan};
 use crate::framework::model::Missing;
 
 /// How a measure's value for a country-year was obtained.
@@ -246,16 +246,6 @@ pub fn trace(
         push(col, o);
     }
     out
-}
-
-/// Children of a node that are of a given kind (for reports).
-pub fn children_of_kind(plan: &Plan, node: usize, kind: Kind) -> Vec<usize> {
-    plan.nodes[node]
-        .children
-        .iter()
-        .map(|c| c.0)
-        .filter(|&c| plan.nodes[c].kind == kind)
-        .collect()
 }
 
 #[cfg(test)]
