@@ -34,21 +34,19 @@ pub fn evaluation_order(nodes: Vec<Node>, file: &str) -> Result<Vec<Node>, Diagn
     for (pos, ni) in order.iter().enumerate() {
         new_pos[g[*ni]] = pos;
     }
-    let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(slots.len());
-    for ni in order {
-        let mut n = slots[g[ni]].take().unwrap_or_else(unreachable_node);
-        for c in &mut n.children {
-            c.0 = new_pos[c.0];
-        }
-        out.push(n);
-    }
-    Ok(out)
-}
-
-fn unreachable_node() -> Node {
-    // toposort visits each node exactly once; this is never reached.
-    panic!("node visited twice in topological order")
+    // Place every node at its new position, remapping child indices.
+    let mut placed: Vec<(usize, Node)> = nodes
+        .into_iter()
+        .enumerate()
+        .map(|(old, mut n)| {
+            for c in &mut n.children {
+                c.0 = new_pos[c.0];
+            }
+            (new_pos[old], n)
+        })
+        .collect();
+    placed.sort_by_key(|(pos, _)| *pos);
+    Ok(placed.into_iter().map(|(_, n)| n).collect())
 }
 
 /// Follows children from `start` until it returns, giving `a -> b -> a`.
@@ -81,4 +79,68 @@ fn dfs(nodes: &[Node], start: usize, at: usize, path: &mut Vec<usize>, seen: &mu
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::compile::Kind;
+    use crate::framework::model::Method;
+    use crate::score::aggregate::Rule;
+
+    fn node(id: &str, children: &[usize]) -> Node {
+        Node {
+            id: id.to_string(),
+            kind: Kind::RiskFactor,
+            title: String::new(),
+            source: None,
+            children: children.iter().map(|&c| (c, 1.0)).collect(),
+            rule: Rule {
+                method: Method::Mean,
+                threshold: 0.5,
+                intercept: 0.0,
+                min_coverage: 0.5,
+            },
+            bands: 0,
+            measure: None,
+            qualitative: false,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn children_come_before_parents() {
+        // 0 = top (children 1, 2), 1 = mid (child 2), 2 = leaf
+        let out = evaluation_order(
+            vec![node("top", &[1, 2]), node("mid", &[2]), node("leaf", &[])],
+            "f.yaml",
+        )
+        .unwrap();
+        let ids: Vec<&str> = out.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["leaf", "mid", "top"]);
+        // child indices follow the nodes to their new places
+        assert_eq!(
+            out[2]
+                .children
+                .iter()
+                .map(|c| out[c.0].id.as_str())
+                .collect::<Vec<_>>(),
+            ["mid", "leaf"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_reported_with_its_path() {
+        let err = evaluation_order(
+            vec![node("a", &[1]), node("b", &[0]), node("c", &[])],
+            "f.yaml",
+        )
+        .unwrap_err();
+        let msg = &err.0[0].message;
+        assert_eq!(err.0[0].code, "F020");
+        assert!(
+            msg.contains("a -> b -> a") || msg.contains("b -> a -> b"),
+            "{msg}"
+        );
+    }
 }

@@ -134,6 +134,8 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
         ),
     };
     let message = strip_location(&inner.to_string());
+    // Depth and node budgets surface as plain messages rather than as the
+    // `Budget` variant, so they are recognised by their text as well.
     let (code, hint) = if message.contains("budget breached") || message.contains("recursion limit")
     {
         (
