@@ -16,7 +16,7 @@ struct Doc<'a> {
     data: &'a [String],
     years: Vec<i32>,
     nodes: Vec<NodeInfo<'a>>,
-    results: Vec<Result<'a>>,
+    results: Vec<CountryYear<'a>>,
 }
 
 #[derive(Serialize)]
@@ -46,7 +46,7 @@ struct Child<'a> {
 }
 
 #[derive(Serialize)]
-struct Result<'a> {
+struct CountryYear<'a> {
     iso3: &'a str,
     country: &'a str,
     year: i32,
@@ -151,7 +151,7 @@ pub fn write(run: &Run<'_>) -> String {
                     }
                 })
                 .collect();
-            results.push(Result {
+            results.push(CountryYear {
                 iso3: &c.iso3,
                 country: &c.name,
                 year: panel.year(y),
