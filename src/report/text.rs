@@ -31,7 +31,9 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  data",
             "rank", "iso3", "country", "score", "band", "top risk factors"
         );
+        let mut legend: Vec<usize> = Vec::new();
         for r in &rows[..shown] {
+            legend.extend(r.top_factors.iter().map(|(n, _)| *n));
             let c = &run.panel.countries[r.country];
             let name: String = c.name.chars().take(name_w).collect();
             let factors = r
@@ -62,6 +64,16 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
         }
         if let Some(note) = run.data_age_note(y) {
             let _ = writeln!(out, "{note}");
+        }
+        // In the framework's own order.
+        legend.sort_by_key(|&n| (run.plan.nodes[n].line, n));
+        legend.dedup();
+        if !legend.is_empty() {
+            let _ = writeln!(out, "\nRisk factors shown:");
+            for n in legend {
+                let node = &run.plan.nodes[n];
+                let _ = writeln!(out, "  {:<5} {}", node.id.to_uppercase(), node.title);
+            }
         }
         out.push('\n');
     }
