@@ -220,8 +220,9 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
                     "did you mean `{s}`? Otherwise add the column to a --data file"
                 )),
                 None => d.with_hint(format!(
-                    "add the column to a --data file; the data have {} columns from {}",
+                    "add the column to a --data file; the data have {} column{} from {}",
                     panel.columns.len(),
+                    if panel.columns.len() == 1 { "" } else { "s" },
                     panel.files.join(", ")
                 )),
             };
