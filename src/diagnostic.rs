@@ -111,6 +111,11 @@ impl Diagnostic {
         })
     }
 
+    /// True for errors (not warnings).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// Sets the hint.
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

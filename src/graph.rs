@@ -4,8 +4,14 @@
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use std::collections::HashMap;
+
+use serde_saphyr::Spanned;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
-use crate::framework::compile::Node;
+use crate::framework::compile::{Node, default_bands};
+use crate::framework::model::{Band, Framework};
+use crate::framework::validate::{Located, at, did_you_mean, label};
 
 /// Reorders nodes so that every child comes before its parents, remapping
 /// child indices. A cycle is reported with its path.
@@ -81,6 +87,328 @@ fn dfs(nodes: &[Node], start: usize, at: usize, path: &mut Vec<usize>, seen: &mu
     false
 }
 
+/// What a trigger may name, with its bands.
+struct Target<'a> {
+    kind: &'static str,
+    bands: Vec<&'a str>,
+}
+
+fn names(b: &[Band]) -> Vec<&str> {
+    b.iter().map(|b| b.name.value.as_str()).collect()
+}
+
+/// Checks the links of a chain of frameworks (base first) that the
+/// per-file checks cannot see: theme members, actors, and the conditions that
+/// call for each recommendation.
+pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let fws = || layers.iter().map(|l| -> &'a Framework { l.fw });
+    let fw_bands: Vec<&str> = fws()
+        .rev()
+        .find_map(|f| f.bands.as_deref())
+        .map(names)
+        .unwrap_or_else(|| default_bands_names());
+    let own = |b: &'a Option<Vec<Band>>| -> Vec<&'a str> {
+        b.as_deref().map_or_else(|| fw_bands.clone(), names)
+    };
+    let mut targets: HashMap<&str, Target<'_>> = HashMap::new();
+    for f in fws() {
+        for c in &f.crimes {
+            targets.insert(
+                &c.id.value,
+                Target {
+                    kind: "crime",
+                    bands: own(&c.bands),
+                },
+            );
+        }
+        for r in &f.risk_factors {
+            targets.insert(
+                &r.id.value,
+                Target {
+                    kind: "risk factor",
+                    bands: own(&r.bands),
+                },
+            );
+        }
+        for i in &f.indicators {
+            targets.insert(
+                &i.id.value,
+                Target {
+                    kind: "indicator",
+                    bands: own(&i.bands),
+                },
+            );
+        }
+        for t in &f.themes {
+            targets.insert(
+                &t.id.value,
+                Target {
+                    kind: "theme",
+                    bands: own(&t.bands),
+                },
+            );
+        }
+    }
+    let overall_bands = fws()
+        .rev()
+        .find_map(|f| f.overall.as_ref())
+        .map_or_else(|| fw_bands.clone(), |o| own(&o.bands));
+    targets.insert(
+        "overall",
+        Target {
+            kind: "overall",
+            bands: overall_bands,
+        },
+    );
+    let mut target_ids: Vec<&str> = targets.keys().copied().collect();
+    target_ids.sort_unstable();
+
+    // Themes: members are indicators or risk factors.
+    for l in layers {
+        for t in &l.fw.themes {
+            if t.members.is_empty() {
+                let d = Diagnostic::warning(
+                    "F102",
+                    Origin::Framework,
+                    format!("theme `{}` has no members", t.id.value),
+                );
+                out.push(
+                    label(d, l.file, &t.id, "never gets a score")
+                        .with_hint("list indicator or risk factor ids under `members:`"),
+                );
+            }
+            for m in &t.members {
+                match targets.get(m.value.as_str()) {
+                    None => out.push(unknown(l.file, m, "indicator or risk factor", &target_ids)),
+                    Some(tg) if tg.kind != "indicator" && tg.kind != "risk factor" => {
+                        let d = Diagnostic::error(
+                            "F034",
+                            Origin::Framework,
+                            format!(
+                                "theme `{}` lists the {} `{}` as a member",
+                                t.id.value, tg.kind, m.value
+                            ),
+                        );
+                        out.push(
+                            label(d, l.file, m, "not an indicator or risk factor").with_hint(
+                                "themes are scored from indicators and risk factors only",
+                            ),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
+    // Actors and recommendations: unique ids, known references.
+    let mut actors: HashMap<&str, (&str, &Spanned<String>)> = HashMap::new();
+    let mut recs: HashMap<&str, (&str, &Spanned<String>)> = HashMap::new();
+    for l in layers {
+        for a in &l.fw.actors {
+            dup(&mut out, &mut actors, l.file, &a.id, "actor");
+        }
+        for r in &l.fw.recommendations {
+            dup(&mut out, &mut recs, l.file, &r.id, "recommendation");
+        }
+    }
+    let mut actor_ids: Vec<&str> = actors.keys().copied().collect();
+    actor_ids.sort_unstable();
+    let mut addressed: Vec<&str> = Vec::new();
+    for l in layers {
+        for r in &l.fw.recommendations {
+            if r.addressed_to.is_empty() {
+                let d = Diagnostic::warning(
+                    "F131",
+                    Origin::Framework,
+                    format!("recommendation `{}` is addressed to no one", r.id.value),
+                );
+                out.push(
+                    label(d, l.file, &r.id, "no `addressed_to`")
+                        .with_hint("list the actors who should act on it under `addressed_to:`"),
+                );
+            }
+            for a in &r.addressed_to {
+                if actors.contains_key(a.value.as_str()) {
+                    addressed.push(&a.value);
+                } else {
+                    out.push(unknown(l.file, a, "actor", &actor_ids));
+                }
+            }
+            let mut reachable = false;
+            for t in &r.when {
+                let Some(tg) = targets.get(t.node.value.as_str()) else {
+                    out.push(unknown(l.file, &t.node, "node", &target_ids));
+                    reachable = true; // reported already
+                    continue;
+                };
+                match (&t.band_at_least, &t.score_at_least) {
+                    (Some(b), None) => match tg.bands.iter().position(|n| *n == b.value) {
+                        None => {
+                            let d = Diagnostic::error(
+                                "F011",
+                                Origin::Framework,
+                                format!("{} `{}` has no band `{}`", tg.kind, t.node.value, b.value),
+                            );
+                            let hint = match did_you_mean(&b.value, tg.bands.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!("its bands are: {}", tg.bands.join(", ")),
+                            };
+                            out.push(label(d, l.file, b, "unknown band").with_hint(hint));
+                            reachable = true;
+                        }
+                        Some(0) => {
+                            let d = Diagnostic::warning(
+                                "F130",
+                                Origin::Framework,
+                                format!(
+                                    "`{}` is the lowest band of `{}`: this condition holds for every scored country",
+                                    b.value, t.node.value
+                                ),
+                            );
+                            out.push(
+                                label(d, l.file, b, "always holds")
+                                    .with_hint("name a higher band, or use `score_at_least`"),
+                            );
+                            reachable = true;
+                        }
+                        Some(_) => reachable = true,
+                    },
+                    (None, Some(s)) => {
+                        if s.value > 1.0 || s.value.is_nan() {
+                            let d = Diagnostic::error(
+                                "F032",
+                                Origin::Framework,
+                                format!(
+                                    "`score_at_least: {}` can never hold: scores run from 0 to 1",
+                                    s.value
+                                ),
+                            );
+                            out.push(
+                                at(d, l.file, s, 1, "unreachable")
+                                    .with_hint("use a value from 0 to 1"),
+                            );
+                            reachable = true;
+                        } else {
+                            if s.value <= 0.0 {
+                                let d = Diagnostic::warning(
+                                    "F130",
+                                    Origin::Framework,
+                                    format!(
+                                        "`score_at_least: {}` holds for every scored country",
+                                        s.value
+                                    ),
+                                );
+                                out.push(
+                                    at(d, l.file, s, 1, "always holds")
+                                        .with_hint("use a value above 0"),
+                                );
+                            }
+                            reachable = true;
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "F033",
+                            Origin::Framework,
+                            format!(
+                                "the condition on `{}` must set exactly one of `band_at_least` and `score_at_least`",
+                                t.node.value
+                            ),
+                        );
+                        out.push(label(d, l.file, &t.node, "this condition").with_hint(
+                            "for example `band_at_least: high` or `score_at_least: 0.6`",
+                        ));
+                        reachable = true;
+                    }
+                }
+            }
+            if !reachable {
+                let d = Diagnostic::error(
+                    "F032",
+                    Origin::Framework,
+                    format!(
+                        "recommendation `{}` has no condition, so no risk can call for it",
+                        r.id.value
+                    ),
+                );
+                out.push(
+                    label(d, l.file, &r.id, "never triggered").with_hint(
+                        "add a `when:` entry such as `{node: rf1, band_at_least: high}`",
+                    ),
+                );
+            }
+        }
+    }
+    for l in layers {
+        for a in &l.fw.actors {
+            if !addressed.contains(&a.id.value.as_str()) {
+                let d = Diagnostic::warning(
+                    "F131",
+                    Origin::Framework,
+                    format!("no recommendation is addressed to actor `{}`", a.id.value),
+                );
+                out.push(label(d, l.file, &a.id, "unused").with_hint(
+                    "remove the actor, or name it in a recommendation's `addressed_to`",
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn default_bands_names() -> Vec<&'static str> {
+    // The names of the default bands, as static strings.
+    const NAMES: [&str; 4] = ["low", "moderate", "high", "very high"];
+    debug_assert_eq!(
+        default_bands()
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        NAMES
+    );
+    NAMES.to_vec()
+}
+
+fn unknown(file: &str, r: &Spanned<String>, what: &str, known: &[&str]) -> Diagnostic {
+    let d = Diagnostic::error(
+        "F011",
+        Origin::Framework,
+        format!("unknown {what} `{}`", r.value),
+    );
+    let hint = match did_you_mean(&r.value, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => format!("no {what} is defined"),
+        None if known.len() <= 12 => format!("defined {what} ids: {}", known.join(", ")),
+        None => format!("{} {what} ids are defined; check the spelling", known.len()),
+    };
+    label(d, file, r, "not defined").with_hint(hint)
+}
+
+fn dup<'a>(
+    out: &mut Diagnostics,
+    seen: &mut HashMap<&'a str, (&'a str, &'a Spanned<String>)>,
+    file: &'a str,
+    id: &'a Spanned<String>,
+    what: &str,
+) {
+    if let Some((pf, prev)) = seen.get(id.value.as_str()) {
+        let d = Diagnostic::error(
+            "F010",
+            Origin::Framework,
+            format!("duplicate {what} id `{}`", id.value),
+        );
+        let d = label(d, file, id, "defined again here");
+        out.push(
+            label(d, pf, prev, "first defined here")
+                .with_hint(format!("{what} ids must be unique")),
+        );
+    } else {
+        seen.insert(&id.value, (file, id));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +432,7 @@ mod tests {
             bands: 0,
             measure: None,
             qualitative: false,
+            file: 0,
             line: 1,
         }
     }

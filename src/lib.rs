@@ -38,16 +38,13 @@ pub fn assess(
     framework_text: &str,
     inputs: &[Input<'_>],
 ) -> Result<(Plan, Panel, Scores), Diagnostics> {
-    let fw = framework::load::parse(framework_name, framework_text)?;
-    let diags = framework::validate::validate(&framework::validate::Located {
-        file: framework_name,
-        fw: &fw,
-    });
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let chain = framework::extends::load_chain(
+        framework_name,
+        framework_text,
+        &mut framework::extends::embedded_only,
+    )?;
     let panel = Panel::load(inputs)?;
-    let plan = framework::compile::compile(&fw, framework_name, &panel)?;
+    let plan = framework::compile::compile_chain(&chain.located(), &panel)?;
     let scores = score::evaluate(&plan, &panel);
     Ok((plan, panel, scores))
 }

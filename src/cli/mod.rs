@@ -15,8 +15,10 @@ use crate::data::{Input, Panel};
 use crate::diagnostic::{self, Diagnostic, Diagnostics, Origin, Severity, Sources};
 use crate::embedded;
 use crate::framework::compile::{self, Plan};
+use crate::framework::extends::{self, Layer};
+use crate::framework::load;
 use crate::framework::model::Framework;
-use crate::framework::{load, validate as fw_validate};
+use crate::framework::validate::Located;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -142,19 +144,45 @@ pub fn usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
     )
 }
 
-/// A framework loaded and checked.
+/// A framework loaded and checked, with the frameworks it extends.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The model.
+    /// The model of the file asked for.
     pub fw: Framework,
     /// The name used in messages.
     pub name: String,
-    /// Non-fatal findings.
+    /// Non-fatal findings, of every layer.
     pub warnings: Vec<Diagnostic>,
+    /// The frameworks it extends, base first.
+    pub bases: Vec<Layer>,
 }
 
-/// Loads a framework from a path, or an embedded one by id, or the default.
+impl Loaded {
+    /// Every layer, base first, ending with this file.
+    pub fn located(&self) -> Vec<Located<'_>> {
+        self.bases
+            .iter()
+            .map(|l| Located {
+                file: &l.file,
+                fw: &l.fw,
+            })
+            .chain(std::iter::once(Located {
+                file: &self.name,
+                fw: &self.fw,
+            }))
+            .collect()
+    }
+}
+
+/// Loads a framework from a path, or an embedded one by id, or the default,
+/// with the chain of frameworks it extends.
 pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Loaded, Failure> {
+    let embedded_file = |id: &str| {
+        embedded::FRAMEWORKS
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, file, text)| ((*file).to_string(), (*text).to_string()))
+    };
     let (name, text) = match path {
         None => (
             embedded::FRAMEWORK.0.to_string(),
@@ -162,11 +190,8 @@ pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Load
         ),
         Some(p) => {
             let s = p.to_string_lossy();
-            match embedded::FRAMEWORKS
-                .iter()
-                .find(|(id, _, _)| *id == s && !p.exists())
-            {
-                Some((_, file, text)) => ((*file).to_string(), (*text).to_string()),
+            match embedded_file(&s).filter(|_| !p.exists()) {
+                Some(found) => found,
                 None => {
                     let text = load::read_file(p).map_err(|d| Failure::new(d, sources))?;
                     (s.to_string(), text)
@@ -175,20 +200,53 @@ pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Load
         }
     };
     sources.add(&name, &text);
-    let fw = load::parse(&name, &text).map_err(|d| Failure::new(d, sources))?;
-    let diags = fw_validate::validate(&fw_validate::Located {
-        file: &name,
-        fw: &fw,
-    });
-    if diags.has_errors() {
-        let mut d = diags;
-        d.0.sort_by_key(|x| std::cmp::Reverse(x.severity));
-        return Err(Failure::new(d, sources));
+    // Files read from the binary extend only shipped frameworks; files on
+    // disk name a path relative to themselves, or a shipped id.
+    let mut from_binary: Vec<String> = Vec::new();
+    if path.is_none_or(|p| !p.exists()) {
+        from_binary.push(name.clone());
     }
+    let mut added: Vec<(String, String)> = Vec::new();
+    let chain = {
+        let mut fetch = |from: &str, ext: &serde_saphyr::Spanned<String>| {
+            let found = if from_binary.iter().any(|f| f == from) {
+                None
+            } else {
+                let dir = Path::new(from).parent().unwrap_or(Path::new(""));
+                let direct = dir.join(&ext.value);
+                let candidates = [direct.clone(), direct.with_extension("yaml")];
+                match candidates.iter().find(|c| c.is_file()) {
+                    Some(c) => Some((c.display().to_string(), load::read_file(c)?)),
+                    None => None,
+                }
+            };
+            let found = match found {
+                Some(f) => f,
+                None => {
+                    let f =
+                        embedded_file(&ext.value).ok_or_else(|| extends::not_found(from, ext))?;
+                    from_binary.push(f.0.clone());
+                    f
+                }
+            };
+            added.push(found.clone());
+            Ok(found)
+        };
+        extends::load_chain(&name, &text, &mut fetch)
+    };
+    for (n, t) in &added {
+        sources.add(n, t);
+    }
+    let mut chain = chain.map_err(|mut d| {
+        d.0.sort_by_key(|x| std::cmp::Reverse(x.severity));
+        Failure::new(d, sources)
+    })?;
+    let top = chain.layers.pop().expect("a chain has at least one layer");
     Ok(Loaded {
-        fw,
-        name,
-        warnings: diags.0,
+        fw: top.fw,
+        name: top.file,
+        warnings: chain.warnings,
+        bases: chain.layers,
     })
 }
 
@@ -271,7 +329,7 @@ pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failu
 
 /// Compiles a loaded framework against a panel.
 pub fn compile_plan(l: &Loaded, panel: &Panel, sources: &Sources) -> Result<Plan, Failure> {
-    compile::compile(&l.fw, &l.name, panel).map_err(|d| Failure::new(d, sources))
+    compile::compile_chain(&l.located(), panel).map_err(|d| Failure::new(d, sources))
 }
 
 /// Prints warnings to standard error.

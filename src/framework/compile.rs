@@ -2,7 +2,7 @@
 //! list of nodes in evaluation order, with data columns resolved to indices.
 
 use super::model::{Band, Direction, Framework, Method, Missing, Normalise, Transform};
-use super::validate::{did_you_mean, measure_id, weight};
+use super::validate::{Located, did_you_mean, measure_id, weight};
 use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 use crate::graph;
@@ -25,6 +25,70 @@ pub enum Kind {
     Crime,
     /// The overall score.
     Overall,
+    /// A cross-cutting theme (scored beside the crimes, not into them).
+    Theme,
+}
+
+/// When a recommendation's trigger holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The node's band is this one (index in its band set) or higher.
+    BandAtLeast {
+        /// Index of the band in the node's band set.
+        rank: usize,
+        /// Band name.
+        name: String,
+    },
+    /// The node's score is at least this.
+    ScoreAtLeast(f64),
+}
+
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Condition::BandAtLeast { name, .. } => write!(f, "band at least {name}"),
+            Condition::ScoreAtLeast(v) => write!(f, "score at least {v}"),
+        }
+    }
+}
+
+/// One condition of a recommendation.
+#[derive(Debug, Clone)]
+pub struct TriggerPlan {
+    /// Node index.
+    pub node: usize,
+    /// Condition on the node.
+    pub condition: Condition,
+}
+
+/// A recommendation, compiled.
+#[derive(Debug, Clone)]
+pub struct RecPlan {
+    /// Identifier.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What is recommended.
+    pub text: Option<String>,
+    /// Where it comes from.
+    pub source: Option<String>,
+    /// Indices into [`Plan::actors`].
+    pub addressed_to: Vec<usize>,
+    /// Conditions; any one triggers it.
+    pub triggers: Vec<TriggerPlan>,
+    /// Index into [`Plan::files`].
+    pub file: usize,
+    /// 1-based line of its id.
+    pub line: u64,
+}
+
+/// Someone recommendations address.
+#[derive(Debug, Clone)]
+pub struct ActorPlan {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub title: String,
 }
 
 /// How a measure reads data.
@@ -65,7 +129,9 @@ pub struct Node {
     pub measure: Option<MeasurePlan>,
     /// For indicators: read from analyst assessments.
     pub qualitative: bool,
-    /// 1-based line of the node's id in the framework file.
+    /// Index into [`Plan::files`] of the file that defines it.
+    pub file: usize,
+    /// 1-based line of the node's id in that file.
     pub line: u64,
 }
 
@@ -87,6 +153,7 @@ impl Node {
             bands: 0,
             measure: None,
             qualitative: false,
+            file: 0,
             line,
         }
     }
@@ -101,14 +168,20 @@ pub struct Plan {
     pub title: String,
     /// Framework version.
     pub version: String,
-    /// File it was read from.
+    /// File it was read from (the top of an `extends` chain).
     pub file: String,
+    /// Every file of the chain, base first.
+    pub files: Vec<String>,
     /// Nodes in evaluation order (children before parents).
     pub nodes: Vec<Node>,
     /// Band sets: (name, min) ascending.
     pub band_sets: Vec<Vec<(String, f64)>>,
     /// Watch-list size.
     pub watchlist_top: usize,
+    /// Recommendations, in framework order.
+    pub recommendations: Vec<RecPlan>,
+    /// Actors, in framework order.
+    pub actors: Vec<ActorPlan>,
 }
 
 impl Plan {
@@ -143,6 +216,22 @@ impl Plan {
     pub fn find(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
+
+    /// The index of a value's band in the node's band set.
+    pub fn band_rank(&self, node: usize, value: f64) -> Option<usize> {
+        if value.is_nan() {
+            return None;
+        }
+        self.band_sets[self.nodes[node].bands]
+            .iter()
+            .rposition(|(_, min)| value >= *min)
+    }
+
+    /// Where a node is defined, as `file:line`.
+    pub fn location(&self, node: usize) -> String {
+        let n = &self.nodes[node];
+        format!("{}:{}", self.files[n.file], n.line)
+    }
 }
 
 /// Bands used when a framework defines none.
@@ -164,13 +253,26 @@ fn bands_of(b: &[Band]) -> Vec<(String, f64)> {
 /// Compiles a validated framework against a panel. Unknown columns are
 /// reported with the framework's location and a suggestion.
 pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagnostics> {
+    compile_chain(&[Located { file, fw }], panel)
+}
+
+/// Compiles a checked `extends` chain (base first) against a panel. Nodes of
+/// every layer are kept; bands, defaults, the overall rule and the watch list
+/// come from the highest layer that sets them.
+pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let default_cov = fw
-        .defaults
-        .min_coverage
-        .as_ref()
+    let top = layers.last().expect("a chain has at least one layer");
+    let fws = || layers.iter().map(|l| l.fw);
+    let default_cov = fws()
+        .rev()
+        .find_map(|f| f.defaults.min_coverage.as_ref())
         .map_or(DEFAULT_MIN_COVERAGE, |c| c.value);
-    let mut band_sets = vec![fw.bands.as_deref().map_or_else(default_bands, bands_of)];
+    let mut band_sets = vec![
+        fws()
+            .rev()
+            .find_map(|f| f.bands.as_deref())
+            .map_or_else(default_bands, bands_of),
+    ];
     let mut band_index = |b: &Option<Vec<Band>>| -> usize {
         match b {
             Some(b) => {
@@ -198,164 +300,266 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
             min_coverage: min_cov,
         }
     };
-    let resolve =
-        |name: &serde_saphyr::Spanned<String>, diags: &mut Diagnostics| -> Option<usize> {
-            if let Some(i) = panel.column(&name.value) {
-                return Some(i);
-            }
-            let mut d = Diagnostic::error(
-                "D010",
-                Origin::Data,
-                format!("column `{}` is not in the data", name.value),
-            )
-            .at(
-                file,
-                name.referenced.line().max(1),
-                name.referenced.column().max(1),
-                name.value.chars().count() as u64,
-                "referenced here",
-            );
-            d = match did_you_mean(&name.value, panel.column_names()) {
-                Some(s) => d.with_hint(format!(
-                    "did you mean `{s}`? Otherwise add the column to a --data file"
-                )),
-                None => d.with_hint(format!(
-                    "add the column to a --data file; the data have {} column{} from {}",
-                    panel.columns.len(),
-                    if panel.columns.len() == 1 { "" } else { "s" },
-                    panel.files.join(", ")
-                )),
-            };
-            diags.push(d);
-            None
+    let resolve = |file: &str,
+                   name: &serde_saphyr::Spanned<String>,
+                   diags: &mut Diagnostics|
+     -> Option<usize> {
+        if let Some(i) = panel.column(&name.value) {
+            return Some(i);
+        }
+        let mut d = Diagnostic::error(
+            "D010",
+            Origin::Data,
+            format!("column `{}` is not in the data", name.value),
+        )
+        .at(
+            file,
+            name.referenced.line().max(1),
+            name.referenced.column().max(1),
+            name.value.chars().count() as u64,
+            "referenced here",
+        );
+        d = match did_you_mean(&name.value, panel.column_names()) {
+            Some(s) => d.with_hint(format!(
+                "did you mean `{s}`? Otherwise add the column to a --data file"
+            )),
+            None => d.with_hint(format!(
+                "add the column to a --data file; the data have {} column{} from {}",
+                panel.columns.len(),
+                if panel.columns.len() == 1 { "" } else { "s" },
+                panel.files.join(", ")
+            )),
         };
+        diags.push(d);
+        None
+    };
 
     let mut nodes: Vec<Node> = Vec::new();
     // Indicators and their measures.
-    let mut indicator_idx = Vec::new();
-    for ind in &fw.indicators {
-        let mut kids = Vec::new();
-        for m in &ind.measures {
-            let names: Vec<&serde_saphyr::Spanned<String>> = match (&m.column, &m.columns) {
-                (Some(c), _) => vec![c],
-                (None, Some(cs)) => cs.iter().collect(),
-                _ => vec![],
-            };
-            let cols: Vec<Option<usize>> = names.iter().map(|n| resolve(n, &mut diags)).collect();
-            let mut denominators = Vec::new();
-            for t in &m.transform {
-                denominators.push(match &t.value {
-                    Transform::PerCapita(p) => {
-                        let s = serde_saphyr::Spanned {
-                            value: p.column.clone(),
-                            referenced: t.referenced,
-                            defined: t.defined,
-                        };
-                        resolve(&s, &mut diags)
-                    }
-                    _ => None,
+    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut indicators = Vec::new();
+    for (fi, l) in layers.iter().enumerate() {
+        for ind in &l.fw.indicators {
+            let mut kids = Vec::new();
+            for m in &ind.measures {
+                let names: Vec<&serde_saphyr::Spanned<String>> = match (&m.column, &m.columns) {
+                    (Some(c), _) => vec![c],
+                    (None, Some(cs)) => cs.iter().collect(),
+                    _ => vec![],
+                };
+                let cols: Vec<Option<usize>> = names
+                    .iter()
+                    .map(|n| resolve(l.file, n, &mut diags))
+                    .collect();
+                let mut denominators = Vec::new();
+                for t in &m.transform {
+                    denominators.push(match &t.value {
+                        Transform::PerCapita(p) => {
+                            let s = serde_saphyr::Spanned {
+                                value: p.column.clone(),
+                                referenced: t.referenced,
+                                defined: t.defined,
+                            };
+                            resolve(l.file, &s, &mut diags)
+                        }
+                        _ => None,
+                    });
+                }
+                let (mid, line, _) = measure_id(m);
+                let id = format!("{}/{}", ind.id.value, mid);
+                let title = m.rationale.as_deref().unwrap_or_default();
+                nodes.push(Node {
+                    measure: Some(MeasurePlan {
+                        columns: cols.into_iter().flatten().collect(),
+                        transforms: m.transform.iter().map(|t| t.value.clone()).collect(),
+                        denominators,
+                        direction: m.direction,
+                        normalise: m.normalise.value.clone(),
+                        missing: m.missing.clone(),
+                    }),
+                    file: fi,
+                    ..Node::new(Kind::Measure, id, title, line)
                 });
+                kids.push((nodes.len() - 1, weight(&m.weight)));
             }
-            let (mid, line, _) = measure_id(m);
-            let id = format!("{}/{}", ind.id.value, mid);
-            let title = m.rationale.as_deref().unwrap_or_default();
             nodes.push(Node {
-                measure: Some(MeasurePlan {
-                    columns: cols.into_iter().flatten().collect(),
-                    transforms: m.transform.iter().map(|t| t.value.clone()).collect(),
-                    denominators,
-                    direction: m.direction,
-                    normalise: m.normalise.value.clone(),
-                    missing: m.missing.clone(),
-                }),
-                ..Node::new(Kind::Measure, id, title, line)
+                source: ind.source.clone(),
+                children: kids,
+                rule: rule(&ind.aggregate, Method::Mean),
+                bands: band_index(&ind.bands),
+                qualitative: ind.qualitative,
+                file: fi,
+                ..Node::new(
+                    Kind::Indicator,
+                    ind.id.value.clone(),
+                    &ind.text,
+                    ind.id.referenced.line(),
+                )
             });
-            kids.push((nodes.len() - 1, weight(&m.weight)));
+            by_id.insert(ind.id.value.clone(), nodes.len() - 1);
+            indicators.push((ind, nodes.len() - 1));
         }
-        nodes.push(Node {
-            source: ind.source.clone(),
-            children: kids,
-            rule: rule(&ind.aggregate, Method::Mean),
-            bands: band_index(&ind.bands),
-            qualitative: ind.qualitative,
-            ..Node::new(
-                Kind::Indicator,
-                ind.id.value.clone(),
-                &ind.text,
-                ind.id.referenced.line(),
-            )
-        });
-        indicator_idx.push(nodes.len() - 1);
     }
-    let mut rf_idx = Vec::new();
-    for rf in &fw.risk_factors {
-        let kids = fw
-            .indicators
-            .iter()
-            .zip(&indicator_idx)
-            .filter(|(i, _)| i.risk_factor.value == rf.id.value)
-            .map(|(i, &n)| (n, weight(&i.weight)))
-            .collect();
-        nodes.push(Node {
-            source: rf.source.clone(),
-            children: kids,
-            rule: rule(&rf.aggregate, Method::Mean),
-            bands: band_index(&rf.bands),
-            ..Node::new(
-                Kind::RiskFactor,
-                rf.id.value.clone(),
-                &rf.title,
-                rf.id.referenced.line(),
-            )
-        });
-        rf_idx.push(nodes.len() - 1);
+    let mut rfs = Vec::new();
+    for (fi, l) in layers.iter().enumerate() {
+        for rf in &l.fw.risk_factors {
+            let kids = indicators
+                .iter()
+                .filter(|(i, _)| i.risk_factor.value == rf.id.value)
+                .map(|(i, n)| (*n, weight(&i.weight)))
+                .collect();
+            nodes.push(Node {
+                source: rf.source.clone(),
+                children: kids,
+                rule: rule(&rf.aggregate, Method::Mean),
+                bands: band_index(&rf.bands),
+                file: fi,
+                ..Node::new(
+                    Kind::RiskFactor,
+                    rf.id.value.clone(),
+                    &rf.title,
+                    rf.id.referenced.line(),
+                )
+            });
+            by_id.insert(rf.id.value.clone(), nodes.len() - 1);
+            rfs.push((rf, nodes.len() - 1));
+        }
     }
-    let mut crime_idx = Vec::new();
-    for crime in &fw.crimes {
-        let kids = fw
-            .risk_factors
-            .iter()
-            .zip(&rf_idx)
-            .filter(|(r, _)| r.crimes.iter().any(|c| c.value == crime.id.value))
-            .map(|(r, &n)| (n, weight(&r.weight)))
-            .collect();
-        nodes.push(Node {
-            children: kids,
-            rule: rule(&crime.aggregate, Method::Mean),
-            bands: band_index(&crime.bands),
-            ..Node::new(
-                Kind::Crime,
-                crime.id.value.clone(),
-                &crime.title,
-                crime.id.referenced.line(),
-            )
-        });
-        crime_idx.push(nodes.len() - 1);
+    let mut crimes = Vec::new();
+    for (fi, l) in layers.iter().enumerate() {
+        for crime in &l.fw.crimes {
+            let kids = rfs
+                .iter()
+                .filter(|(r, _)| r.crimes.iter().any(|c| c.value == crime.id.value))
+                .map(|(r, n)| (*n, weight(&r.weight)))
+                .collect();
+            nodes.push(Node {
+                children: kids,
+                rule: rule(&crime.aggregate, Method::Mean),
+                bands: band_index(&crime.bands),
+                file: fi,
+                ..Node::new(
+                    Kind::Crime,
+                    crime.id.value.clone(),
+                    &crime.title,
+                    crime.id.referenced.line(),
+                )
+            });
+            crimes.push((crime, nodes.len() - 1));
+        }
     }
-    let kids = fw
-        .crimes
+    let kids = crimes
         .iter()
-        .zip(&crime_idx)
-        .map(|(c, &n)| (n, weight(&c.weight)))
+        .map(|(c, n)| (*n, weight(&c.weight)))
         .collect();
-    let title = fw.overall.title.as_deref().unwrap_or("Overall");
+    let (ofile, overall) = layers
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, l)| l.fw.overall.as_ref().map(|o| (i, o)))
+        .map_or((layers.len() - 1, None), |(i, o)| (i, Some(o)));
+    let title = overall
+        .and_then(|o| o.title.as_deref())
+        .unwrap_or("Overall");
+    let default_aggregate = super::model::Aggregate::default();
     nodes.push(Node {
         children: kids,
-        rule: rule(&fw.overall.aggregate, Method::Max),
-        bands: band_index(&fw.overall.bands),
+        rule: rule(
+            overall.map_or(&default_aggregate, |o| &o.aggregate),
+            Method::Max,
+        ),
+        bands: overall.map_or(0, |o| band_index(&o.bands)),
+        file: ofile,
         ..Node::new(Kind::Overall, "overall".to_string(), title, 1)
     });
+    for (fi, l) in layers.iter().enumerate() {
+        for t in &l.fw.themes {
+            let kids = t
+                .members
+                .iter()
+                .filter_map(|m| by_id.get(&m.value).map(|&n| (n, 1.0)))
+                .collect();
+            nodes.push(Node {
+                source: t.source.clone(),
+                children: kids,
+                rule: rule(&t.aggregate, Method::Mean),
+                bands: band_index(&t.bands),
+                file: fi,
+                ..Node::new(
+                    Kind::Theme,
+                    t.id.value.clone(),
+                    &t.title,
+                    t.id.referenced.line(),
+                )
+            });
+        }
+    }
     if diags.has_errors() {
         return Err(diags);
     }
-    let nodes = graph::evaluation_order(nodes, file)?;
-    Ok(Plan {
-        id: fw.id.value.clone(),
-        title: fw.title.clone(),
-        version: fw.version.clone(),
-        file: file.to_string(),
+    let nodes = graph::evaluation_order(nodes, top.file)?;
+    let mut plan = Plan {
+        id: top.fw.id.value.clone(),
+        title: top.fw.title.clone(),
+        version: top.fw.version.clone(),
+        file: top.file.to_string(),
+        files: layers.iter().map(|l| l.file.to_string()).collect(),
         nodes,
         band_sets,
-        watchlist_top: fw.watchlist.as_ref().map_or(20, |w| w.top as usize),
-    })
+        watchlist_top: fws()
+            .rev()
+            .find_map(|f| f.watchlist.as_ref())
+            .map_or(20, |w| w.top as usize),
+        recommendations: Vec::new(),
+        actors: Vec::new(),
+    };
+    for l in layers {
+        for a in &l.fw.actors {
+            plan.actors.push(ActorPlan {
+                id: a.id.value.clone(),
+                title: a.title.clone(),
+            });
+        }
+    }
+    for (fi, l) in layers.iter().enumerate() {
+        for r in &l.fw.recommendations {
+            let addressed_to = r
+                .addressed_to
+                .iter()
+                .filter_map(|a| plan.actors.iter().position(|x| x.id == a.value))
+                .collect();
+            let mut triggers = Vec::new();
+            for t in &r.when {
+                let Some(node) = plan.find(&t.node.value) else {
+                    continue;
+                };
+                let condition = match (&t.band_at_least, &t.score_at_least) {
+                    (Some(b), _) => {
+                        let set = &plan.band_sets[plan.nodes[node].bands];
+                        let Some(rank) = set.iter().position(|(n, _)| *n == b.value) else {
+                            continue;
+                        };
+                        Condition::BandAtLeast {
+                            rank,
+                            name: b.value.clone(),
+                        }
+                    }
+                    (None, Some(s)) => Condition::ScoreAtLeast(s.value),
+                    (None, None) => continue,
+                };
+                triggers.push(TriggerPlan { node, condition });
+            }
+            plan.recommendations.push(RecPlan {
+                id: r.id.value.clone(),
+                title: r.title.clone(),
+                text: r.text.clone(),
+                source: r.source.clone(),
+                addressed_to,
+                triggers,
+                file: fi,
+                line: r.id.referenced.line(),
+            });
+        }
+    }
+    Ok(plan)
 }

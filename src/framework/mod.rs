@@ -1,6 +1,7 @@
 //! Frameworks: the YAML rule model, its loading and its validation.
 
 pub mod compile;
+pub mod extends;
 pub mod load;
 pub mod model;
 pub mod validate;

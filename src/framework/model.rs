@@ -20,6 +20,14 @@ pub struct Framework {
     pub id: Spanned<String>,
     /// Human-readable title.
     pub title: String,
+    /// A framework this one builds on: the id of a shipped framework (such as
+    /// `un-foa-2014`) or a path relative to this file. Its crimes, risk
+    /// factors, indicators, themes, actors and recommendations come first;
+    /// this file adds to them and may set its own bands, defaults, overall
+    /// and watch list.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub extends: Option<Spanned<String>>,
     /// Version of this rule set (free text, such as `0.1.0`).
     pub version: String,
     /// What this framework is for, in a few sentences.
@@ -35,14 +43,27 @@ pub struct Framework {
     #[serde(default)]
     pub defaults: Defaults,
     /// The crimes scored (genocide, crimes against humanity, war crimes).
+    #[serde(default)]
     pub crimes: Vec<Crime>,
     /// Risk factors; each bears on one or more crimes.
+    #[serde(default)]
     pub risk_factors: Vec<RiskFactor>,
     /// Indicators; each belongs to one risk factor.
+    #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// Themes: cross-cutting groups of indicators and risk factors, scored
+    /// alongside the crimes (they do not feed the overall score).
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    /// Who recommendations are addressed to.
+    #[serde(default)]
+    pub actors: Vec<Actor>,
+    /// Recommendations and the risk conditions that call for them.
+    #[serde(default)]
+    pub recommendations: Vec<Recommendation>,
     /// How the crime scores combine into the overall score (default: the highest crime score).
     #[serde(default)]
-    pub overall: Overall,
+    pub overall: Option<Overall>,
     /// Rank-based watch list.
     #[serde(default)]
     pub watchlist: Option<Watchlist>,
@@ -434,4 +455,82 @@ pub struct Watchlist {
     /// How many countries the watch list holds.
     #[schemars(range(min = 1))]
     pub top: u32,
+}
+
+/// A theme: a cross-cutting concern (such as arms flows) scored from
+/// indicators and risk factors anywhere in the framework.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// Identifier, such as `arms_flows`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Title.
+    pub title: String,
+    /// Where it comes from, such as a seed document id.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// What the theme is about.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Indicator or risk factor ids scored into the theme, with equal weights.
+    #[schemars(with = "Vec<String>")]
+    pub members: Vec<Spanned<String>>,
+    /// How its members combine. Default `mean`.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    /// Bands for this node.
+    #[serde(default)]
+    pub bands: Option<Vec<Band>>,
+}
+
+/// Someone a recommendation asks to act.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Identifier, such as `security_council`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Name, such as `Security Council members`.
+    pub title: String,
+}
+
+/// A recommendation and the conditions that put it on the table.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recommendation {
+    /// Identifier, such as `rec_a`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// A short title.
+    pub title: String,
+    /// What is recommended, in a few sentences.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Where it comes from, such as `S/2015/815 (a)`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Actor ids the recommendation asks to act.
+    #[schemars(with = "Vec<String>")]
+    pub addressed_to: Vec<Spanned<String>>,
+    /// Conditions; the recommendation is triggered when any of them holds.
+    pub when: Vec<Trigger>,
+}
+
+/// One condition on a node's score for a country-year. Set exactly one of
+/// `band_at_least` and `score_at_least`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// The node (risk factor, crime, theme, indicator or `overall`).
+    #[schemars(with = "String")]
+    pub node: Spanned<String>,
+    /// Holds when the node's band is this band or a higher one.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub band_at_least: Option<Spanned<String>>,
+    /// Holds when the node's score is at least this value (0 to 1).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub score_at_least: Option<Spanned<f64>>,
 }

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A framework with the file name it was read from.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Located<'a> {
     /// File name used in diagnostics.
     pub file: &'a str,
@@ -20,7 +20,8 @@ pub struct Located<'a> {
     pub fw: &'a Framework,
 }
 
-fn at<T>(d: Diagnostic, file: &str, s: &Spanned<T>, len: usize, text: &str) -> Diagnostic {
+/// Labels a diagnostic with the location of a spanned value.
+pub fn at<T>(d: Diagnostic, file: &str, s: &Spanned<T>, len: usize, text: &str) -> Diagnostic {
     d.at(
         file,
         s.referenced.line().max(1),
@@ -31,6 +32,11 @@ fn at<T>(d: Diagnostic, file: &str, s: &Spanned<T>, len: usize, text: &str) -> D
 }
 
 fn span_str(file: &str, s: &Spanned<String>, d: Diagnostic, text: &str) -> Diagnostic {
+    label(d, file, s, text)
+}
+
+/// Labels a diagnostic with the location of a spanned string.
+pub fn label(d: Diagnostic, file: &str, s: &Spanned<String>, text: &str) -> Diagnostic {
     at(d, file, s, s.value.chars().count(), text)
 }
 
@@ -51,8 +57,16 @@ pub fn did_you_mean<'a>(
 
 /// Runs every check; returns all findings (errors and warnings).
 pub fn validate(loc: &Located<'_>) -> Diagnostics {
+    validate_on(loc, &[])
+}
+
+/// Checks a framework that extends `base` (the frameworks it builds on, in
+/// order, already checked): references may point into them, and ids must not
+/// repeat theirs.
+pub fn validate_on(loc: &Located<'_>, base: &[Located<'_>]) -> Diagnostics {
     let mut v = Validator {
         file: loc.file,
+        base,
         out: Diagnostics::default(),
     };
     v.run(loc.fw);
@@ -68,6 +82,7 @@ pub fn validate(loc: &Located<'_>) -> Diagnostics {
 
 struct Validator<'a> {
     file: &'a str,
+    base: &'a [Located<'a>],
     out: Diagnostics,
 }
 
@@ -91,33 +106,35 @@ impl Validator<'_> {
                     .with_hint("set `format: 1`, or upgrade atrisk"),
             );
         }
-        // Ids are unique across crimes, risk factors and indicators.
-        let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
-        let ids = fw
-            .crimes
-            .iter()
-            .map(|c| &c.id)
-            .chain(fw.risk_factors.iter().map(|r| &r.id))
-            .chain(fw.indicators.iter().map(|i| &i.id));
-        for id in ids {
-            self.check_id(id);
-            if let Some(prev) = seen.get(id.value.as_str()) {
-                let d = self.err("F010", format!("duplicate id `{}`", id.value));
-                let d = span_str(file, id, d, "defined again here");
-                let d = span_str(file, prev, d, "first defined here");
-                self.out.push(
-                    d.with_hint("ids must be unique across crimes, risk factors and indicators"),
-                );
-            } else {
-                seen.insert(&id.value, id);
+        // Ids are unique across crimes, risk factors, indicators and themes,
+        // including those of the frameworks this one extends.
+        let base = self.base;
+        let mut seen: HashMap<&str, (&str, &Spanned<String>)> = HashMap::new();
+        for b in base {
+            for id in node_ids(b.fw) {
+                seen.insert(&id.value, (b.file, id));
             }
         }
-        let mut crime_ids: Vec<&str> = fw.crimes.iter().map(|c| c.id.value.as_str()).collect();
+        for id in node_ids(fw) {
+            self.check_id(id);
+            if let Some((prev_file, prev)) = seen.get(id.value.as_str()) {
+                let d = self.err("F010", format!("duplicate id `{}`", id.value));
+                let d = span_str(file, id, d, "defined again here");
+                let d = span_str(prev_file, prev, d, "first defined here");
+                self.out.push(d.with_hint(
+                    "ids must be unique across crimes, risk factors, indicators and themes",
+                ));
+            } else {
+                seen.insert(&id.value, (file, id));
+            }
+        }
+        let layers = || base.iter().map(|b| b.fw).chain(std::iter::once(fw));
+        let mut crime_ids: Vec<&str> = layers()
+            .flat_map(|f| f.crimes.iter().map(|c| c.id.value.as_str()))
+            .collect();
         crime_ids.dedup();
-        let rf_ids: Vec<&str> = fw
-            .risk_factors
-            .iter()
-            .map(|r| r.id.value.as_str())
+        let rf_ids: Vec<&str> = layers()
+            .flat_map(|f| f.risk_factors.iter().map(|r| r.id.value.as_str()))
             .collect();
 
         if let Some(b) = &fw.bands {
@@ -126,7 +143,7 @@ impl Validator<'_> {
         if let Some(m) = &fw.defaults.min_coverage {
             self.check_unit(m, "min_coverage");
         }
-        if fw.crimes.is_empty() {
+        if crime_ids.is_empty() {
             self.out.push(
                 self.err_no_span("F019", "the framework defines no crimes")
                     .with_hint("add a `crimes:` list; see docs/rule-format.md"),
@@ -265,19 +282,26 @@ impl Validator<'_> {
                 "risk factors",
             );
         }
-        self.check_aggregate(&fw.overall.aggregate);
-        if let Some(b) = &fw.overall.bands {
-            self.check_bands(b);
+        if let Some(o) = &fw.overall {
+            self.check_aggregate(&o.aggregate);
+            if let Some(b) = &o.bands {
+                self.check_bands(b);
+            }
         }
         let w: Vec<_> = fw.crimes.iter().map(|c| &c.weight).collect();
         if !w.is_empty() {
             let logistic = fw
                 .overall
-                .aggregate
-                .method
                 .as_ref()
+                .and_then(|o| o.aggregate.method.as_ref())
                 .is_some_and(|m| m.value == Method::Logistic);
             self.check_weights(&w, logistic, None, "crimes");
+        }
+        for t in &fw.themes {
+            self.check_aggregate(&t.aggregate);
+            if let Some(b) = &t.bands {
+                self.check_bands(b);
+            }
         }
         if let Some(wl) = &fw.watchlist
             && wl.top == 0
@@ -589,6 +613,17 @@ impl Validator<'_> {
                 .push(d.with_hint("give at least one child a positive weight"));
         }
     }
+}
+
+/// Ids of the scored nodes a framework defines: crimes, risk factors,
+/// indicators and themes.
+pub fn node_ids(fw: &Framework) -> impl Iterator<Item = &Spanned<String>> {
+    fw.crimes
+        .iter()
+        .map(|c| &c.id)
+        .chain(fw.risk_factors.iter().map(|r| &r.id))
+        .chain(fw.indicators.iter().map(|i| &i.id))
+        .chain(fw.themes.iter().map(|t| &t.id))
 }
 
 /// A weight as written, or the default of 1.
