@@ -202,6 +202,30 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
         }
     }
 
+    // Every indicator reaches a risk factor or a theme.
+    for l in layers {
+        for i in &l.fw.indicators {
+            let in_theme = fws().any(|f| {
+                f.themes
+                    .iter()
+                    .any(|t| t.members.iter().any(|m| m.value == i.id.value))
+            });
+            if i.risk_factor.is_none() && !in_theme {
+                let d = Diagnostic::error(
+                    "F035",
+                    Origin::Framework,
+                    format!(
+                        "indicator `{}` reaches no risk factor and no theme",
+                        i.id.value
+                    ),
+                );
+                out.push(label(d, l.file, &i.id, "scored into nothing").with_hint(
+                    "set `risk_factor:`, or list the indicator among a theme's `members:`",
+                ));
+            }
+        }
+    }
+
     // Actors and recommendations: unique ids, known references.
     let mut actors: HashMap<&str, (&str, &Spanned<String>)> = HashMap::new();
     let mut recs: HashMap<&str, (&str, &Spanned<String>)> = HashMap::new();

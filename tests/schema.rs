@@ -65,7 +65,9 @@ fn shipped_framework_covers_fourteen_risk_factors() {
         let measured = fw
             .indicators
             .iter()
-            .filter(|i| i.risk_factor.value == id && !i.measures.is_empty())
+            .filter(|i| {
+                i.risk_factor.as_ref().is_some_and(|r| r.value == id) && !i.measures.is_empty()
+            })
             .count();
         assert!(measured >= 1, "{id} has no measured indicator");
     }

@@ -405,7 +405,11 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
         for rf in &l.fw.risk_factors {
             let kids = indicators
                 .iter()
-                .filter(|(i, _)| i.risk_factor.value == rf.id.value)
+                .filter(|(i, _)| {
+                    i.risk_factor
+                        .as_ref()
+                        .is_some_and(|r| r.value == rf.id.value)
+                })
                 .map(|(i, n)| (*n, weight(&i.weight)))
                 .collect();
             nodes.push(Node {

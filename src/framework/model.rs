@@ -247,9 +247,11 @@ pub struct Indicator {
     /// Identifier, such as `rf1.armed_conflict`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    /// The risk factor this indicator belongs to.
-    #[schemars(with = "String")]
-    pub risk_factor: Spanned<String>,
+    /// The risk factor this indicator belongs to. May be left out only when a
+    /// theme lists the indicator: it then feeds that theme alone.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub risk_factor: Option<Spanned<String>>,
     /// What the indicator looks for, in the framework author's own words.
     pub text: String,
     /// Source reference, such as `FoA 1.1`.

@@ -176,8 +176,10 @@ impl Validator<'_> {
         }
         // Indicators: risk factor reference, measures.
         for ind in &fw.indicators {
-            if !rf_ids.contains(&ind.risk_factor.value.as_str()) {
-                self.unknown_ref(&ind.risk_factor, "risk factor", &rf_ids);
+            if let Some(rf) = &ind.risk_factor
+                && !rf_ids.contains(&rf.value.as_str())
+            {
+                self.unknown_ref(rf, "risk factor", &rf_ids);
             }
             self.check_aggregate(&ind.aggregate);
             if let Some(b) = &ind.bands {
@@ -234,7 +236,11 @@ impl Validator<'_> {
             let kids: Vec<_> = fw
                 .indicators
                 .iter()
-                .filter(|i| i.risk_factor.value == rf.id.value)
+                .filter(|i| {
+                    i.risk_factor
+                        .as_ref()
+                        .is_some_and(|r| r.value == rf.id.value)
+                })
                 .collect();
             if kids.is_empty() {
                 let d = Diagnostic::warning(

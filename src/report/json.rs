@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Run, round};
 use crate::data::CellRef;
 use crate::framework::compile::Kind;
-use crate::score::{self, Status};
+use crate::score::{self, Status, recommend};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -16,7 +16,100 @@ struct Doc<'a> {
     data: &'a [String],
     years: Vec<i32>,
     nodes: Vec<NodeInfo<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    actors: Vec<Actor<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    recommendations: Vec<RecInfo<'a>>,
     results: Vec<CountryYear<'a>>,
+}
+
+#[derive(Serialize)]
+struct Actor<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct RecInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    addressed_to: Vec<&'a str>,
+    when: Vec<Condition<'a>>,
+}
+
+#[derive(Serialize)]
+struct Condition<'a> {
+    node: &'a str,
+    condition: String,
+}
+
+/// A recommendation triggered for a country-year.
+#[derive(Debug, Serialize)]
+pub struct RecResult<'a> {
+    /// Recommendation id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Highest score among the nodes whose condition holds.
+    pub strength: Option<f64>,
+    /// Actor ids.
+    pub addressed_to: Vec<&'a str>,
+    /// The conditions that hold, strongest first.
+    pub triggers: Vec<TriggerResult<'a>>,
+}
+
+/// A condition that holds, with the strongest path of contributions under it.
+#[derive(Debug, Serialize)]
+pub struct TriggerResult<'a> {
+    /// Node id.
+    pub node: &'a str,
+    /// The condition, such as `band at least high`.
+    pub condition: String,
+    /// The node's score.
+    pub value: Option<f64>,
+    /// The node's band.
+    pub band: Option<String>,
+    /// Node ids from the triggering node down to a measure.
+    pub path: Vec<&'a str>,
+}
+
+/// The recommendations triggered for a cell, ready to serialise.
+pub fn recommendations<'a>(
+    plan: &'a crate::framework::compile::Plan,
+    scores: &score::Scores,
+    cell: usize,
+) -> Vec<RecResult<'a>> {
+    recommend::triggered(plan, scores, cell)
+        .into_iter()
+        .map(|t| {
+            let r = &plan.recommendations[t.rec];
+            RecResult {
+                id: &r.id,
+                title: &r.title,
+                strength: round(t.strength, 6),
+                addressed_to: r
+                    .addressed_to
+                    .iter()
+                    .map(|&a| plan.actors[a].id.as_str())
+                    .collect(),
+                triggers: t
+                    .hits
+                    .iter()
+                    .map(|h| TriggerResult {
+                        node: &plan.nodes[h.node].id,
+                        condition: r.triggers[h.trigger].condition.to_string(),
+                        value: round(h.value, 6),
+                        band: h.band.clone(),
+                        path: h.path.iter().map(|&n| plan.nodes[n].id.as_str()).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -55,6 +148,8 @@ struct CountryYear<'a> {
     band: Option<String>,
     indicators_with_data: usize,
     indicators_measured: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    recommendations: Vec<RecResult<'a>>,
     nodes: Vec<NodeResult<'a>>,
 }
 
@@ -160,6 +255,7 @@ pub fn write(run: &Run<'_>) -> String {
                 band: r.band.clone(),
                 indicators_with_data: r.indicators_with_data.0,
                 indicators_measured: r.indicators_with_data.1,
+                recommendations: recommendations(plan, run.scores, cell),
                 nodes,
             });
         }
@@ -175,6 +271,37 @@ pub fn write(run: &Run<'_>) -> String {
         data: &panel.files,
         years: run.years.iter().map(|&y| panel.year(y)).collect(),
         nodes,
+        actors: plan
+            .actors
+            .iter()
+            .map(|a| Actor {
+                id: &a.id,
+                title: &a.title,
+            })
+            .collect(),
+        recommendations: plan
+            .recommendations
+            .iter()
+            .map(|r| RecInfo {
+                id: &r.id,
+                title: &r.title,
+                text: r.text.as_deref(),
+                source: r.source.as_deref(),
+                addressed_to: r
+                    .addressed_to
+                    .iter()
+                    .map(|&a| plan.actors[a].id.as_str())
+                    .collect(),
+                when: r
+                    .triggers
+                    .iter()
+                    .map(|t| Condition {
+                        node: &plan.nodes[t.node].id,
+                        condition: t.condition.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
         results,
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();

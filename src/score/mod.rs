@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod normalise;
+pub mod recommend;
 pub mod transform;
 
 use crate::data::Panel;
