@@ -1,11 +1,22 @@
 //! The default framework and panel, compiled into the binary so `atrisk score`
 //! works from any folder.
 
-/// Path and text of the default framework.
-pub const FRAMEWORK: (&str, &str) = (
+/// Path and text of the UN Framework of Analysis rules.
+pub const UN_FOA_2014: (&str, &str) = (
     "frameworks/un-foa-2014.yaml",
     include_str!("../frameworks/un-foa-2014.yaml"),
 );
+
+/// Path and text of the Madrid 2015 themes and recommendations, which extend
+/// the UN Framework of Analysis rules.
+pub const MADRID_2015: (&str, &str) = (
+    "frameworks/madrid-2015.yaml",
+    include_str!("../frameworks/madrid-2015.yaml"),
+);
+
+/// Path and text of the default framework: the Madrid 2015 themes and
+/// recommendations on the UN Framework of Analysis.
+pub const FRAMEWORK: (&str, &str) = MADRID_2015;
 
 /// Paths and bytes of the default data files.
 pub const DATA: [(&str, &[u8]); 2] = [
@@ -20,4 +31,7 @@ pub const DATA: [(&str, &[u8]); 2] = [
 ];
 
 /// Frameworks shipped in the binary, by id.
-pub const FRAMEWORKS: [(&str, &str, &str); 1] = [("un-foa-2014", FRAMEWORK.0, FRAMEWORK.1)];
+pub const FRAMEWORKS: [(&str, &str, &str); 2] = [
+    ("un-foa-2014", UN_FOA_2014.0, UN_FOA_2014.1),
+    ("madrid-2015", MADRID_2015.0, MADRID_2015.1),
+];

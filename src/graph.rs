@@ -8,14 +8,15 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
+use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
-use crate::framework::compile::{Node, default_bands};
+use crate::framework::compile::{Kind, Node, Plan, default_bands};
 use crate::framework::model::{Band, Framework};
 use crate::framework::validate::{Located, at, did_you_mean, label};
 
 /// Reorders nodes so that every child comes before its parents, remapping
 /// child indices. A cycle is reported with its path.
-pub fn evaluation_order(nodes: Vec<Node>, file: &str) -> Result<Vec<Node>, Diagnostics> {
+pub fn evaluation_order(nodes: Vec<Node>, files: &[String]) -> Result<Vec<Node>, Diagnostics> {
     let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(nodes.len(), nodes.len());
     let idx: Vec<NodeIndex> = (0..nodes.len()).map(|i| g.add_node(i)).collect();
     for (p, n) in nodes.iter().enumerate() {
@@ -32,7 +33,13 @@ pub fn evaluation_order(nodes: Vec<Node>, file: &str) -> Result<Vec<Node>, Diagn
                 Origin::Framework,
                 format!("the framework has a cycle: {path}"),
             )
-            .at(file, nodes[start].line.max(1), 1, 1, "on the cycle")
+            .at(
+                files.get(nodes[start].file).map_or("", String::as_str),
+                nodes[start].line.max(1),
+                1,
+                1,
+                "on the cycle",
+            )
             .with_hint("a node cannot depend on itself, directly or through others"),
         )
     })?;
@@ -59,7 +66,11 @@ pub fn evaluation_order(nodes: Vec<Node>, file: &str) -> Result<Vec<Node>, Diagn
 fn cycle_path(nodes: &[Node], start: usize) -> String {
     let mut path = vec![start];
     let mut seen = vec![false; nodes.len()];
-    if dfs(nodes, start, start, &mut path, &mut seen) {
+    let kids: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| n.children.iter().map(|c| c.0).collect())
+        .collect();
+    if find_loop(&kids, start, start, &mut path, &mut seen) {
         return path
             .iter()
             .map(|&i| nodes[i].id.as_str())
@@ -67,24 +78,6 @@ fn cycle_path(nodes: &[Node], start: usize) -> String {
             .join(" -> ");
     }
     nodes[start].id.clone()
-}
-
-fn dfs(nodes: &[Node], start: usize, at: usize, path: &mut Vec<usize>, seen: &mut [bool]) -> bool {
-    for &(c, _) in &nodes[at].children {
-        if c == start {
-            path.push(c);
-            return true;
-        }
-        if !seen[c] {
-            seen[c] = true;
-            path.push(c);
-            if dfs(nodes, start, c, path, seen) {
-                return true;
-            }
-            path.pop();
-        }
-    }
-    false
 }
 
 /// What a trigger may name, with its bands.
@@ -180,8 +173,13 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
             }
             for m in &t.members {
                 match targets.get(m.value.as_str()) {
-                    None => out.push(unknown(l.file, m, "indicator or risk factor", &target_ids)),
-                    Some(tg) if tg.kind != "indicator" && tg.kind != "risk factor" => {
+                    None => out.push(unknown(
+                        l.file,
+                        m,
+                        "indicator, risk factor or theme",
+                        &target_ids,
+                    )),
+                    Some(tg) if tg.kind == "crime" || tg.kind == "overall" => {
                         let d = Diagnostic::error(
                             "F034",
                             Origin::Framework,
@@ -191,8 +189,8 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
                             ),
                         );
                         out.push(
-                            label(d, l.file, m, "not an indicator or risk factor").with_hint(
-                                "themes are scored from indicators and risk factors only",
+                            label(d, l.file, m, "not an indicator, risk factor or theme").with_hint(
+                                "themes are scored from indicators, risk factors and other themes",
                             ),
                         );
                     }
@@ -200,6 +198,45 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
                 }
             }
         }
+    }
+
+    // Themes that list themes must not loop.
+    let theme_at: Vec<(&str, &Spanned<String>)> = layers
+        .iter()
+        .flat_map(|l| l.fw.themes.iter().map(move |t| (l.file, &t.id)))
+        .collect();
+    let members: Vec<Vec<usize>> = fws()
+        .flat_map(|f| &f.themes)
+        .map(|t| {
+            t.members
+                .iter()
+                .filter_map(|m| theme_at.iter().position(|(_, id)| id.value == m.value))
+                .collect()
+        })
+        .collect();
+    let mut tg: DiGraph<usize, ()> = DiGraph::new();
+    let ti: Vec<NodeIndex> = (0..theme_at.len()).map(|i| tg.add_node(i)).collect();
+    for (t, ms) in members.iter().enumerate() {
+        for &m in ms {
+            tg.add_edge(ti[t], ti[m], ());
+        }
+    }
+    if let Err(c) = toposort(&tg, None) {
+        let start = tg[c.node_id()];
+        let mut path = vec![start];
+        let mut seen = vec![false; theme_at.len()];
+        find_loop(&members, start, start, &mut path, &mut seen);
+        let (file, id) = theme_at[start];
+        let names: Vec<&str> = path.iter().map(|&i| theme_at[i].1.value.as_str()).collect();
+        let d = Diagnostic::error(
+            "F020",
+            Origin::Framework,
+            format!("the framework has a cycle: {}", names.join(" -> ")),
+        );
+        out.push(
+            label(d, file, id, "on the cycle")
+                .with_hint("a theme cannot contain itself, directly or through other themes"),
+        );
     }
 
     // Every indicator reaches a risk factor or a theme.
@@ -382,6 +419,31 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
     out
 }
 
+/// Depth-first search for a path from `at` back to `start`.
+fn find_loop(
+    kids: &[Vec<usize>],
+    start: usize,
+    at: usize,
+    path: &mut Vec<usize>,
+    seen: &mut [bool],
+) -> bool {
+    for &c in &kids[at] {
+        if c == start {
+            path.push(c);
+            return true;
+        }
+        if !seen[c] {
+            seen[c] = true;
+            path.push(c);
+            if find_loop(kids, start, c, path, seen) {
+                return true;
+            }
+            path.pop();
+        }
+    }
+    false
+}
+
 fn default_bands_names() -> Vec<&'static str> {
     // The names of the default bands, as static strings.
     const NAMES: [&str; 4] = ["low", "moderate", "high", "very high"];
@@ -433,6 +495,332 @@ fn dup<'a>(
     }
 }
 
+/// Kinds of node in the framework graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A data column.
+    Column,
+    /// A measure: how an indicator reads columns.
+    Measure,
+    /// An indicator.
+    Indicator,
+    /// A risk factor.
+    RiskFactor,
+    /// A crime.
+    Crime,
+    /// The overall score.
+    Overall,
+    /// A theme.
+    Theme,
+    /// A recommendation.
+    Recommendation,
+    /// Someone a recommendation addresses.
+    Actor,
+}
+
+/// Kinds of edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// A column is read by a measure.
+    Measures,
+    /// A node's score feeds its parent's, with a weight.
+    ContributesTo,
+    /// A node's score calls for a recommendation under a condition.
+    CallsFor,
+    /// A recommendation addresses an actor.
+    AddressedTo,
+}
+
+/// A node of the framework graph.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GraphNode {
+    /// Kind.
+    pub kind: NodeKind,
+    /// Unique id: a framework id, or `column:`, `recommendation:` or `actor:`
+    /// followed by the name.
+    pub id: String,
+    /// Title.
+    pub title: String,
+}
+
+/// An edge of the framework graph.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GraphEdge {
+    /// Kind.
+    pub kind: EdgeKind,
+    /// Weight, for `contributes_to`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Condition, for `calls_for`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+/// The whole framework as a graph: from data columns through measures,
+/// indicators, risk factors, crimes and themes to the recommendations they
+/// call for and the actors those address.
+#[derive(Debug)]
+pub struct Graph {
+    /// The graph; edges point from input to output.
+    pub g: DiGraph<GraphNode, GraphEdge>,
+}
+
+impl Graph {
+    /// Builds the graph of a compiled framework; `panel` names the columns.
+    pub fn build(plan: &Plan, panel: &Panel) -> Graph {
+        let mut g = DiGraph::new();
+        let mut columns: HashMap<usize, NodeIndex> = HashMap::new();
+        let idx: Vec<NodeIndex> = plan
+            .nodes
+            .iter()
+            .map(|n| {
+                g.add_node(GraphNode {
+                    kind: match n.kind {
+                        Kind::Measure => NodeKind::Measure,
+                        Kind::Indicator => NodeKind::Indicator,
+                        Kind::RiskFactor => NodeKind::RiskFactor,
+                        Kind::Crime => NodeKind::Crime,
+                        Kind::Overall => NodeKind::Overall,
+                        Kind::Theme => NodeKind::Theme,
+                    },
+                    id: n.id.clone(),
+                    title: n.title.clone(),
+                })
+            })
+            .collect();
+        for (ni, n) in plan.nodes.iter().enumerate() {
+            if let Some(m) = &n.measure {
+                let read = m.columns.iter().chain(m.denominators.iter().flatten());
+                for &c in read {
+                    let ci = *columns.entry(c).or_insert_with(|| {
+                        g.add_node(GraphNode {
+                            kind: NodeKind::Column,
+                            id: format!("column:{}", panel.columns[c].name),
+                            title: panel.columns[c].name.clone(),
+                        })
+                    });
+                    if g.find_edge(ci, idx[ni]).is_none() {
+                        g.add_edge(ci, idx[ni], edge(EdgeKind::Measures));
+                    }
+                }
+            }
+            for &(c, w) in &n.children {
+                g.add_edge(
+                    idx[c],
+                    idx[ni],
+                    GraphEdge {
+                        weight: Some(w),
+                        ..edge(EdgeKind::ContributesTo)
+                    },
+                );
+            }
+        }
+        let actors: Vec<NodeIndex> = plan
+            .actors
+            .iter()
+            .map(|a| {
+                g.add_node(GraphNode {
+                    kind: NodeKind::Actor,
+                    id: format!("actor:{}", a.id),
+                    title: a.title.clone(),
+                })
+            })
+            .collect();
+        for r in &plan.recommendations {
+            let ri = g.add_node(GraphNode {
+                kind: NodeKind::Recommendation,
+                id: format!("recommendation:{}", r.id),
+                title: r.title.clone(),
+            });
+            for t in &r.triggers {
+                g.add_edge(
+                    idx[t.node],
+                    ri,
+                    GraphEdge {
+                        condition: Some(t.condition.to_string()),
+                        ..edge(EdgeKind::CallsFor)
+                    },
+                );
+            }
+            for &a in &r.addressed_to {
+                g.add_edge(ri, actors[a], edge(EdgeKind::AddressedTo));
+            }
+        }
+        Graph { g }
+    }
+
+    /// JSON: `{"nodes": [{kind, id, title}], "edges": [{kind, from, to, weight?, condition?}]}`.
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Edge<'a> {
+            from: &'a str,
+            to: &'a str,
+            #[serde(flatten)]
+            edge: &'a GraphEdge,
+        }
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            nodes: Vec<&'a GraphNode>,
+            edges: Vec<Edge<'a>>,
+        }
+        let doc = Doc {
+            nodes: self.g.node_weights().collect(),
+            edges: self
+                .g
+                .edge_indices()
+                .filter_map(|e| {
+                    let (a, b) = self.g.edge_endpoints(e)?;
+                    Some(Edge {
+                        from: &self.g[a].id,
+                        to: &self.g[b].id,
+                        edge: &self.g[e],
+                    })
+                })
+                .collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Graphviz DOT, laid out left to right from data to recommendations.
+    pub fn to_dot(&self) -> String {
+        let mut s = String::from(
+            "digraph atrisk {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n  edge [fontname=\"Helvetica\", fontsize=8, color=\"#666666\"];\n",
+        );
+        for n in self.g.node_weights() {
+            let (shape, fill) = style(n.kind);
+            let label = if n.title.is_empty() || n.kind == NodeKind::Column {
+                n.id.clone()
+            } else {
+                format!("{}\n{}", n.id, wrap(&n.title, 40))
+            };
+            s.push_str(&format!(
+                "  {} [label={}, shape={shape}, fillcolor=\"{fill}\"];\n",
+                dot_str(&n.id),
+                dot_str(&label)
+            ));
+        }
+        for e in self.g.edge_indices() {
+            let Some((a, b)) = self.g.edge_endpoints(e) else {
+                continue;
+            };
+            let w = &self.g[e];
+            let label = match (w.weight, &w.condition) {
+                (Some(x), _) if x != 1.0 => format!(" [label={}]", dot_str(&x.to_string())),
+                (_, Some(c)) => format!(" [label={}, style=dashed]", dot_str(c)),
+                _ => String::new(),
+            };
+            s.push_str(&format!(
+                "  {} -> {}{label};\n",
+                dot_str(&self.g[a].id),
+                dot_str(&self.g[b].id)
+            ));
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// A Mermaid flowchart.
+    pub fn to_mermaid(&self) -> String {
+        let mut s = String::from("flowchart LR\n");
+        for ni in self.g.node_indices() {
+            let n = &self.g[ni];
+            let text = if n.title.is_empty() || n.kind == NodeKind::Column {
+                n.id.clone()
+            } else {
+                format!("{}: {}", n.id, n.title)
+            };
+            let text = mermaid_str(&text);
+            let shape = match n.kind {
+                NodeKind::Column => format!("[(\"{text}\")]"),
+                NodeKind::Recommendation => format!("{{{{\"{text}\"}}}}"),
+                NodeKind::Actor => format!("([\"{text}\"])"),
+                _ => format!("[\"{text}\"]"),
+            };
+            s.push_str(&format!("  n{}{shape}\n", ni.index()));
+        }
+        for e in self.g.edge_indices() {
+            let Some((a, b)) = self.g.edge_endpoints(e) else {
+                continue;
+            };
+            let w = &self.g[e];
+            let arrow = match (w.weight, &w.condition) {
+                (Some(x), _) if x != 1.0 => format!("-- \"{}\" -->", mermaid_str(&x.to_string())),
+                (_, Some(c)) => format!("-. \"{}\" .->", mermaid_str(c)),
+                _ => "-->".to_string(),
+            };
+            s.push_str(&format!("  n{} {arrow} n{}\n", a.index(), b.index()));
+        }
+        s
+    }
+}
+
+fn edge(kind: EdgeKind) -> GraphEdge {
+    GraphEdge {
+        kind,
+        weight: None,
+        condition: None,
+    }
+}
+
+fn style(kind: NodeKind) -> (&'static str, &'static str) {
+    match kind {
+        NodeKind::Column => ("cylinder", "#f2f2f2"),
+        NodeKind::Measure => ("box", "#ffffff"),
+        NodeKind::Indicator => ("box", "#deebf7"),
+        NodeKind::RiskFactor => ("box", "#9ecae1"),
+        NodeKind::Crime => ("box", "#fdae6b"),
+        NodeKind::Overall => ("doubleoctagon", "#e6550d"),
+        NodeKind::Theme => ("box", "#c7e9c0"),
+        NodeKind::Recommendation => ("note", "#fff7bc"),
+        NodeKind::Actor => ("ellipse", "#e5e5e5"),
+    }
+}
+
+/// A DOT string literal.
+fn dot_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text inside a quoted Mermaid label: quotes and angle brackets as entities.
+fn mermaid_str(s: &str) -> String {
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace('\n', " ")
+}
+
+/// Breaks text into lines of about `width` characters.
+fn wrap(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for w in s.split_whitespace() {
+        if line > 0 && line + w.len() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(w);
+        line += w.len();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,7 +854,7 @@ mod tests {
         // 0 = top (children 1, 2), 1 = mid (child 2), 2 = leaf
         let out = evaluation_order(
             vec![node("top", &[1, 2]), node("mid", &[2]), node("leaf", &[])],
-            "f.yaml",
+            &["f.yaml".to_string()],
         )
         .unwrap();
         let ids: Vec<&str> = out.iter().map(|n| n.id.as_str()).collect();
@@ -486,7 +874,7 @@ mod tests {
     fn a_cycle_is_reported_with_its_path() {
         let err = evaluation_order(
             vec![node("a", &[1]), node("b", &[0]), node("c", &[])],
-            "f.yaml",
+            &["f.yaml".to_string()],
         )
         .unwrap_err();
         let msg = &err.0[0].message;

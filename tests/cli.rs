@@ -490,7 +490,7 @@ fn validate_embedded_framework_exits_0() {
     assert_exit(&o, 0);
     assert_has(
         &stdout(&o),
-        "frameworks/un-foa-2014.yaml: 3 crimes, 14 risk factors",
+        "frameworks/madrid-2015.yaml (with frameworks/un-foa-2014.yaml): 3 crimes, 14 risk factors",
     );
 }
 

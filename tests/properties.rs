@@ -1,6 +1,6 @@
 //! Property tests of the scoring invariants on synthetic panels: scores stay in
 //! [0, 1], rise (or stay) when a risk-raising input rises, and do not depend on
-//! the order of rows.
+//! the order of rows; `explain` reports exactly the numbers `score` computes.
 
 use atrisk::data::Input;
 use atrisk::framework::compile::Kind;
@@ -46,6 +46,12 @@ indicators:
     aggregate: {method: logistic, intercept: -1}
     measures:
       - {column: a, id: a_raw, normalise: raw, weight: 0.02}
+themes:
+  - {id: t1, title: T1, members: [i1, r2]}
+actors: [{id: s, title: S}]
+recommendations:
+  - {id: x, title: X, addressed_to: [s], when: [{node: t1, score_at_least: 0.3}, {node: r1, band_at_least: high}]}
+  - {id: y, title: Y, addressed_to: [s], when: [{node: overall, band_at_least: moderate}]}
 "#;
 
 fn csv(rows: &[(usize, i32, f64, Option<f64>)]) -> String {
@@ -88,8 +94,59 @@ fn panel_rows() -> impl Strategy<Value = Vec<(usize, i32, f64, Option<f64>)>> {
     )
 }
 
+/// Checks every node of an explanation tree against the scores.
+fn check_tree(
+    plan: &atrisk::framework::compile::Plan,
+    scores: &atrisk::score::Scores,
+    cell: usize,
+    n: &atrisk::report::explain::ExNode<'_>,
+) -> Result<(), TestCaseError> {
+    let ni = plan.find(n.id).expect("explained nodes exist");
+    prop_assert_eq!(
+        n.value,
+        atrisk::report::round(scores.value(ni, cell), 6),
+        "value of {}",
+        n.id
+    );
+    prop_assert_eq!(
+        n.coverage,
+        atrisk::report::round(scores.coverage(ni, cell), 6),
+        "coverage of {}",
+        n.id
+    );
+    if n.kind != Kind::Measure {
+        prop_assert_eq!(n.band, plan.band(ni, scores.value(ni, cell)));
+    }
+    prop_assert_eq!(n.children.len(), plan.nodes[ni].children.len());
+    for c in &n.children {
+        check_tree(plan, scores, cell, c)?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn explain_reports_the_scores(rows in panel_rows()) {
+        let (plan, panel, scores) = run(&csv(&rows));
+        for country in 0..panel.countries.len() {
+            for y in 0..panel.n_years {
+                let cell = panel.cell(country, y);
+                let e = atrisk::report::explain::explain(&plan, &panel, &scores, country, y);
+                check_tree(&plan, &scores, cell, &e.overall)?;
+                for t in &e.themes {
+                    check_tree(&plan, &scores, cell, t)?;
+                }
+                let want: Vec<&str> = atrisk::score::recommend::triggered(&plan, &scores, cell)
+                    .iter()
+                    .map(|t| plan.recommendations[t.rec].id.as_str())
+                    .collect();
+                let got: Vec<&str> = e.recommendations.iter().map(|r| r.id).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
 
     #[test]
     fn every_score_is_between_0_and_1(rows in panel_rows()) {

@@ -1,6 +1,8 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod explain;
+mod graph;
 mod schema;
 mod score;
 mod validate;
@@ -68,6 +70,10 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the framework format.
     Schema(schema::Args),
+    /// The framework as a graph (DOT, Mermaid or JSON), from data to recommendations.
+    Graph(graph::Args),
+    /// Why a country scores what it scores: the tree down to the data cells.
+    Explain(explain::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -90,6 +96,8 @@ pub fn run() -> ExitCode {
         Command::Score(a) => score::run(&ctx, a),
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Schema(a) => schema::run(&ctx, a),
+        Command::Graph(a) => graph::run(&ctx, a),
+        Command::Explain(a) => explain::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

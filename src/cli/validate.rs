@@ -7,6 +7,7 @@ use super::{
     Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework,
 };
 use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::framework::model::Framework;
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -60,21 +61,35 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                     failed_code.get_or_insert(e.exit_code());
                     findings.extend(e.diags.0);
                 }
+                let layers = l.located();
+                let inds = || layers.iter().flat_map(|x| &x.fw.indicators);
+                let count =
+                    |f: fn(&Framework) -> usize| layers.iter().map(|x| f(x.fw)).sum::<usize>();
+                let extends = if l.bases.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (with {})",
+                        l.bases
+                            .iter()
+                            .map(|b| b.file.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
                 let _ = writeln!(
                     summary,
-                    "{}: {} crimes, {} risk factors, {} indicators ({} measured, {} qualitative); {} warning(s)",
+                    "{}{extends}: {} crimes, {} risk factors, {} indicators ({} measured, {} qualitative), {} themes, {} recommendations; {} warning(s)",
                     l.name,
-                    l.fw.crimes.len(),
-                    l.fw.risk_factors.len(),
-                    l.fw.indicators.len(),
-                    l.fw.indicators
-                        .iter()
-                        .filter(|i| !i.measures.is_empty())
-                        .count(),
-                    l.fw.indicators
-                        .iter()
+                    count(|f| f.crimes.len()),
+                    count(|f| f.risk_factors.len()),
+                    inds().count(),
+                    inds().filter(|i| !i.measures.is_empty()).count(),
+                    inds()
                         .filter(|i| i.qualitative && i.measures.is_empty())
                         .count(),
+                    count(|f| f.themes.len()),
+                    count(|f| f.recommendations.len()),
                     findings
                         .iter()
                         .filter(|d| d.severity == diagnostic::Severity::Warning)

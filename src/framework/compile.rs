@@ -476,16 +476,12 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
         file: ofile,
         ..Node::new(Kind::Overall, "overall".to_string(), title, 1)
     });
+    // Themes may list other themes, so all are placed before any is linked.
+    let mut themes = Vec::new();
     for (fi, l) in layers.iter().enumerate() {
         for t in &l.fw.themes {
-            let kids = t
-                .members
-                .iter()
-                .filter_map(|m| by_id.get(&m.value).map(|&n| (n, 1.0)))
-                .collect();
             nodes.push(Node {
                 source: t.source.clone(),
-                children: kids,
                 rule: rule(&t.aggregate, Method::Mean),
                 bands: band_index(&t.bands),
                 file: fi,
@@ -496,18 +492,28 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
                     t.id.referenced.line(),
                 )
             });
+            by_id.insert(t.id.value.clone(), nodes.len() - 1);
+            themes.push((t, nodes.len() - 1));
         }
+    }
+    for (t, n) in themes {
+        nodes[n].children = t
+            .members
+            .iter()
+            .filter_map(|m| by_id.get(&m.value).map(|&c| (c, 1.0)))
+            .collect();
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    let nodes = graph::evaluation_order(nodes, top.file)?;
+    let files: Vec<String> = layers.iter().map(|l| l.file.to_string()).collect();
+    let nodes = graph::evaluation_order(nodes, &files)?;
     let mut plan = Plan {
         id: top.fw.id.value.clone(),
         title: top.fw.title.clone(),
         version: top.fw.version.clone(),
         file: top.file.to_string(),
-        files: layers.iter().map(|l| l.file.to_string()).collect(),
+        files,
         nodes,
         band_sets,
         watchlist_top: fws()

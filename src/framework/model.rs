@@ -475,7 +475,7 @@ pub struct Theme {
     /// What the theme is about.
     #[serde(default)]
     pub description: Option<String>,
-    /// Indicator or risk factor ids scored into the theme, with equal weights.
+    /// Indicator, risk factor or theme ids scored into the theme, with equal weights.
     #[schemars(with = "Vec<String>")]
     pub members: Vec<Spanned<String>>,
     /// How its members combine. Default `mean`.

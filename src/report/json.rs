@@ -75,15 +75,20 @@ pub struct TriggerResult<'a> {
     pub band: Option<String>,
     /// Node ids from the triggering node down to a measure.
     pub path: Vec<&'a str>,
+    /// The data cells that measure read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<CellRef>,
 }
 
 /// The recommendations triggered for a cell, ready to serialise.
 pub fn recommendations<'a>(
     plan: &'a crate::framework::compile::Plan,
+    panel: &crate::data::Panel,
     scores: &score::Scores,
-    cell: usize,
+    country: usize,
+    year_idx: usize,
 ) -> Vec<RecResult<'a>> {
-    recommend::triggered(plan, scores, cell)
+    recommend::triggered(plan, scores, panel.cell(country, year_idx))
         .into_iter()
         .map(|t| {
             let r = &plan.recommendations[t.rec];
@@ -105,6 +110,14 @@ pub fn recommendations<'a>(
                         value: round(h.value, 6),
                         band: h.band.clone(),
                         path: h.path.iter().map(|&n| plan.nodes[n].id.as_str()).collect(),
+                        cells: h
+                            .path
+                            .last()
+                            .map(|&m| score::trace(plan, panel, scores, m, country, year_idx))
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(col, c)| panel.cell_ref(col, c))
+                            .collect(),
                     })
                     .collect(),
             }
@@ -255,7 +268,7 @@ pub fn write(run: &Run<'_>) -> String {
                 band: r.band.clone(),
                 indicators_with_data: r.indicators_with_data.0,
                 indicators_measured: r.indicators_with_data.1,
-                recommendations: recommendations(plan, run.scores, cell),
+                recommendations: recommendations(plan, panel, run.scores, r.country, y),
                 nodes,
             });
         }

@@ -2,6 +2,7 @@
 //! as a text table, CSV, JSON or Markdown.
 
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod text;

@@ -1,0 +1,94 @@
+//! `atrisk explain`: why a country scores what it scores, down to the data
+//! cells, and which recommendations its risks call for.
+
+use std::path::PathBuf;
+
+use super::score::{default_year, select_years};
+use super::{
+    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings, usage,
+    write_output,
+};
+use crate::data::Panel;
+use crate::diagnostic::Sources;
+use crate::framework::validate::did_you_mean;
+use crate::report::explain;
+use crate::score;
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// A tree for the terminal.
+    Text,
+    /// The same tree as JSON.
+    Json,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The country: an ISO3 code (SDN) or a name as the data give it (Sudan).
+    #[arg(long, value_name = "ISO3|NAME")]
+    pub country: String,
+    /// Year (default: the latest year in which most countries can be scored).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Framework file, or the id of a shipped framework.
+    #[arg(long, value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Data file (CSV); repeat for several; PREFIX=FILE names its columns PREFIX.column.
+    #[arg(long, value_name = "[PREFIX=]FILE")]
+    pub data: Vec<DataArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Finds a country by code or name, or says which one was probably meant.
+pub fn find_country(panel: &Panel, query: &str) -> Result<usize, Failure> {
+    if let Some(c) = panel.find_country(query) {
+        return Ok(c);
+    }
+    let candidates = panel
+        .countries
+        .iter()
+        .flat_map(|c| [c.iso3.as_str(), c.name.as_str()]);
+    let hint = match did_you_mean(query, candidates) {
+        Some(s) => {
+            let c = panel.find_country(&s).map(|i| &panel.countries[i]);
+            match c {
+                Some(c) => format!("did you mean `{}` ({})?", c.iso3, c.name),
+                None => format!("did you mean `{s}`?"),
+            }
+        }
+        None => format!(
+            "give an ISO3 code or a country name as in the data ({} countries; `atrisk score --format csv` lists them)",
+            panel.countries.len()
+        ),
+    };
+    Err(usage(format!("no country `{query}` in the data"), hint))
+}
+
+/// Runs `explain`.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let mut sources = Sources::default();
+    let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
+    let panel = load_data(&a.data, &mut sources)?;
+    let plan = compile_plan(&loaded, &panel, &sources)?;
+    print_warnings(ctx, &loaded.warnings, &sources);
+    let country = find_country(&panel, &a.country)?;
+    let scores = score::evaluate(&plan, &panel);
+    let default = default_year(&plan, &panel, &scores);
+    let year = select_years(a.year, None, &panel, default)?[0];
+    let e = explain::explain(&plan, &panel, &scores, country, year);
+    let text = match a.format {
+        Format::Text => explain::text(&e, &plan),
+        Format::Json => explain::json(&e),
+    };
+    let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
+    inputs.extend(a.framework.iter().cloned());
+    write_output(a.output.as_deref(), &text, &inputs)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,380 @@
+//! Why a country-year scores what it scores: the tree from the overall score
+//! down through crimes, risk factors, indicators and measures to the input
+//! cells, then the themes and the triggered recommendations with their paths.
+
+use serde::Serialize;
+
+use super::json::{RecResult, recommendations};
+use super::{fmt_score, round};
+use crate::data::{CellRef, Panel};
+use crate::framework::compile::{Kind, MeasurePlan, Plan};
+use crate::framework::model::{Direction, Method, Missing, Normalise, Transform};
+use crate::score::{self, Scores, Status};
+
+/// The explanation of one country-year.
+#[derive(Debug, Serialize)]
+pub struct Explained<'a> {
+    /// Country code.
+    pub iso3: &'a str,
+    /// Country name.
+    pub country: &'a str,
+    /// Year.
+    pub year: i32,
+    /// Framework id.
+    pub framework: &'a str,
+    /// The overall score and everything under it.
+    pub overall: ExNode<'a>,
+    /// Themes and everything under them.
+    pub themes: Vec<ExNode<'a>>,
+    /// Triggered recommendations, strongest first.
+    pub recommendations: Vec<RecResult<'a>>,
+}
+
+/// One node of the tree.
+#[derive(Debug, Serialize)]
+pub struct ExNode<'a> {
+    /// Node id.
+    pub id: &'a str,
+    /// Kind.
+    pub kind: Kind,
+    /// Title or text.
+    pub title: &'a str,
+    /// Where the framework defines it (`file:line`).
+    pub defined_at: String,
+    /// Score (none when insufficient data).
+    pub value: Option<f64>,
+    /// Band.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<&'a str>,
+    /// Weight in its parent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Share of the children's weight with data.
+    pub coverage: Option<f64>,
+    /// How the children combine, such as `mean` (not for measures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// For qualitative indicators without a value: where the value would come from.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub qualitative: bool,
+    /// For measures: how the columns are read and normalised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// For measures: the transformed value before normalisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<f64>,
+    /// For measures: how the value was obtained.
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub status: Option<Status>,
+    /// For measures: the data cells read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<Cell>,
+    /// Children, in framework order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ExNode<'a>>,
+}
+
+/// An input cell with its value.
+#[derive(Debug, Serialize)]
+pub struct Cell {
+    /// Where it is.
+    #[serde(flatten)]
+    pub at: CellRef,
+    /// The value as read.
+    pub value: f64,
+}
+
+/// Explains a country-year.
+pub fn explain<'a>(
+    plan: &'a Plan,
+    panel: &'a Panel,
+    scores: &Scores,
+    country: usize,
+    year_idx: usize,
+) -> Explained<'a> {
+    let node = |ni: usize, w: Option<f64>| build(plan, panel, scores, country, year_idx, ni, w);
+    let c = &panel.countries[country];
+    Explained {
+        iso3: &c.iso3,
+        country: &c.name,
+        year: panel.year(year_idx),
+        framework: &plan.id,
+        overall: node(plan.overall(), None),
+        themes: plan
+            .of_kind(Kind::Theme)
+            .into_iter()
+            .map(|t| node(t, None))
+            .collect(),
+        recommendations: recommendations(plan, panel, scores, country, year_idx),
+    }
+}
+
+fn build<'a>(
+    plan: &'a Plan,
+    panel: &Panel,
+    scores: &Scores,
+    country: usize,
+    year_idx: usize,
+    ni: usize,
+    weight: Option<f64>,
+) -> ExNode<'a> {
+    let cell = panel.cell(country, year_idx);
+    let n = &plan.nodes[ni];
+    let v = scores.value(ni, cell);
+    let measure = scores.measure(ni, cell);
+    let inputs = if n.measure.is_some() {
+        score::trace(plan, panel, scores, ni, country, year_idx)
+            .into_iter()
+            .map(|(col, cc)| Cell {
+                at: panel.cell_ref(col, cc),
+                value: panel.value(col, cc),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ExNode {
+        id: &n.id,
+        kind: n.kind,
+        title: &n.title,
+        defined_at: plan.location(ni),
+        value: round(v, 6),
+        band: if n.kind == Kind::Measure {
+            None
+        } else {
+            plan.band(ni, v)
+        },
+        weight,
+        coverage: round(scores.coverage(ni, cell), 6),
+        method: (n.kind != Kind::Measure && !n.children.is_empty())
+            .then(|| method_name(n.rule.method, n.rule.threshold, n.rule.intercept)),
+        qualitative: n.qualitative && n.children.is_empty(),
+        rule: n.measure.as_ref().map(describe),
+        raw: measure.and_then(|(x, _)| round(x, 6)),
+        status: measure.map(|(_, s)| s),
+        inputs,
+        children: n
+            .children
+            .iter()
+            .map(|&(c, w)| build(plan, panel, scores, country, year_idx, c, Some(w)))
+            .collect(),
+    }
+}
+
+fn method_name(m: Method, threshold: f64, intercept: f64) -> String {
+    match m {
+        Method::Mean => "mean".to_string(),
+        Method::GeometricMean => "geometric mean".to_string(),
+        Method::Max => "max".to_string(),
+        Method::ShareAbove => format!("share at or above {threshold}"),
+        Method::Logistic => format!("logistic, intercept {intercept}"),
+    }
+}
+
+/// How a measure reads and normalises its columns, in words.
+pub fn describe(m: &MeasurePlan) -> String {
+    let mut parts: Vec<String> = m
+        .transforms
+        .iter()
+        .map(|t| match t {
+            Transform::Log => "log".to_string(),
+            Transform::Log1p => "log(1+x)".to_string(),
+            Transform::Sqrt => "square root".to_string(),
+            Transform::PerCapita(p) => format!("per {} {}", p.per, p.column),
+            Transform::Lag(k) => format!("value {k} years earlier"),
+            Transform::Change(k) => format!("change over {k} years"),
+            Transform::RollingMean(k) => format!("mean of {k} years"),
+            Transform::RollingMax(k) => format!("highest of {k} years"),
+        })
+        .collect();
+    let dir = match m.direction {
+        Some(Direction::HigherIsRiskier) => ", higher is riskier",
+        Some(Direction::LowerIsRiskier) => ", lower is riskier",
+        None => "",
+    };
+    parts.push(match &m.normalise {
+        Normalise::Goalposts(g) => format!("goalposts {} to {}{dir}", g.min, g.max),
+        Normalise::Steps(s) => format!(
+            "steps {}",
+            s.iter()
+                .map(|s| format!("{}->{}", s.min, s.score))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Normalise::Binary(b) => format!("1 at or beyond {}{dir}", b.threshold),
+        Normalise::Percentile => format!("percentile within the year{dir}"),
+        Normalise::Zscore(z) => format!("z-score within the year, clipped at {}{dir}", z.clip),
+        Normalise::Raw => "as is".to_string(),
+    });
+    match &m.missing {
+        Missing::Skip => {}
+        Missing::Fill(v) => parts.push(format!("missing filled with {v}")),
+        Missing::CarryForward(k) => parts.push(format!("missing carried forward up to {k} years")),
+    }
+    parts.join("; ")
+}
+
+/// The explanation as text: a tree, then themes and recommendations.
+pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
+    let mut out = format!(
+        "{} ({}), {}: {} {}  [framework {}]\n",
+        e.country,
+        e.iso3,
+        e.year,
+        e.overall.title,
+        score_band(&e.overall),
+        e.framework
+    );
+    let mut seen = Vec::new();
+    tree(&mut out, &e.overall.children, "", &mut seen);
+    if !e.themes.is_empty() {
+        out.push_str("\nThemes (scored beside the crimes, not into them)\n");
+        for t in &e.themes {
+            out.push_str(&format!("{} {}  {}\n", t.id, t.title, score_band(t)));
+            tree(&mut out, &t.children, "", &mut seen);
+        }
+    }
+    out.push('\n');
+    if plan.recommendations.is_empty() {
+        out.push_str("This framework defines no recommendations.\n");
+    } else if e.recommendations.is_empty() {
+        out.push_str("No recommendation is triggered.\n");
+    } else {
+        out.push_str(&format!(
+            "Recommendations triggered: {} of {}, strongest first\n",
+            e.recommendations.len(),
+            plan.recommendations.len()
+        ));
+        for (i, r) in e.recommendations.iter().enumerate() {
+            out.push_str(&format!(
+                "{:>3}. ({}) {}  (to: {})\n",
+                i + 1,
+                r.id,
+                r.title,
+                r.addressed_to.join(", ")
+            ));
+            for t in &r.triggers {
+                let cell = t
+                    .cells
+                    .last()
+                    .map(|c| format!("{}:{} {} ({}) -> ", c.file, c.line, c.column, c.year))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "       {} {} {} ({}): {cell}{} -> ({})\n",
+                    t.node,
+                    t.value.map_or("n/a".to_string(), |v| format!("{v:.3}")),
+                    t.band.as_deref().unwrap_or("-"),
+                    t.condition,
+                    t.path
+                        .iter()
+                        .rev()
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" -> "),
+                    r.id
+                ));
+            }
+        }
+    }
+    out.push_str("\nScores run from 0 to 1 (relative risk, not a probability). Run with --format json for every number.\n");
+    out
+}
+
+fn score_band(n: &ExNode<'_>) -> String {
+    match n.value {
+        Some(v) => format!("{} {}", fmt_score(v), n.band.unwrap_or("")),
+        None => "n/a (insufficient data)".to_string(),
+    }
+}
+
+fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<String>) {
+    for (i, n) in nodes.iter().enumerate() {
+        let last = i + 1 == nodes.len();
+        let (branch, cont) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        let w = n
+            .weight
+            .filter(|w| *w != 1.0)
+            .map(|w| format!(" ×{w}"))
+            .unwrap_or_default();
+        let repeated = !n.children.is_empty() && seen.contains(&n.id.to_string());
+        match n.kind {
+            Kind::Measure => {
+                let status = match n.status {
+                    Some(Status::Observed) => String::new(),
+                    Some(Status::CarriedForward { from_year }) => {
+                        format!(", carried forward from {from_year}")
+                    }
+                    Some(Status::Filled) => ", missing: filled".to_string(),
+                    Some(Status::Missing) | None => ", missing".to_string(),
+                };
+                let raw = n.raw.map_or("n/a".to_string(), |r| r.to_string());
+                out.push_str(&format!(
+                    "{prefix}{branch}{}{w}: {raw} -> {}{status}  [{}]\n",
+                    n.id.rsplit('/').next().unwrap_or(n.id),
+                    n.value.map_or("n/a".to_string(), |v| format!("{v:.3}")),
+                    n.rule.as_deref().unwrap_or("")
+                ));
+                for (k, c) in n.inputs.iter().enumerate() {
+                    let b = if k + 1 == n.inputs.len() {
+                        "└─ "
+                    } else {
+                        "├─ "
+                    };
+                    out.push_str(&format!(
+                        "{prefix}{cont}{b}{}:{} {} ({}) = {}\n",
+                        c.at.file, c.at.line, c.at.column, c.at.year, c.value
+                    ));
+                }
+            }
+            _ => {
+                let cov = match (n.coverage, n.children.is_empty()) {
+                    (Some(c), false) if c < 1.0 => format!(", coverage {:.0}%", c * 100.0),
+                    _ => String::new(),
+                };
+                let method = n
+                    .method
+                    .as_deref()
+                    .filter(|m| *m != "mean")
+                    .map(|m| format!(", {m}"))
+                    .unwrap_or_default();
+                let note = if n.qualitative && n.value.is_none() {
+                    "  (qualitative: needs an analyst assessment)".to_string()
+                } else if repeated {
+                    "  (detailed above)".to_string()
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "{prefix}{branch}{} {}{w}  {}{cov}{method}{note}\n",
+                    n.id,
+                    short(n.title, 60),
+                    score_band(n)
+                ));
+                if !repeated {
+                    seen.push(n.id.to_string());
+                    tree(out, &n.children, &format!("{prefix}{cont}"), seen);
+                }
+            }
+        }
+    }
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(max - 1).collect();
+        format!("{}…", t.trim_end())
+    }
+}
+
+/// The explanation as pretty JSON.
+pub fn json(e: &Explained<'_>) -> String {
+    let mut s = serde_json::to_string_pretty(e).unwrap_or_default();
+    s.push('\n');
+    s
+}
