@@ -10,8 +10,14 @@ rectangular panels with one row per (iso3, year):
              CC BY-SA 4.0, like its sources.
   panel.csv  population, GDP, infant mortality, UCDP conflict, UCDP GED
              deaths, Fariss human-rights scores, PITF genocide/politicide,
-             UNHCR/IDMC displacement and SIPRI arms/military-spending columns.
-             CC BY 4.0 sources (UN WPP: CC BY 3.0 IGO).
+             UNHCR/IDMC displacement (people from the country, and refugees
+             and stateless people in it) and SIPRI arms/military-spending
+             columns. CC BY 4.0 sources (UN WPP: CC BY 3.0 IGO).
+
+Only sources whose licence allows redistribution are read. Data sets that
+may be used for reference only (no licence, or non-commercial terms) are
+deliberately not used here, for example ethnic power relations, the
+political terror scale, coup lists and the WPS index.
 
 Country universe: every country with a non-empty iso3 in V-Dem v14 in 2023;
 years 1990-2024. `country` is the V-Dem country name.
@@ -121,6 +127,8 @@ PANEL_COLUMNS = [
     ("ucdp_sb_max_intensity", "ucdp", "sb_max_intensity", "ucdp"),
     ("ucdp_ns_conflicts_active", "ucdp", "ns_conflicts_active", "ucdp"),
     ("ucdp_ns_deaths_best", "ucdp", "ns_deaths_best", "ucdp"),
+    ("ucdp_sb_interstate_active", "ucdp", "sb_interstate_active", "ucdp"),
+    ("ucdp_sb_internationalized_active", "ucdp", "sb_internationalized_intrastate_active", "ucdp"),
     ("ged_sb_deaths", "ged", "sb_deaths_best", None),
     ("ged_ns_deaths", "ged", "ns_deaths_best", None),
     ("ged_os_deaths", "ged", "os_deaths_best", None),
@@ -131,6 +139,8 @@ PANEL_COLUMNS = [
     ("unhcr_asylum_origin", "unhcr", "origin_asylum_seekers", None),
     ("unhcr_idps", "unhcr", "origin_idps", None),
     ("idmc_conflict_idps", "idmc", "idmc_conflict_idps", None),
+    ("unhcr_refugees_hosted", "asylum", "asylum_refugees", None),
+    ("unhcr_stateless_hosted", "asylum", "asylum_stateless", None),
     ("arms_imports_tiv", "tiv", "arms_imports_tiv", None),
     ("milex_share_gdp", "milex", "milex_share_gdp_pct", None),
 ]
@@ -147,6 +157,7 @@ SOURCE_FILES = {
     "pitf": "pitf-genocide-owid/pitf_genocide_country_year.csv",
     "unhcr": "unhcr/unhcr_population_by_origin.csv",
     "idmc": "unhcr/idmc_conflict_idps.csv",
+    "asylum": "unhcr/unhcr_population_by_asylum.csv",
     "tiv": "sipri-arms-tiv/sipri_arms_transfers_tiv_country_year.csv",
     "milex": "sipri-milex-owid/sipri_milex_country_year.csv",
 }

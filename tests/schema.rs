@@ -53,23 +53,168 @@ fn shipped_frameworks_validate_without_warnings() {
     assert!(n >= 1);
 }
 
+/// Every numbered indicator of the Framework of Analysis that could be
+/// established (see docs/methodology.md), by risk factor: the numbers run from
+/// 1 to the count given. Risk factors 11 and 12 are known to be incomplete.
+const FOA_INDICATOR_COUNTS: [(u32, u32); 13] = [
+    (1, 11),
+    (2, 8),
+    (3, 9),
+    (4, 9),
+    (5, 8),
+    (6, 11),
+    (7, 14),
+    (8, 12),
+    (9, 6),
+    (10, 8),
+    (11, 4),
+    (12, 4),
+    (13, 10),
+];
+
+/// Indicators known only as recalled themes without a number, by risk factor.
+const FOA_UNNUMBERED_THEMES: [(u32, usize); 2] = [(12, 3), (14, 5)];
+
+/// Verification status of each numbered indicator, as far as it differs from
+/// `recalled`: (risk factor, first number, last number, status).
+const FOA_VERIFICATION: [(u32, u32, u32, &str); 6] = [
+    (3, 8, 9, "uncertain"),
+    (6, 1, 1, "uncertain"),
+    (7, 1, 11, "verified"),
+    (8, 1, 12, "verified"),
+    (9, 1, 6, "verified"),
+    (13, 1, 10, "verified"),
+];
+
+fn shipped_framework() -> atrisk::framework::model::Framework {
+    atrisk::framework::load::parse(
+        "un-foa-2014.yaml",
+        include_str!("../frameworks/un-foa-2014.yaml"),
+    )
+    .unwrap()
+}
+
+fn with_source<'a>(
+    fw: &'a atrisk::framework::model::Framework,
+    source: &str,
+) -> Vec<&'a atrisk::framework::model::Indicator> {
+    fw.indicators
+        .iter()
+        .filter(|i| i.source.as_deref() == Some(source))
+        .collect()
+}
+
+fn verification_name(v: &Option<atrisk::framework::model::Verification>) -> &'static str {
+    use atrisk::framework::model::Verification;
+    match v {
+        Some(Verification::Verified) => "verified",
+        Some(Verification::Recalled) => "recalled",
+        Some(Verification::Uncertain) => "uncertain",
+        None => "none",
+    }
+}
+
 #[test]
 fn shipped_framework_covers_fourteen_risk_factors() {
-    let text = include_str!("../frameworks/un-foa-2014.yaml");
-    let fw = atrisk::framework::load::parse("un-foa-2014.yaml", text).unwrap();
+    let fw = shipped_framework();
     assert_eq!(fw.risk_factors.len(), 14);
     assert_eq!(fw.crimes.len(), 3);
-    // the eight common risk factors each have at least one measured indicator
-    for rf in 1..=8 {
-        let id = format!("rf{rf}");
+    for (n, rf) in fw.risk_factors.iter().enumerate() {
+        let n = n + 1;
+        assert_eq!(rf.id.value, format!("rf{n}"));
+        let crimes: Vec<&str> = rf.crimes.iter().map(|c| c.value.as_str()).collect();
+        let expected: &[&str] = match n {
+            1..=8 => &["genocide", "crimes_against_humanity", "war_crimes"],
+            9 | 10 => &["genocide"],
+            11 | 12 => &["crimes_against_humanity"],
+            _ => &["war_crimes"],
+        };
+        assert_eq!(crimes, expected, "crimes of rf{n}");
+    }
+}
+
+#[test]
+fn shipped_framework_lists_every_indicator_of_the_reference() {
+    let fw = shipped_framework();
+    let mut expected = 0;
+    for (rf, count) in FOA_INDICATOR_COUNTS {
+        for k in 1..=count {
+            expected += 1;
+            let source = format!("FoA {rf}.{k}");
+            let found = with_source(&fw, &source);
+            assert_eq!(found.len(), 1, "{source} appears {} times", found.len());
+            let ind = found[0];
+            assert_eq!(
+                ind.risk_factor.as_ref().map(|r| r.value.as_str()),
+                Some(format!("rf{rf}").as_str()),
+                "{source}"
+            );
+            let status = FOA_VERIFICATION
+                .iter()
+                .find(|(r, a, b, _)| *r == rf && (*a..=*b).contains(&k))
+                .map_or("recalled", |v| v.3);
+            assert_eq!(verification_name(&ind.verification), status, "{source}");
+        }
+    }
+    for (rf, themes) in FOA_UNNUMBERED_THEMES {
+        let source = format!("FoA RF{rf} (theme; numbering unknown)");
+        let found = with_source(&fw, &source);
+        assert_eq!(found.len(), themes, "{source}");
+        for ind in found {
+            assert_eq!(
+                ind.risk_factor.as_ref().map(|r| r.value.as_str()),
+                Some(format!("rf{rf}").as_str())
+            );
+            assert_eq!(verification_name(&ind.verification), "uncertain");
+        }
+        expected += themes as u32;
+    }
+    // nothing beyond the reference list, and every indicator is either
+    // measured or marked qualitative
+    assert_eq!(fw.indicators.len() as u32, expected);
+    for ind in &fw.indicators {
+        assert!(
+            ind.qualitative == ind.measures.is_empty(),
+            "{} must be either measured or qualitative",
+            ind.id.value
+        );
+    }
+    // the risk factors whose indicator sets are known to be incomplete say so
+    for rf in ["rf11", "rf12", "rf14"] {
+        let desc = fw
+            .risk_factors
+            .iter()
+            .find(|r| r.id.value == rf)
+            .and_then(|r| r.description.as_deref())
+            .unwrap_or_default();
+        assert!(
+            desc.contains("INCOMPLETE"),
+            "{rf} does not say it is incomplete"
+        );
+    }
+}
+
+#[test]
+fn every_risk_factor_with_data_has_two_measured_indicators() {
+    let fw = shipped_framework();
+    // Risk factor 14 (threats to humanitarian or peacekeeping operations) is
+    // the only one the shipped data cannot speak to.
+    for rf in fw.risk_factors.iter().filter(|r| r.id.value != "rf14") {
         let measured = fw
             .indicators
             .iter()
             .filter(|i| {
-                i.risk_factor.as_ref().is_some_and(|r| r.value == id) && !i.measures.is_empty()
+                i.risk_factor
+                    .as_ref()
+                    .is_some_and(|r| r.value == rf.id.value)
+                    && !i.measures.is_empty()
             })
             .count();
-        assert!(measured >= 1, "{id} has no measured indicator");
+        assert!(
+            measured >= 2,
+            "{} has {measured} measured indicator(s)",
+            rf.id.value
+        );
     }
 }
 
@@ -77,11 +222,7 @@ fn shipped_framework_covers_fourteen_risk_factors() {
 fn seed_document_links_to_existing_framework_ids() {
     let seed: serde_json::Value =
         serde_saphyr::from_str(include_str!("../seeds/s-2015-815.yaml")).expect("seed parses");
-    let fw = atrisk::framework::load::parse(
-        "un-foa-2014.yaml",
-        include_str!("../frameworks/un-foa-2014.yaml"),
-    )
-    .unwrap();
+    let fw = shipped_framework();
     let rfs: Vec<&str> = fw
         .risk_factors
         .iter()
