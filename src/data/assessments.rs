@@ -225,16 +225,21 @@ impl Assessments {
     }
 }
 
+/// True for a measure node that reads analyst assessments (and no data).
+pub fn reads_assessments(plan: &Plan, panel: &Panel, node: usize) -> bool {
+    plan.nodes[node]
+        .measure
+        .as_ref()
+        .is_some_and(|m| !m.columns.is_empty() && m.columns.iter().all(|&c| panel.is_assessed(c)))
+}
+
 /// A qualitative indicator whose measures (if any) read only assessments.
 fn is_assessable(plan: &Plan, panel: &Panel, node: usize) -> bool {
     let n = &plan.nodes[node];
     n.qualitative
-        && n.children.iter().all(|&(c, _)| {
-            plan.nodes[c]
-                .measure
-                .as_ref()
-                .is_some_and(|m| m.columns.iter().all(|&col| panel.is_assessed(col)))
-        })
+        && n.children
+            .iter()
+            .all(|&(c, _)| reads_assessments(plan, panel, c))
 }
 
 fn unknown_indicator(r: &Assessment, indicators: &[&str], assessable: &[&str]) -> Diagnostic {

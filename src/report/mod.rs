@@ -9,6 +9,7 @@ pub mod text;
 use std::collections::BTreeSet;
 
 use crate::data::Panel;
+use crate::data::assessments::reads_assessments;
 use crate::framework::compile::{Kind, Plan};
 use crate::score::Scores;
 
@@ -82,7 +83,11 @@ impl Run<'_> {
         let (plan, panel) = (self.plan, self.panel);
         let (mut countries, mut indicators, mut files) =
             (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
-        for n in plan.of_kind(Kind::Measure) {
+        let assessed = plan
+            .of_kind(Kind::Measure)
+            .into_iter()
+            .filter(|&n| reads_assessments(plan, panel, n));
+        for n in assessed {
             for c in 0..panel.countries.len() {
                 for (col, cell) in crate::score::trace(plan, panel, self.scores, n, c, year_idx) {
                     if panel.is_assessed(col) {
@@ -126,12 +131,10 @@ impl Run<'_> {
             .into_iter()
             .filter(|&i| {
                 // measured from data, not only from analyst assessments
-                plan.nodes[i].children.iter().any(|&(m, _)| {
-                    plan.nodes[m]
-                        .measure
-                        .as_ref()
-                        .is_some_and(|m| m.columns.iter().any(|&c| !self.panel.is_assessed(c)))
-                })
+                plan.nodes[i]
+                    .children
+                    .iter()
+                    .any(|&(m, _)| !reads_assessments(plan, self.panel, m))
             })
             .collect();
         let mut rows: Vec<Row> = (0..self.panel.countries.len())
