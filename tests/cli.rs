@@ -1407,3 +1407,269 @@ fn snapshot_non_utf8() {
         validate_stderr("tests/fixtures/bad/non_utf8.yaml")
     );
 }
+
+// ---------------------------------------------------------------- D. analyst assessments
+
+/// [`MINIMAL`] with a qualitative indicator `rf9.q` in risk factor rf9.
+const QUALITATIVE: &str = "tests/fixtures/qualitative.yaml";
+/// Synthetic assessments of `rf9.q`: AAA 0.8 in 2019 and unknown in 2021, BBB present in 2020.
+const ASSESSMENTS: &str = "tests/fixtures/assessments/ok.csv";
+
+/// `score --framework QUALITATIVE --data MINIMAL_CSV --assessments FILE... EXTRA...`.
+fn assessed_args<'a>(assessments: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["score", "--framework", QUALITATIVE, "--data", MINIMAL_CSV];
+    for a in assessments {
+        args.extend(["--assessments", a]);
+    }
+    args.extend(extra);
+    args
+}
+
+/// The JSON report of every year with these assessments.
+fn assessed_json(assessments: &[&str]) -> Value {
+    let o = run(&assessed_args(
+        assessments,
+        &["--years", "--format", "json"],
+    ));
+    assert_exit(&o, 0);
+    parse_json(&stdout(&o))
+}
+
+/// The node `id` of a country-year in a JSON report.
+fn json_node<'a>(doc: &'a Value, iso3: &str, year: i32, id: &str) -> &'a Value {
+    doc["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["iso3"] == iso3 && r["year"] == year)
+        .and_then(|r| {
+            r["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .find(|n| n["id"] == id)
+        })
+        .unwrap_or_else(|| panic!("no node {id} for {iso3} {year}"))
+}
+
+#[test]
+fn assessment_gives_the_indicator_its_value_and_changes_its_risk_factor() {
+    let without = assessed_json(&[]);
+    let with = assessed_json(&[ASSESSMENTS]);
+    // without assessments the qualitative indicator has no score and rf9 = rf9.y = 1 - 0.9
+    assert_eq!(
+        json_node(&without, "AAA", 2019, "rf9.q")["value"],
+        Value::Null
+    );
+    assert_eq!(
+        json_node(&without, "AAA", 2019, "rf9")["value"],
+        serde_json::json!(0.1)
+    );
+    assert!(
+        without["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .all(|n| n["id"] != "rf9.q/assessment")
+    );
+    // with: exactly the assessed value, and rf9 = mean(0.1, 0.8)
+    assert_eq!(
+        json_node(&with, "AAA", 2019, "rf9.q")["value"],
+        serde_json::json!(0.8)
+    );
+    assert_eq!(
+        json_node(&with, "AAA", 2019, "rf9")["value"],
+        serde_json::json!(0.45)
+    );
+    assert_eq!(
+        json_node(&with, "AAA", 2019, "rf9")["coverage"],
+        serde_json::json!(1.0)
+    );
+    let m = json_node(&with, "AAA", 2019, "rf9.q/assessment");
+    assert_eq!(m["status"], "observed");
+    assert_eq!(m["raw"], serde_json::json!(0.8));
+    // `present` is 1
+    assert_eq!(
+        json_node(&with, "BBB", 2020, "rf9.q")["value"],
+        serde_json::json!(1.0)
+    );
+}
+
+#[test]
+fn assessment_is_carried_forward_and_stopped_by_unknown() {
+    let doc = assessed_json(&[ASSESSMENTS]);
+    let m = json_node(&doc, "AAA", 2020, "rf9.q/assessment");
+    assert_eq!(m["status"], "carried_forward");
+    assert_eq!(m["from_year"], 2019);
+    assert_eq!(
+        json_node(&doc, "AAA", 2020, "rf9.q")["value"],
+        serde_json::json!(0.8)
+    );
+    // 2021 is stated unknown: no value, although 2019 is within 5 years
+    let m = json_node(&doc, "AAA", 2021, "rf9.q/assessment");
+    assert_eq!(m["status"], "missing");
+    assert_eq!(json_node(&doc, "AAA", 2021, "rf9.q")["value"], Value::Null);
+    assert_eq!(
+        json_node(&doc, "AAA", 2021, "rf9")["value"],
+        serde_json::json!(0.3)
+    );
+    // BBB: present from 2020 on, nothing before
+    assert_eq!(json_node(&doc, "BBB", 2019, "rf9.q")["value"], Value::Null);
+    let m = json_node(&doc, "BBB", 2021, "rf9.q/assessment");
+    assert_eq!(
+        (m["status"].as_str(), m["from_year"].as_i64()),
+        (Some("carried_forward"), Some(2020))
+    );
+}
+
+#[test]
+fn assessment_inputs_carry_the_analyst_source_confidence_and_note() {
+    let doc = assessed_json(&[ASSESSMENTS]);
+    // the carried value of 2020 points at the 2019 row, line 3 of the file
+    assert_eq!(
+        json_node(&doc, "AAA", 2020, "rf9.q")["inputs"],
+        serde_json::json!([{
+            "measure": "assessment", "file": ASSESSMENTS, "line": 3, "column": "value",
+            "year": 2019, "raw": "0.8",
+            "analyst": {"source": "Synthetic source", "confidence": "high", "note": "<script>alert(1)</script>"}
+        }])
+    );
+    assert_eq!(
+        json_node(&doc, "BBB", 2020, "rf9.q")["inputs"][0]["analyst"],
+        serde_json::json!({"source": null, "confidence": "low", "note": null})
+    );
+    // data inputs have no analyst field
+    assert!(
+        json_node(&doc, "AAA", 2020, "rf1.x")["inputs"][0]
+            .get("analyst")
+            .is_none()
+    );
+    assert!(
+        doc["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .any(|f| f == ASSESSMENTS),
+        "the assessment file is listed with the data files"
+    );
+}
+
+#[test]
+fn assessment_note_under_table_and_markdown_names_counts_and_file() {
+    for format in ["table", "md"] {
+        let o = run(&assessed_args(
+            &[ASSESSMENTS],
+            &["--year", "2020", "--format", format],
+        ));
+        assert_exit(&o, 0);
+        let out = stdout(&o);
+        assert_has(
+            &out,
+            "Analyst assessments, not data, enter the scores of 2 countries for 2020 (1 qualitative indicator), from tests/fixtures/assessments/ok.csv;",
+        );
+        assert!(
+            !out.contains("<script>"),
+            "notes are not part of {format}:\n{out}"
+        );
+        // the data column still counts only indicators measured from data
+        if format == "table" {
+            assert_match(&out, r"AAA .* 2/2\n");
+        }
+    }
+    // no note without assessments, nor in a year none of them reaches
+    let o = run(&assessed_args(&[ASSESSMENTS], &["--year", "2021"]));
+    assert_has(&stdout(&o), "enter the scores of 1 country for 2021");
+    let o = run(&assessed_args(&[], &[]));
+    assert!(!stdout(&o).contains("Analyst assessments"));
+}
+
+#[test]
+fn validate_checks_assessments() {
+    let o = run(&[
+        "validate",
+        QUALITATIVE,
+        "--data",
+        MINIMAL_CSV,
+        "--assessments",
+        ASSESSMENTS,
+    ]);
+    assert_exit(&o, 0);
+    let o = run(&[
+        "validate",
+        "--assessments",
+        "examples/assessments.csv",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&o, 0);
+    assert_eq!(parse_json(&stdout(&o))["errors"], 0);
+    let bad = format!(
+        "validate {QUALITATIVE} --data {MINIMAL_CSV} --format json --assessments tests/fixtures/assessments/unknown_country.csv"
+    );
+    let o = run(&bad.split(' ').collect::<Vec<_>>());
+    assert_exit(&o, 3);
+    let doc = parse_json(&stdout(&o));
+    assert_eq!(doc["diagnostics"][0]["code"], "D018");
+    assert_eq!(doc["diagnostics"][0]["labels"][0]["line"], 2);
+}
+
+#[test]
+fn assessment_country_by_name_suggests_its_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = temp_file(
+        dir.path(),
+        "a.csv",
+        b"iso3,year,indicator,value\nSynthetia B,2019,rf9.q,1\n",
+    );
+    let o = run(&assessed_args(&[f.to_str().expect("utf-8 path")], &[]));
+    assert_exit(&o, 3);
+    assert_has(&stderr(&o), "did you mean `BBB` (Synthetia B)?");
+}
+
+#[test]
+fn assessment_file_that_does_not_exist_exits_3() {
+    let o = run_with_output_file(
+        &assessed_args(&["tests/fixtures/assessments/nope.csv"], &[]),
+        3,
+    );
+    assert_has(&stderr(&o), "error[D001]: cannot read assessment file");
+}
+
+#[test]
+fn output_onto_assessment_file_exits_64() {
+    let o = run(&assessed_args(&[ASSESSMENTS], &["-o", ASSESSMENTS]));
+    assert_exit(&o, 64);
+}
+
+/// Scores QUALITATIVE with a bad assessment fixture and `-o`: exit 3, the
+/// code on stderr, nothing written; returns stderr for a snapshot.
+fn assessment_error(fixture: &str, code: &str) -> String {
+    let path = format!("tests/fixtures/assessments/{fixture}.csv");
+    let o = run_with_output_file(&assessed_args(&[&path], &[]), 3);
+    let err = stderr(&o).replace('\\', "/");
+    assert_has(&err, &format!("error[{code}]"));
+    assert_has(&err, &path);
+    err
+}
+
+#[test]
+fn snapshot_assessment_errors() {
+    for (fixture, code) in [
+        ("bad_value", "D013"),
+        ("out_of_range", "D014"),
+        ("bad_year", "D009"),
+        ("bad_confidence", "D015"),
+        ("duplicate", "D005"),
+        ("missing_header", "D012"),
+        ("extra_column", "D012"),
+        ("unknown_indicator", "D016"),
+        ("measured_indicator", "D017"),
+        ("unknown_country", "D018"),
+        ("year_outside", "D019"),
+    ] {
+        insta::assert_snapshot!(
+            format!("assessment_{fixture}"),
+            assessment_error(fixture, code)
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Property tests of the scoring invariants on synthetic panels: scores stay in
 //! [0, 1], rise (or stay) when a risk-raising input rises, and do not depend on
-//! the order of rows; `explain` reports exactly the numbers `score` computes.
+//! the order of rows; `explain` reports exactly the numbers `score` computes;
+//! any assessment file is scored or refused, never a panic.
 
 use atrisk::data::Input;
 use atrisk::framework::compile::Kind;
@@ -202,6 +203,69 @@ proptest! {
             for cell in 0..n_cells {
                 let (x, y) = (a.value(ni, cell), b.value(ni, cell));
                 prop_assert!(x.to_bits() == y.to_bits(), "{} differs: {} vs {}", plan.nodes[ni].id, x, y);
+            }
+        }
+    }
+}
+
+/// Analyst assessments on the synthetic framework, which gets a qualitative indicator `q`.
+fn run_assessed(
+    rows: &[(usize, i32, f64, Option<f64>)],
+    assessments: &[u8],
+) -> Result<
+    (
+        atrisk::framework::compile::Plan,
+        atrisk::data::Panel,
+        atrisk::score::Scores,
+    ),
+    atrisk::diagnostic::Diagnostics,
+> {
+    let fw = format!("{FW}  - {{id: q, risk_factor: r2, text: t, qualitative: true}}\n");
+    let data = csv(rows);
+    atrisk::assess_with(
+        "synthetic.yaml",
+        &fw,
+        &[Input {
+            name: "synthetic.csv".into(),
+            prefix: None,
+            bytes: data.as_bytes(),
+        }],
+        &[Input {
+            name: "assessments.csv".into(),
+            prefix: None,
+            bytes: assessments,
+        }],
+    )
+}
+
+/// Assessment-like text: header words, codes, years, values, commas, quotes, comments and line ends.
+fn assessment_text() -> impl Strategy<Value = String> {
+    proptest::string::string_regex(
+        "(iso3|year|indicator|value|confidence|source|note|C0[0-4]|19[0-9]{2}|200[0-6]|q|i1|0\\.[0-9]|1\\.5|present|absent|unknown|low|high|#|\"|,|\r|\n| |\u{e9}){0,60}",
+    )
+    .expect("valid regex")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_assessment_file_is_scored_or_refused_without_panic(
+        rows in panel_rows(),
+        text in assessment_text(),
+        bytes in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let _ = run_assessed(&rows, text.as_bytes());
+        let _ = run_assessed(&rows, &bytes);
+        let header = format!("iso3,year,indicator,value,confidence,source,note\n{text}");
+        if let Ok((plan, panel, s)) = run_assessed(&rows, header.as_bytes()) {
+            let n_cells = panel.countries.len() * panel.n_years;
+            // every node but the raw logistic predictor
+            for (ni, node) in plan.nodes.iter().enumerate().filter(|(_, n)| n.id != "i4/a_raw") {
+                for cell in 0..n_cells {
+                    let v = s.value(ni, cell);
+                    prop_assert!(v.is_nan() || (0.0..=1.0).contains(&v), "{} = {}", node.id, v);
+                }
             }
         }
     }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{
-    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings, usage,
-    write_output,
+    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_framework, load_inputs, print_warnings,
+    usage, write_output,
 };
 use crate::data::Panel;
 use crate::diagnostic::Sources;
@@ -38,6 +38,9 @@ pub struct Args {
     /// Data file (CSV); repeat for several; PREFIX=FILE names its columns PREFIX.column.
     #[arg(long, value_name = "[PREFIX=]FILE")]
     pub data: Vec<DataArg>,
+    /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub assessments: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -75,8 +78,8 @@ pub fn find_country(panel: &Panel, query: &str) -> Result<usize, Failure> {
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let mut sources = Sources::default();
     let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
-    let panel = load_data(&a.data, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &sources)?;
+    let (panel, assessments) = load_inputs(&a.data, &a.assessments, &mut sources)?;
+    let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
     print_warnings(ctx, &loaded.warnings, &sources);
     let country = find_country(&panel, &a.country)?;
     let scores = score::evaluate(&plan, &panel);
@@ -89,6 +92,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     };
     let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
     inputs.extend(a.framework.iter().cloned());
+    inputs.extend(a.assessments.iter().cloned());
     write_output(a.output.as_deref(), &text, &inputs)?;
     Ok(EXIT_OK)
 }

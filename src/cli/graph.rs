@@ -7,6 +7,7 @@ use super::{
     Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings,
     write_output,
 };
+use crate::data::assessments::Assessments;
 use crate::diagnostic::Sources;
 use crate::graph::Graph;
 
@@ -43,7 +44,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let mut sources = Sources::default();
     let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
     let panel = load_data(&a.data, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &sources)?;
+    let plan = compile_plan(&loaded, &panel, &Assessments::default(), &sources)?;
     print_warnings(ctx, &loaded.warnings, &sources);
     let g = Graph::build(&plan, &panel);
     let text = match a.format {

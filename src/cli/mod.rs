@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::data::assessments::Assessments;
 use crate::data::{Input, Panel};
 use crate::diagnostic::{self, Diagnostic, Diagnostics, Origin, Severity, Sources};
 use crate::embedded;
@@ -335,9 +336,60 @@ pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failu
     })
 }
 
-/// Compiles a loaded framework against a panel.
-pub fn compile_plan(l: &Loaded, panel: &Panel, sources: &Sources) -> Result<Plan, Failure> {
-    compile::compile_chain(&l.located(), panel).map_err(|d| Failure::new(d, sources))
+/// Loads data files (or the embedded panel) and analyst assessment files;
+/// the assessments become columns of the panel.
+pub fn load_inputs(
+    data: &[DataArg],
+    assessments: &[PathBuf],
+    sources: &mut Sources,
+) -> Result<(Panel, Assessments), Failure> {
+    let mut panel = load_data(data, sources)?;
+    let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
+    for p in assessments {
+        let name = p.display().to_string();
+        let bytes = std::fs::read(p).map_err(|e| {
+            Failure::new(
+                Diagnostic::error(
+                    "D001",
+                    Origin::Data,
+                    format!("cannot read assessment file `{name}`: {e}"),
+                )
+                .with_hint("check the path given with --assessments"),
+                sources,
+            )
+        })?;
+        sources.add(&name, &String::from_utf8_lossy(&bytes));
+        owned.push((name, bytes));
+    }
+    let inputs: Vec<Input<'_>> = owned
+        .iter()
+        .map(|(n, b)| Input {
+            name: n.clone(),
+            prefix: None,
+            bytes: b,
+        })
+        .collect();
+    let parsed = Assessments::parse(&inputs).map_err(|d| Failure::new(d, sources))?;
+    parsed
+        .add_to(&mut panel)
+        .map_err(|d| Failure::new(d, sources))?;
+    Ok((panel, parsed))
+}
+
+/// Compiles a loaded framework against a panel, then checks the assessments
+/// against both.
+pub fn compile_plan(
+    l: &Loaded,
+    panel: &Panel,
+    assessments: &Assessments,
+    sources: &Sources,
+) -> Result<Plan, Failure> {
+    let plan = compile::compile_chain(&l.located(), panel).map_err(|d| Failure::new(d, sources))?;
+    let found = assessments.check(&plan, panel);
+    if found.has_errors() {
+        return Err(Failure::new(found, sources));
+    }
+    Ok(plan)
 }
 
 /// Prints warnings to standard error.

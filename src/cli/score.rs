@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{
-    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings, usage,
-    write_output,
+    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_framework, load_inputs, print_warnings,
+    usage, write_output,
 };
 use crate::data::Panel;
 use crate::diagnostic::Sources;
@@ -34,6 +34,9 @@ pub struct Args {
     /// Data file (CSV, wide or long form); repeat for several; PREFIX=FILE names its columns PREFIX.column.
     #[arg(long, value_name = "[PREFIX=]FILE")]
     pub data: Vec<DataArg>,
+    /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub assessments: Vec<PathBuf>,
     /// Year to score (default: the latest year in which most countries can be scored).
     #[arg(long, value_name = "YEAR", conflicts_with = "years")]
     pub year: Option<i32>,
@@ -111,8 +114,8 @@ pub fn select_years(
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let mut sources = Sources::default();
     let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
-    let panel = load_data(&a.data, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &sources)?;
+    let (panel, assessments) = load_inputs(&a.data, &a.assessments, &mut sources)?;
+    let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
     print_warnings(ctx, &loaded.warnings, &sources);
     let scores = score::evaluate(&plan, &panel);
     let default = default_year(&plan, &panel, &scores);
@@ -130,6 +133,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Md => report::markdown::write(&run, a.top),
     };
     let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
+    inputs.extend(a.assessments.iter().cloned());
     inputs.extend(a.framework.iter().cloned());
     write_output(a.output.as_deref(), &text, &inputs)?;
     Ok(EXIT_OK)

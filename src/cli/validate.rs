@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{
-    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework,
+    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_framework, load_inputs,
 };
 use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::framework::model::Framework;
@@ -27,6 +27,9 @@ pub struct Args {
     /// Also check that every referenced column is in these data files.
     #[arg(long, value_name = "[PREFIX=]FILE")]
     pub data: Vec<DataArg>,
+    /// Also check analyst assessment files against the frameworks and the data (the shipped panel when no --data is given).
+    #[arg(long, value_name = "FILE")]
+    pub assessments: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -43,10 +46,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         a.files.iter().map(|p| Some(p.as_path())).collect()
     };
     let mut sources = Sources::default();
-    let panel = if a.data.is_empty() {
+    let inputs = if a.data.is_empty() && a.assessments.is_empty() {
         None
     } else {
-        Some(load_data(&a.data, &mut sources)?)
+        Some(load_inputs(&a.data, &a.assessments, &mut sources)?)
     };
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summary = String::new();
@@ -55,8 +58,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         match load_framework(f, &mut sources) {
             Ok(l) => {
                 let mut findings = l.warnings.clone();
-                if let Some(p) = &panel
-                    && let Err(e) = compile_plan(&l, p, &sources)
+                if let Some((p, assessed)) = &inputs
+                    && let Err(e) = compile_plan(&l, p, assessed, &sources)
                 {
                     failed_code.get_or_insert(e.exit_code());
                     findings.extend(e.diags.0);

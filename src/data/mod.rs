@@ -1,7 +1,12 @@
 //! Country-year panels read from CSV files, in wide or long form, joined on
 //! (iso3, year). Every value keeps the file, line and column it came from.
+//! Analyst assessments ([`assessments`]) are added to a panel as columns.
+
+pub mod assessments;
 
 use std::collections::{BTreeMap, HashMap};
+
+use assessments::Analyst;
 
 use crate::diagnostic::{Diagnostic, Origin};
 
@@ -32,6 +37,24 @@ pub struct Column {
     values: Vec<f64>,
     /// 1-based physical line of each cell in its file; 0 when no row.
     lines: Vec<u32>,
+    /// For a column of analyst assessments: each assessed cell's file index
+    /// and the analyst's account. `None` for data columns.
+    analyst: Option<BTreeMap<usize, (usize, Analyst)>>,
+}
+
+/// One cell of a column of analyst assessments, for [`Panel::add_assessed_column`].
+#[derive(Debug, Clone)]
+pub struct AssessedCell {
+    /// Cell index (`country * years + year`).
+    pub cell: usize,
+    /// The assessed value; NaN when the analyst stated that it is unknown.
+    pub value: f64,
+    /// File name (added to [`Panel::files`] when new).
+    pub file: String,
+    /// 1-based line of the row in its file.
+    pub line: u32,
+    /// Source, confidence and note.
+    pub analyst: Analyst,
 }
 
 /// Where a value came from.
@@ -125,8 +148,10 @@ fn nth_line(text: &[u8], line: u64) -> String {
         .to_string()
 }
 
-fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &str) -> Diagnostic {
-    let l = nth_line(input.bytes, line);
+/// The 1-based character column and the length of field `field` (0-based)
+/// on a line of a CSV text.
+fn field_span(text: &[u8], line: u64, field: usize) -> (u64, u64) {
+    let l = nth_line(text, line);
     let col = field_char_col(&l, field);
     let len = l
         .chars()
@@ -134,7 +159,12 @@ fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &
         .take_while(|c| *c != ',')
         .count()
         .max(1);
-    d.at(&input.name, line, col, len as u64, text)
+    (col, len as u64)
+}
+
+fn cell_label(d: Diagnostic, input: &Input<'_>, line: u64, field: usize, text: &str) -> Diagnostic {
+    let (col, len) = field_span(input.bytes, line, field);
+    d.at(&input.name, line, col, len, text)
 }
 
 /// The input without a UTF-8 byte order mark.
@@ -294,34 +324,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
                 .with_hint("save the file as UTF-8")
             })
         };
-        let iso3 = text(iso_f)?.trim().to_string();
-        if iso3.is_empty() {
-            return Err(cell_label(
-                data_err("D011", format!("empty `iso3` on line {line} of `{name}`")),
-                input,
-                line,
-                iso_f,
-                "empty",
-            )
-            .with_hint("give every row a country code, or remove the row"));
-        }
-        let year_txt = text(year_f)?.trim();
-        let year = match year_txt.parse::<i32>() {
-            Ok(y) if (1000..=3000).contains(&y) => y,
-            _ => {
-                return Err(cell_label(
-                    data_err(
-                        "D009",
-                        format!("`{year_txt}` is not a year (line {line} of `{name}`)"),
-                    ),
-                    input,
-                    line,
-                    year_f,
-                    "not a year",
-                )
-                .with_hint("years are whole numbers such as 2023"));
-            }
-        };
+        let (iso3, year) = row_key(input, line, (text(iso_f)?, iso_f), (text(year_f)?, year_f))?;
         if let Some(cf) = country_f {
             let c = text(cf)?.trim();
             if !c.is_empty() {
@@ -373,6 +376,43 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     Ok(table)
 }
 
+/// A row's country code and year, checked (D011, D009); each comes with its
+/// 0-based field number.
+fn row_key(
+    input: &Input<'_>,
+    line: u64,
+    (iso3, iso_f): (&str, usize),
+    (year, year_f): (&str, usize),
+) -> Result<(String, i32), Diagnostic> {
+    let name = &input.name;
+    let iso3 = iso3.trim();
+    if iso3.is_empty() {
+        return Err(cell_label(
+            data_err("D011", format!("empty `iso3` on line {line} of `{name}`")),
+            input,
+            line,
+            iso_f,
+            "empty",
+        )
+        .with_hint("give every row a country code, or remove the row"));
+    }
+    let year = year.trim();
+    match year.parse::<i32>() {
+        Ok(y) if (1000..=3000).contains(&y) => Ok((iso3.to_string(), y)),
+        _ => Err(cell_label(
+            data_err(
+                "D009",
+                format!("`{year}` is not a year (line {line} of `{name}`)"),
+            ),
+            input,
+            line,
+            year_f,
+            "not a year",
+        )
+        .with_hint("years are whole numbers such as 2023")),
+    }
+}
+
 fn non_numeric(input: &Input<'_>, line: u64, field: usize, raw: &str, column: &str) -> Diagnostic {
     cell_label(
         data_err(
@@ -413,6 +453,11 @@ fn duplicate(
 }
 
 fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
+    csv_error_at(input, e, |pos| line_at(strip_bom(input.bytes), pos))
+}
+
+/// A CSV reading error; `line_of` gives the line of a record's byte position.
+fn csv_error_at(input: &Input<'_>, e: &csv::Error, line_of: impl Fn(u64) -> u64) -> Diagnostic {
     let name = &input.name;
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -420,9 +465,7 @@ fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
             expected_len,
             len,
         } => {
-            let line = pos
-                .as_ref()
-                .map_or(1, |p| line_at(strip_bom(input.bytes), p.byte()));
+            let line = pos.as_ref().map_or(1, |p| line_of(p.byte()));
             data_err(
                 "D006",
                 format!(
@@ -435,9 +478,7 @@ fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
             )
         }
         csv::ErrorKind::Utf8 { pos, .. } => {
-            let line = pos
-                .as_ref()
-                .map_or(1, |p| line_at(strip_bom(input.bytes), p.byte()));
+            let line = pos.as_ref().map_or(1, |p| line_of(p.byte()));
             data_err(
                 "D007",
                 format!("line {line} of `{name}` is not valid UTF-8"),
@@ -545,6 +586,7 @@ impl Panel {
                     field: *field,
                     values,
                     lines,
+                    analyst: None,
                 });
             }
         }
@@ -607,11 +649,83 @@ impl Panel {
         self.first_year + self.n_years as i32 - 1
     }
 
+    /// Adds a column of analyst assessments. A cell with a row but a NaN
+    /// value states that the value is unknown, which ends carrying forward
+    /// (see [`Panel::stated_unknown`]). Fails when the name is taken.
+    pub fn add_assessed_column(
+        &mut self,
+        name: &str,
+        source_name: &str,
+        field: u32,
+        cells: Vec<AssessedCell>,
+    ) -> Result<usize, Diagnostic> {
+        if self.index.contains_key(name) {
+            return Err(data_err(
+                "D008",
+                format!("column `{name}` is both in the data and in the assessments"),
+            )
+            .with_hint("rename the data column; this name is used for the analyst assessments"));
+        }
+        let n_cells = self.countries.len() * self.n_years;
+        let mut values = vec![f64::NAN; n_cells];
+        let mut lines = vec![0u32; n_cells];
+        let mut analyst = BTreeMap::new();
+        let mut first_file = None;
+        for c in cells.into_iter().filter(|c| c.cell < n_cells) {
+            let file = match self.files.iter().position(|f| *f == c.file) {
+                Some(i) => i,
+                None => {
+                    self.files.push(c.file);
+                    self.files.len() - 1
+                }
+            };
+            first_file.get_or_insert(file);
+            values[c.cell] = c.value;
+            lines[c.cell] = c.line;
+            analyst.insert(c.cell, (file, c.analyst));
+        }
+        self.columns.push(Column {
+            name: name.to_string(),
+            source_name: source_name.to_string(),
+            file: first_file.unwrap_or(0),
+            field,
+            values,
+            lines,
+            analyst: Some(analyst),
+        });
+        let i = self.columns.len() - 1;
+        self.index.insert(name.to_string(), i);
+        Ok(i)
+    }
+
+    /// True for a column of analyst assessments.
+    pub fn is_assessed(&self, column: usize) -> bool {
+        self.columns[column].analyst.is_some()
+    }
+
+    /// The analyst's account of an assessed cell, if any.
+    pub fn analyst(&self, column: usize, cell: usize) -> Option<&Analyst> {
+        let (_, a) = self.columns[column].analyst.as_ref()?.get(&cell)?;
+        Some(a)
+    }
+
+    /// True when an assessment row states that the cell's value is unknown.
+    pub fn stated_unknown(&self, column: usize, cell: usize) -> bool {
+        self.is_assessed(column)
+            && self.line(column, cell) != 0
+            && self.value(column, cell).is_nan()
+    }
+
     /// Where a cell value came from.
     pub fn cell_ref(&self, column: usize, cell: usize) -> CellRef {
         let c = &self.columns[column];
+        let file = c
+            .analyst
+            .as_ref()
+            .and_then(|a| a.get(&cell))
+            .map_or(c.file, |(f, _)| *f);
         CellRef {
-            file: self.files[c.file].clone(),
+            file: self.files[file].clone(),
             line: c.lines[cell],
             column: c.source_name.clone(),
             year: self.year(cell % self.n_years),
@@ -632,20 +746,25 @@ impl Panel {
     }
 }
 
+/// Inputs from (name, text) pairs, without prefixes.
+#[cfg(test)]
+fn test_inputs<'a>(files: &[(&str, &'a str)]) -> Vec<Input<'a>> {
+    files
+        .iter()
+        .map(|(n, t)| Input {
+            name: (*n).to_string(),
+            prefix: None,
+            bytes: t.as_bytes(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn load(files: &[(&str, &str)]) -> Result<Panel, Diagnostic> {
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .map(|(n, t)| Input {
-                name: (*n).to_string(),
-                prefix: None,
-                bytes: t.as_bytes(),
-            })
-            .collect();
-        Panel::load(&inputs)
+        Panel::load(&test_inputs(files))
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::model::{Band, Direction, Framework, Method, Missing, Normalise, Transform};
 use super::validate::{Located, did_you_mean, measure_id, weight};
-use crate::data::Panel;
+use crate::data::{Panel, assessments};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 use crate::graph;
 use crate::score::aggregate::Rule;
@@ -381,6 +381,23 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
                     ..Node::new(Kind::Measure, id, title, line)
                 });
                 kids.push((nodes.len() - 1, weight(&m.weight)));
+            }
+            let assessed = assessments::column_name(&ind.id.value);
+            if ind.qualitative
+                && ind.measures.is_empty()
+                && let Some(col) = panel.column(&assessed)
+            {
+                nodes.push(Node {
+                    measure: Some(assessments::measure_plan(col)),
+                    file: fi,
+                    ..Node::new(
+                        Kind::Measure,
+                        assessments::measure_id(&ind.id.value),
+                        "Analyst assessment",
+                        ind.id.referenced.line(),
+                    )
+                });
+                kids.push((nodes.len() - 1, 1.0));
             }
             nodes.push(Node {
                 source: ind.source.clone(),

@@ -82,6 +82,9 @@ pub struct Cell {
     pub at: CellRef,
     /// The value as read.
     pub value: f64,
+    /// For analyst assessments: who says so, how sure, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analyst: Option<crate::data::assessments::Analyst>,
 }
 
 /// Explains a country-year.
@@ -128,6 +131,7 @@ fn build<'a>(
             .map(|(col, cc)| Cell {
                 at: panel.cell_ref(col, cc),
                 value: panel.value(col, cc),
+                analyst: panel.analyst(col, cc).cloned(),
             })
             .collect()
     } else {
@@ -324,8 +328,13 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
                     } else {
                         "├─ "
                     };
+                    let who = c
+                        .analyst
+                        .as_ref()
+                        .map(|a| format!("  [analyst assessment: {}]", analyst_text(a)))
+                        .unwrap_or_default();
                     out.push_str(&format!(
-                        "{prefix}{cont}{b}{}:{} {} ({}) = {}\n",
+                        "{prefix}{cont}{b}{}:{} {} ({}) = {}{who}\n",
                         c.at.file, c.at.line, c.at.column, c.at.year, c.value
                     ));
                 }
@@ -360,6 +369,25 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
                 }
             }
         }
+    }
+}
+
+fn analyst_text(a: &crate::data::assessments::Analyst) -> String {
+    let v = serde_json::to_value(a).unwrap_or_default();
+    let mut parts = Vec::new();
+    for key in ["source", "confidence", "note"] {
+        if let Some(x) = v
+            .get(key)
+            .and_then(|x| x.as_str())
+            .filter(|x| !x.is_empty())
+        {
+            parts.push(format!("{key}: {x}"));
+        }
+    }
+    if parts.is_empty() {
+        "no source given".to_string()
+    } else {
+        parts.join("; ")
     }
 }
 

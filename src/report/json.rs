@@ -1,11 +1,13 @@
 //! The full result as JSON: every node of every reported country-year with its
 //! value, band and coverage; measures with their transformed value and how it
-//! was obtained; indicators with the input cells they came from.
+//! was obtained; indicators with the input cells they came from (analyst
+//! assessments with their source, confidence and note).
 
 use serde::Serialize;
 
 use super::{Run, round};
 use crate::data::CellRef;
+use crate::data::assessments::Analyst;
 use crate::framework::compile::Kind;
 use crate::score::{self, Status, recommend};
 
@@ -177,15 +179,18 @@ struct NodeResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none", flatten)]
     status: Option<Status>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    inputs: Option<Vec<Input>>,
+    inputs: Option<Vec<Input<'a>>>,
 }
 
 #[derive(Serialize)]
-struct Input {
+struct Input<'a> {
     measure: String,
     #[serde(flatten)]
     cell: CellRef,
     raw: String,
+    /// For an analyst assessment: its source, confidence and note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analyst: Option<&'a Analyst>,
 }
 
 /// Writes the JSON document.
@@ -241,6 +246,7 @@ pub fn write(run: &Run<'_>) -> String {
                                 measure,
                                 cell: panel.cell_ref(col, cc),
                                 raw: fmt_raw(panel.value(col, cc)),
+                                analyst: panel.analyst(col, cc),
                             })
                             .collect()
                     });

@@ -41,8 +41,11 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 r.indicators_with_data.1
             );
         }
-        if let Some(note) = run.data_age_note(y) {
-            let _ = writeln!(out, "\n{note}");
+        for note in [run.data_age_note(y), run.analyst_note(y)]
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(out, "\n{}", esc(&note));
         }
         out.push('\n');
     }

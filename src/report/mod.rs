@@ -7,7 +7,10 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
+use std::collections::BTreeSet;
+
 use crate::data::Panel;
+use crate::data::assessments::reads_assessments;
 use crate::framework::compile::{Kind, Plan};
 use crate::score::Scores;
 
@@ -75,6 +78,50 @@ impl Run<'_> {
         ))
     }
 
+    /// For a year: the countries and the indicators whose scores used analyst
+    /// assessments (carried-forward ones included), and the files they came from.
+    pub fn analyst_inputs(&self, year_idx: usize) -> (usize, usize, Vec<String>) {
+        let (plan, panel) = (self.plan, self.panel);
+        let (mut countries, mut indicators, mut files) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        let assessed = plan
+            .of_kind(Kind::Measure)
+            .into_iter()
+            .filter(|&n| reads_assessments(plan, panel, n));
+        for n in assessed {
+            for c in 0..panel.countries.len() {
+                for (col, cell) in crate::score::trace(plan, panel, self.scores, n, c, year_idx) {
+                    if panel.is_assessed(col) {
+                        countries.insert(c);
+                        indicators.insert(n);
+                        files.insert(panel.cell_ref(col, cell).file);
+                    }
+                }
+            }
+        }
+        (
+            countries.len(),
+            indicators.len(),
+            files.into_iter().collect(),
+        )
+    }
+
+    /// A sentence on the analyst assessments used for a year, if any.
+    pub fn analyst_note(&self, year_idx: usize) -> Option<String> {
+        let (countries, indicators, files) = self.analyst_inputs(year_idx);
+        if countries == 0 {
+            return None;
+        }
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        Some(format!(
+            "Analyst assessments, not data, enter the scores of {countries} countr{} for {} ({indicators} qualitative indicator{}), from {}; see --format json for their source, confidence and note.",
+            if countries == 1 { "y" } else { "ies" },
+            self.panel.year(year_idx),
+            s(indicators),
+            files.join(", ")
+        ))
+    }
+
     /// Ranked rows for one year: highest score first, ties by code.
     pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
         let plan = self.plan;
@@ -83,7 +130,13 @@ impl Run<'_> {
         let measured: Vec<usize> = plan
             .of_kind(Kind::Indicator)
             .into_iter()
-            .filter(|&i| !plan.nodes[i].children.is_empty())
+            .filter(|&i| {
+                // measured from data, not only from analyst assessments
+                plan.nodes[i]
+                    .children
+                    .iter()
+                    .any(|&(m, _)| !reads_assessments(plan, self.panel, m))
+            })
             .collect();
         let mut rows: Vec<Row> = (0..self.panel.countries.len())
             .map(|c| {

@@ -62,7 +62,10 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 rows.len() - shown
             );
         }
-        if let Some(note) = run.data_age_note(y) {
+        for note in [run.data_age_note(y), run.analyst_note(y)]
+            .into_iter()
+            .flatten()
+        {
             let _ = writeln!(out, "{note}");
         }
         // In the framework's own order.

@@ -155,8 +155,13 @@ fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f
                     st[cell] = Status::Filled;
                 }
                 Missing::CarryForward(n) => {
+                    // An assessment that states `unknown` ends the carrying.
+                    let stopped = |j: usize| {
+                        let cell = panel.cell(country, j);
+                        m.columns.iter().any(|&c| panel.stated_unknown(c, cell))
+                    };
                     let back = (1..=n as usize)
-                        .take_while(|k| *k <= y)
+                        .take_while(|k| *k <= y && !stopped(y + 1 - k))
                         .find(|k| !s[y - k].is_nan());
                     if let Some(k) = back {
                         raw[cell] = s[y - k];
