@@ -31,6 +31,9 @@ pub const OLD_DATA_YEARS: f64 = 2.0;
 /// Risk factors listed as drivers, and indicators listed per risk factor.
 const DRIVERS: usize = 3;
 const INDICATORS_PER_DRIVER: usize = 2;
+/// Risk factors contributing less than this (half a thousandth of the
+/// overall score) are rounding noise and are not listed as drivers.
+const MIN_CONTRIBUTION: f64 = 0.0005;
 
 /// The early-warning summary of one year.
 #[derive(Debug, Clone, Serialize)]
@@ -576,7 +579,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                 let (b, a, c) = contribution(r);
                 (r, b, a, c)
             })
-            .filter(|&(_, _, _, c)| c > 0.0)
+            .filter(|&(_, _, _, c)| c >= MIN_CONTRIBUTION)
             .collect();
         rfs.sort_by(|x, z| z.3.total_cmp(&x.3));
         rfs.truncate(DRIVERS);
@@ -1117,16 +1120,21 @@ fn text_movers(out: &mut String, s: &Summary, mean: bool) {
         for d in &m.drivers {
             let _ = writeln!(
                 out,
-                "     {} {}: {:.2} -> {:.2}",
+                "     {} {}: {:.3} -> {:.3}{}",
                 d.id.to_uppercase(),
                 d.title,
                 d.before,
-                d.after
+                d.after,
+                if d.indicators.is_empty() {
+                    NO_INDICATOR_ROSE
+                } else {
+                    ""
+                }
             );
             for ind in &d.indicators {
                 let _ = writeln!(
                     out,
-                    "       {} {:.2} -> {:.2}: {}",
+                    "       {} {:.3} -> {:.3}: {}",
                     ind.id,
                     ind.before,
                     ind.after,
@@ -1257,6 +1265,9 @@ pub fn write_text(s: &Summary) -> String {
     out
 }
 
+/// Said of a driver none of whose indicators rose by itself.
+pub const NO_INDICATOR_ROSE: &str = " (no indicator with data in both years rose: indicators with data in only one of them changed the mean)";
+
 /// The closing note of every summary.
 pub const FOOTER: &str = "Scores are relative risk on a 0-1 scale for screening, not probabilities and not legal findings. Drivers: the risk factors and indicators whose change (or level) times their weight share in the overall score is largest; input values are the newest data cell each column was read from.";
 
@@ -1310,11 +1321,16 @@ fn md_movers(out: &mut String, s: &Summary, mean: bool) {
         for d in &m.drivers {
             let _ = writeln!(
                 out,
-                "  - {} {}: {:.2} → {:.2}",
+                "  - {} {}: {:.3} → {:.3}{}",
                 d.id.to_uppercase(),
                 md(&d.title),
                 d.before,
-                d.after
+                d.after,
+                if d.indicators.is_empty() {
+                    NO_INDICATOR_ROSE
+                } else {
+                    ""
+                }
             );
             for i in &d.indicators {
                 let inputs: Vec<String> = i
@@ -1324,7 +1340,7 @@ fn md_movers(out: &mut String, s: &Summary, mean: bool) {
                     .collect();
                 let _ = writeln!(
                     out,
-                    "    - `{}` {:.2} → {:.2}: {}",
+                    "    - `{}` {:.3} → {:.3}: {}",
                     i.id,
                     i.before,
                     i.after,
