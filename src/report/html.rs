@@ -829,3 +829,39 @@ fn overall_rule(c: &Ctx<'_, '_>) -> String {
         Method::Logistic => "here, a logistic model of the crime scores".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_makes_markup_inert() {
+        assert_eq!(
+            esc("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+        assert_eq!(esc("Côte d'Ivoire"), "Côte d&#39;Ivoire");
+    }
+
+    #[test]
+    fn band_colours_spread_over_any_number_of_bands() {
+        assert_eq!(band_colour(0, 4), BAND_COLOURS[0]);
+        assert_eq!(band_colour(3, 4), BAND_COLOURS[3]);
+        assert_eq!(band_colour(2, 3), BAND_COLOURS[3]);
+        assert_eq!(band_colour(0, 1), BAND_COLOURS[0]);
+        assert_eq!(band_colour(9, 6), BAND_COLOURS[3]);
+    }
+
+    #[test]
+    fn markdown_cells_are_escaped_before_formatting() {
+        assert_eq!(
+            md_inline("`a<b>` **CC BY**"),
+            "<code>a&lt;b&gt;</code> <strong>CC BY</strong>"
+        );
+        assert!(
+            md_table("| file | x |\n|---|---|\n| `f` | <i> |\n", "| file |")
+                .is_some_and(|t| t.contains("&lt;i&gt;"))
+        );
+        assert!(md_table("no table", "| file |").is_none());
+    }
+}

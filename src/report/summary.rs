@@ -1493,3 +1493,80 @@ pub fn write_json(s: &Summary) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Input;
+
+    // Synthetic: overall = max of two crimes; crime g = mean of r1 (weight 3) and r2 (weight 1).
+    const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}, {id: h, title: H}]\nrisk_factors:\n  - {id: r1, title: R1, crimes: [g], kind: dynamic, weight: 3}\n  - {id: r2, title: R2, crimes: [g, h], kind: dynamic}\nindicators:\n  - {id: r1.a, risk_factor: r1, text: A, measures: [{column: a, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]}\n  - {id: r2.b, risk_factor: r2, text: B, measures: [{column: b, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]}\noverall:\n  aggregate: {method: max}\n";
+    const CSV: &str = "iso3,year,a,b\nAAA,2000,2,1\nAAA,2001,8,1\nBBB,2000,1,1\nBBB,2001,1,2\n";
+
+    fn run() -> (Plan, crate::data::Panel, score::Scores) {
+        crate::assess(
+            "t.yaml",
+            FW,
+            &[Input {
+                name: "d.csv".into(),
+                prefix: None,
+                bytes: CSV.as_bytes(),
+            }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn weight_shares_follow_the_max_and_the_weights() {
+        let (plan, panel, scores) = run();
+        let s = weight_shares(&plan, &scores, panel.cell(0, 1));
+        let id = |n: &str| plan.find(n).unwrap();
+        // AAA 2001: g = (3*0.8 + 0.1)/4 = 0.625 > h = 0.1, so g takes the whole share.
+        assert_eq!(s[id("g")], 1.0);
+        assert_eq!(s[id("h")], 0.0);
+        assert!((s[id("r1")] - 0.75).abs() < 1e-12);
+        assert!((s[id("r2")] - 0.25).abs() < 1e-12);
+        assert!((s[id("r1.a")] - 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn summary_lists_the_rise_with_its_driver_and_raw_inputs() {
+        let (plan, panel, scores) = run();
+        let r = Run {
+            plan: &plan,
+            panel: &panel,
+            scores: &scores,
+            years: vec![1],
+        };
+        let s = Builder::new(&r).build(1, 5);
+        assert_eq!((s.year, s.previous_year), (2001, Some(2000)));
+        let m = &s.movers.previous_year;
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].iso3, "AAA");
+        assert!((m[0].change - 0.45).abs() < 1e-9);
+        let d = &m[0].drivers[0];
+        assert_eq!(d.id, "r1");
+        let i = &d.indicators[0].inputs[0];
+        assert_eq!(i.column, "a");
+        assert_eq!(
+            i.before,
+            vec![InputValue {
+                year: 2000,
+                value: 2.0
+            }]
+        );
+        assert_eq!(
+            i.after,
+            Some(InputValue {
+                year: 2001,
+                value: 8.0
+            })
+        );
+        // Too short a panel for a three-year mean.
+        assert!(s.mean_years.is_empty());
+        assert!(s.movers.three_year_mean.is_empty());
+        // Rendering never needs more than the model.
+        assert!(write_text(&s).contains("a 2 (2000) -> 8 (2001)"));
+        assert!(write_markdown(&s).contains("a 2 (2000) → 8 (2001)"));
+    }
+}
