@@ -4,15 +4,10 @@
 use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
-use super::{
-    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_framework, load_inputs, print_warnings,
-    usage, write_output,
-};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
 use crate::data::Panel;
-use crate::diagnostic::Sources;
 use crate::framework::validate::did_you_mean;
 use crate::report::explain;
-use crate::score;
 
 /// Output formats of `explain`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -32,15 +27,8 @@ pub struct Args {
     /// Year (default: the latest year in which most countries can be scored).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
-    /// Framework file, or the id of a shipped framework.
-    #[arg(long, value_name = "FILE")]
-    pub framework: Option<PathBuf>,
-    /// Data file (CSV); repeat for several; PREFIX=FILE names its columns PREFIX.column.
-    #[arg(long, value_name = "[PREFIX=]FILE")]
-    pub data: Vec<DataArg>,
-    /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
-    #[arg(long, value_name = "FILE")]
-    pub assessments: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -76,13 +64,13 @@ pub fn find_country(panel: &Panel, query: &str) -> Result<usize, Failure> {
 
 /// Runs `explain`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
-    let mut sources = Sources::default();
-    let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
-    let (panel, assessments) = load_inputs(&a.data, &a.assessments, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
-    print_warnings(ctx, &loaded.warnings, &sources);
+    let super::Scored {
+        plan,
+        panel,
+        scores,
+        ..
+    } = a.input.score(ctx)?;
     let country = find_country(&panel, &a.country)?;
-    let scores = score::evaluate(&plan, &panel);
     let default = default_year(&plan, &panel, &scores);
     let year = select_years(a.year, None, &panel, default)?[0];
     let e = explain::explain(&plan, &panel, &scores, country, year);
@@ -90,9 +78,6 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Text => explain::text(&e, &plan),
         Format::Json => explain::json(&e),
     };
-    let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
-    inputs.extend(a.framework.iter().cloned());
-    inputs.extend(a.assessments.iter().cloned());
-    write_output(a.output.as_deref(), &text, &inputs)?;
+    write_output(a.output.as_deref(), &text, &a.input.paths())?;
     Ok(EXIT_OK)
 }

@@ -3,12 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{
-    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_data, load_framework, print_warnings,
-    write_output,
-};
-use crate::data::assessments::Assessments;
-use crate::diagnostic::Sources;
+use super::{Ctx, EXIT_OK, Failure, InputArgs, write_output};
 use crate::graph::Graph;
 
 /// Output formats of `graph`.
@@ -25,12 +20,8 @@ pub enum Format {
 /// Arguments of `graph`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Framework file, or the id of a shipped framework.
-    #[arg(long, value_name = "FILE")]
-    pub framework: Option<PathBuf>,
-    /// Data files whose columns the measures read (default: the shipped panel).
-    #[arg(long, value_name = "[PREFIX=]FILE")]
-    pub data: Vec<DataArg>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     pub format: Format,
@@ -41,19 +32,13 @@ pub struct Args {
 
 /// Runs `graph`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
-    let mut sources = Sources::default();
-    let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
-    let panel = load_data(&a.data, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &Assessments::default(), &sources)?;
-    print_warnings(ctx, &loaded.warnings, &sources);
-    let g = Graph::build(&plan, &panel);
+    let s = a.input.score(ctx)?;
+    let g = Graph::build(&s.plan, &s.panel);
     let text = match a.format {
         Format::Dot => g.to_dot(),
         Format::Mermaid => g.to_mermaid(),
         Format::Json => g.to_json(),
     };
-    let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
-    inputs.extend(a.framework.iter().cloned());
-    write_output(a.output.as_deref(), &text, &inputs)?;
+    write_output(a.output.as_deref(), &text, &a.input.paths())?;
     Ok(EXIT_OK)
 }

@@ -3,8 +3,10 @@
 
 mod explain;
 mod graph;
+mod report;
 mod schema;
 mod score;
+mod summary;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -75,6 +77,10 @@ pub enum Command {
     Graph(graph::Args),
     /// Why a country scores what it scores: the tree down to the data cells.
     Explain(explain::Args),
+    /// Early-warning summary: watch list, movers, new entries, data warnings, briefs.
+    Summary(summary::Args),
+    /// A self-contained HTML report for one year.
+    Report(report::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -99,6 +105,8 @@ pub fn run() -> ExitCode {
         Command::Schema(a) => schema::run(&ctx, a),
         Command::Graph(a) => graph::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
+        Command::Summary(a) => summary::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -290,6 +298,59 @@ impl std::str::FromStr for DataArg {
             prefix: None,
             path: PathBuf::from(s),
         })
+    }
+}
+
+/// The framework and data arguments of the commands that score.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Framework file, or the id of a shipped framework (default: madrid-2015, which extends un-foa-2014).
+    #[arg(long, value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Data file (CSV, wide or long form); repeat for several; PREFIX=FILE names its columns PREFIX.column.
+    #[arg(long, value_name = "[PREFIX=]FILE")]
+    pub data: Vec<DataArg>,
+    /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub assessments: Vec<PathBuf>,
+}
+
+/// A framework scored on a panel.
+#[derive(Debug)]
+pub struct Scored {
+    /// The framework as loaded (for its sources).
+    pub loaded: Loaded,
+    /// The compiled framework.
+    pub plan: Plan,
+    /// The data.
+    pub panel: Panel,
+    /// The scores.
+    pub scores: crate::score::Scores,
+}
+
+impl InputArgs {
+    /// Loads, compiles and scores; prints framework warnings.
+    pub fn score(&self, ctx: &Ctx) -> Result<Scored, Failure> {
+        let mut sources = Sources::default();
+        let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
+        let (panel, assessments) = load_inputs(&self.data, &self.assessments, &mut sources)?;
+        let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
+        print_warnings(ctx, &loaded.warnings, &sources);
+        let scores = crate::score::evaluate(&plan, &panel);
+        Ok(Scored {
+            loaded,
+            plan,
+            panel,
+            scores,
+        })
+    }
+
+    /// The input files, which an output file must not overwrite.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut inputs: Vec<PathBuf> = self.data.iter().map(|d| d.path.clone()).collect();
+        inputs.extend(self.framework.iter().cloned());
+        inputs.extend(self.assessments.iter().cloned());
+        inputs
     }
 }
 

@@ -2,15 +2,11 @@
 
 use std::path::PathBuf;
 
-use super::{
-    Ctx, DataArg, EXIT_OK, Failure, compile_plan, load_framework, load_inputs, print_warnings,
-    usage, write_output,
-};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
 use crate::data::Panel;
-use crate::diagnostic::Sources;
 use crate::framework::compile::Plan;
 use crate::report::{self, Run};
-use crate::score::{self, Scores};
+use crate::score::Scores;
 
 /// Output formats of `score`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -28,15 +24,8 @@ pub enum Format {
 /// Arguments of `score`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Framework file, or the id of a shipped framework (default: un-foa-2014).
-    #[arg(long, value_name = "FILE")]
-    pub framework: Option<PathBuf>,
-    /// Data file (CSV, wide or long form); repeat for several; PREFIX=FILE names its columns PREFIX.column.
-    #[arg(long, value_name = "[PREFIX=]FILE")]
-    pub data: Vec<DataArg>,
-    /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
-    #[arg(long, value_name = "FILE")]
-    pub assessments: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Year to score (default: the latest year in which most countries can be scored).
     #[arg(long, value_name = "YEAR", conflicts_with = "years")]
     pub year: Option<i32>,
@@ -112,12 +101,12 @@ pub fn select_years(
 
 /// Runs `score`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
-    let mut sources = Sources::default();
-    let loaded = load_framework(a.framework.as_deref(), &mut sources)?;
-    let (panel, assessments) = load_inputs(&a.data, &a.assessments, &mut sources)?;
-    let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
-    print_warnings(ctx, &loaded.warnings, &sources);
-    let scores = score::evaluate(&plan, &panel);
+    let super::Scored {
+        plan,
+        panel,
+        scores,
+        ..
+    } = a.input.score(ctx)?;
     let default = default_year(&plan, &panel, &scores);
     let years = select_years(a.year, a.years.as_deref(), &panel, default)?;
     let run = Run {
@@ -132,9 +121,6 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Json => report::json::write(&run),
         Format::Md => report::markdown::write(&run, a.top),
     };
-    let mut inputs: Vec<PathBuf> = a.data.iter().map(|d| d.path.clone()).collect();
-    inputs.extend(a.assessments.iter().cloned());
-    inputs.extend(a.framework.iter().cloned());
-    write_output(a.output.as_deref(), &text, &inputs)?;
+    write_output(a.output.as_deref(), &text, &a.input.paths())?;
     Ok(EXIT_OK)
 }

@@ -1,10 +1,13 @@
 //! Stage 5: reports. A [`Run`] holds a scored panel; the submodules write it
-//! as a text table, CSV, JSON or Markdown.
+//! as a text table, CSV, JSON or Markdown; `summary` builds the early-warning
+//! summary of a year and `html` the self-contained HTML report.
 
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod summary;
 pub mod text;
 
 use std::collections::BTreeSet;

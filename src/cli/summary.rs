@@ -1,0 +1,87 @@
+//! `atrisk summary`: the early-warning summary of one year as text, Markdown or JSON.
+
+use std::path::PathBuf;
+
+use super::score::{default_year, select_years};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
+use crate::report::Run;
+use crate::report::summary::{self, Builder, Summary};
+
+/// Output formats of `summary`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Text for the terminal.
+    Text,
+    /// Markdown, to paste into a report or an issue tracker.
+    Md,
+    /// JSON for scripts (fields in docs/summary.md).
+    Json,
+}
+
+/// The arguments `summary` and `report` share.
+#[derive(Debug, clap::Args)]
+pub struct YearArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Year to summarise (default: the latest year in which most countries can be scored).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Length of the watch list and of the other lists (default: the framework's watch list, else 20).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Write to this file instead of standard output (written whole, or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `summary`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: YearArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Builds the summary of the chosen year.
+pub(super) fn build(scored: &Scored, a: &YearArgs) -> Result<(usize, Summary), Failure> {
+    let Scored {
+        plan,
+        panel,
+        scores,
+        ..
+    } = scored;
+    let (year, top) = (a.year, a.top);
+    let top = top.unwrap_or(plan.watchlist_top);
+    if top == 0 {
+        return Err(usage(
+            "`--top 0` leaves every list empty",
+            "give --top 1 or more",
+        ));
+    }
+    let default = default_year(plan, panel, scores);
+    let years = select_years(year, None, panel, default)?;
+    let y = years.first().copied().unwrap_or(default);
+    let run = Run {
+        plan,
+        panel,
+        scores,
+        years: vec![y],
+    };
+    Ok((y, Builder::new(&run).build(y, top)))
+}
+
+/// Runs `summary`.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let c = &a.common;
+    let scored = c.input.score(ctx)?;
+    let (_, s) = build(&scored, c)?;
+    let text = match a.format {
+        Format::Text => summary::write_text(&s),
+        Format::Md => summary::write_markdown(&s),
+        Format::Json => summary::write_json(&s),
+    };
+    write_output(c.output.as_deref(), &text, &c.input.paths())?;
+    Ok(EXIT_OK)
+}
