@@ -1,8 +1,12 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod completions;
+mod man;
+mod new;
 mod schema;
 mod score;
+mod test;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -20,7 +24,7 @@ use crate::framework::{load, validate as fw_validate};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
-/// Exit code: a check failed (warnings with `validate --deny-warnings`).
+/// Exit code: a check failed (warnings with `validate --deny-warnings`, a failed example with `test`).
 pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code: a framework is invalid.
 pub const EXIT_FRAMEWORK: u8 = 2;
@@ -36,7 +40,7 @@ pub const EXIT_OUTPUT: u8 = 74;
 /// against country-year data.
 #[derive(Debug, Parser)]
 #[command(name = "atrisk", version, about, long_about = None, after_help = "\
-Exit codes: 0 success, 1 a check failed, 2 framework error, 3 data error, 64 usage error, 74 output not written.
+Exit codes: 0 success, 1 a check or an example failed, 2 framework error, 3 data error, 64 usage error, 74 output not written.
 With no --framework and no --data, the UN Framework of Analysis rules and the panel shipped in the binary are used.")]
 pub struct Cli {
     /// Colour in messages: auto, always or never.
@@ -66,6 +70,14 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the framework format.
     Schema(schema::Args),
+    /// Run the worked examples of frameworks.
+    Test(test::Args),
+    /// Write a commented framework skeleton to start from.
+    New(new::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Print the manual page (roff).
+    Man(man::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -88,6 +100,10 @@ pub fn run() -> ExitCode {
         Command::Score(a) => score::run(&ctx, a),
         Command::Validate(a) => validate::run(&ctx, a),
         Command::Schema(a) => schema::run(&ctx, a),
+        Command::Test(a) => test::run(&ctx, a),
+        Command::New(a) => new::run(&ctx, a),
+        Command::Completions(a) => completions::run(&ctx, a),
+        Command::Man(a) => man::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,9 +4,13 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{
-    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_data, load_framework,
+    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, load_data,
+    load_framework,
 };
+use crate::data::Panel;
 use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::framework::lint::{self, Unused};
+use crate::score;
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -32,33 +36,151 @@ pub struct Args {
     /// Fail (exit 1) when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also print, per risk factor, how many indicators it has, measured and qualitative.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// Indicator counts of one risk factor.
+#[derive(Debug, serde::Serialize)]
+struct RfStats {
+    id: String,
+    indicators: usize,
+    measured: usize,
+    qualitative: usize,
+}
+
+/// What `--stats` reports of one framework.
+#[derive(Debug, serde::Serialize)]
+struct Stats {
+    file: String,
+    risk_factors: Vec<RfStats>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unused_columns: Vec<Unused>,
+}
+
+fn stats_of(l: &Loaded, unused: Vec<Unused>) -> Stats {
+    let risk_factors =
+        l.fw.risk_factors
+            .iter()
+            .map(|rf| {
+                let inds: Vec<_> =
+                    l.fw.indicators
+                        .iter()
+                        .filter(|i| i.risk_factor.value == rf.id.value)
+                        .collect();
+                RfStats {
+                    id: rf.id.value.clone(),
+                    indicators: inds.len(),
+                    measured: inds.iter().filter(|i| !i.measures.is_empty()).count(),
+                    qualitative: inds
+                        .iter()
+                        .filter(|i| i.qualitative && i.measures.is_empty())
+                        .count(),
+                }
+            })
+            .collect();
+    Stats {
+        file: l.name.clone(),
+        risk_factors,
+        unused_columns: unused,
+    }
+}
+
+fn stats_table(s: &Stats) -> String {
+    let w = s
+        .risk_factors
+        .iter()
+        .map(|r| r.id.chars().count())
+        .chain(["risk factor".len(), "total".len()])
+        .max()
+        .unwrap_or(5);
+    let mut out = format!(
+        "{}\n{:<w$}  indicators  measured  qualitative\n",
+        s.file, "risk factor"
+    );
+    let mut total = [0usize; 3];
+    for r in &s.risk_factors {
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:>10}  {:>8}  {:>11}",
+            r.id, r.indicators, r.measured, r.qualitative
+        );
+        total[0] += r.indicators;
+        total[1] += r.measured;
+        total[2] += r.qualitative;
+    }
+    let _ = writeln!(
+        out,
+        "{:<w$}  {:>10}  {:>8}  {:>11}",
+        "total", total[0], total[1], total[2]
+    );
+    out
+}
+
+/// Checks of a framework against data: normalisations against the values
+/// seen, and (for data given with --data) files no measure reads.
+fn data_findings(
+    l: &Loaded,
+    panel: &Panel,
+    explicit: bool,
+    sources: &Sources,
+) -> Result<(Vec<Diagnostic>, Vec<Unused>), Failure> {
+    let plan = compile_plan(l, panel, sources)?;
+    let scores = score::evaluate(&plan, panel);
+    let mut found = lint::ranges(&l.fw, &l.name, &plan, panel, &scores);
+    let mut unused = Vec::new();
+    if explicit {
+        unused = lint::unused_columns(&l.fw, panel);
+        found.extend(unused.iter().filter_map(lint::unused_warning));
+        unused.retain(|u| !u.columns.is_empty());
+    }
+    Ok((found, unused))
+}
+
+/// The frameworks named on the command line; `None` is the shipped one, used when none is named.
+pub(super) fn framework_paths(files: &[PathBuf]) -> Vec<Option<&std::path::Path>> {
+    if files.is_empty() {
+        vec![None]
+    } else {
+        files.iter().map(|p| Some(p.as_path())).collect()
+    }
 }
 
 /// Runs `validate`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
-    let files: Vec<Option<&std::path::Path>> = if a.files.is_empty() {
-        vec![None]
-    } else {
-        a.files.iter().map(|p| Some(p.as_path())).collect()
-    };
+    let files = framework_paths(&a.files);
     let mut sources = Sources::default();
-    let panel = if a.data.is_empty() {
-        None
-    } else {
-        Some(load_data(&a.data, &mut sources)?)
+    let explicit = !a.data.is_empty();
+    // Without --data, normalisations are checked against the shipped panel
+    // when the framework's columns are in it.
+    let panel = match load_data(&a.data, &mut sources) {
+        Ok(p) => Some(p),
+        Err(e) if explicit => return Err(e),
+        Err(_) => None,
     };
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summary = String::new();
+    let mut stats = Vec::new();
     let mut failed_code = None;
     for f in files {
         match load_framework(f, &mut sources) {
             Ok(l) => {
                 let mut findings = l.warnings.clone();
-                if let Some(p) = &panel
-                    && let Err(e) = compile_plan(&l, p, &sources)
+                let mut unused = Vec::new();
+                match panel
+                    .as_ref()
+                    .map(|p| data_findings(&l, p, explicit, &sources))
                 {
-                    failed_code.get_or_insert(e.exit_code());
-                    findings.extend(e.diags.0);
+                    Some(Ok((found, u))) => {
+                        findings.extend(found);
+                        unused = u;
+                    }
+                    Some(Err(e)) if explicit => {
+                        failed_code.get_or_insert(e.exit_code());
+                        findings.extend(e.diags.0);
+                    }
+                    _ => {}
                 }
                 let _ = writeln!(
                     summary,
@@ -80,6 +202,19 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                         .filter(|d| d.severity == diagnostic::Severity::Warning)
                         .count(),
                 );
+                for u in &unused {
+                    let _ = writeln!(
+                        summary,
+                        "  {}: {} of {} columns read by no measure: {}",
+                        u.file,
+                        u.columns.len(),
+                        u.columns.len() + u.read,
+                        u.columns.join(", ")
+                    );
+                }
+                if a.stats {
+                    stats.push(stats_of(&l, unused));
+                }
                 all.extend(findings);
             }
             Err(e) => {
@@ -93,10 +228,20 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         .filter(|d| d.severity == diagnostic::Severity::Warning)
         .count();
     match a.format {
+        Format::Json if a.stats => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&diagnostic::to_json(&all)).unwrap_or_default();
+            doc["stats"] = serde_json::to_value(&stats).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            println!("{text}");
+        }
         Format::Json => print!("{}", diagnostic::to_json(&all)),
         Format::Text => {
             eprint!("{}", diagnostic::render(&all, &sources, ctx.color));
             print!("{summary}");
+            for s in &stats {
+                print!("\n{}", stats_table(s));
+            }
         }
     }
     if let Some(code) = failed_code {
