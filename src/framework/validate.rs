@@ -257,8 +257,10 @@ impl Validator<'_> {
                     Origin::Framework,
                     format!("no risk factor bears on crime `{}`", crime.id.value),
                 );
-                self.out
-                    .push(span_str(file, &crime.id, d, "never gets a score"));
+                self.out.push(
+                    span_str(file, &crime.id, d, "never gets a score")
+                        .with_hint("list this crime in the `crimes:` of a risk factor"),
+                );
             }
             let w: Vec<_> = kids.iter().map(|r| &r.weight).collect();
             self.check_weights(
@@ -365,7 +367,10 @@ impl Validator<'_> {
             if let Some(prev) = names.get(b.name.value.as_str()) {
                 let d = self.err("F014", format!("band `{}` is listed twice", b.name.value));
                 let d = span_str(file, &b.name, d, "again here");
-                self.out.push(span_str(file, prev, d, "first here"));
+                self.out.push(
+                    span_str(file, prev, d, "first here")
+                        .with_hint("give each band of a list its own name"),
+                );
             } else {
                 names.insert(&b.name.value, &b.name);
             }
@@ -438,7 +443,10 @@ impl Validator<'_> {
             }
             (Some(i), Method::Logistic) if !i.value.is_finite() => {
                 let d = self.err("F015", "the intercept must be a finite number");
-                self.out.push(at(d, file, i, 1, "here"));
+                self.out.push(
+                    at(d, file, i, 1, "here")
+                        .with_hint("give the model's intercept, such as `intercept: -4.2`"),
+                );
             }
             (Some(i), m) if m != Method::Logistic => {
                 let d = self.err("F015", "`intercept` only applies to `method: logistic`");
@@ -503,7 +511,9 @@ impl Validator<'_> {
             };
             if let Some(msg) = bad {
                 let d = self.err("F016", msg);
-                self.out.push(at(d, file, t, 1, "this transform"));
+                self.out.push(at(d, file, t, 1, "this transform").with_hint(
+                    "windows are whole numbers of years from 1 to 100; `per` is a positive multiplier",
+                ));
             }
         }
         let needs_direction = !matches!(norm.value, Normalise::Steps(_) | Normalise::Raw);
@@ -569,7 +579,10 @@ impl Validator<'_> {
             && !v.is_finite()
         {
             let d = self.err("F016", "a fill value must be a finite number");
-            self.out.push(at(d, file, norm, 1, "in this measure"));
+            self.out
+                .push(at(d, file, norm, 1, "in this measure").with_hint(
+                    "give the value to use when data are missing, such as `missing: {fill: 0}`",
+                ));
         }
     }
 
