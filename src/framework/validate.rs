@@ -843,10 +843,11 @@ impl Validator<'_> {
         {
             let mut whole_list: Vec<String> = wholes.iter().map(|w| w.value.to_string()).collect();
             if defaults > 0 {
-                whole_list.push(format!(
-                    "{defaults} without `weight:`, which count{} 1",
-                    if defaults == 1 { "s" } else { "" }
-                ));
+                whole_list.push(if defaults == 1 {
+                    "a child without `weight:`, which counts as 1".to_string()
+                } else {
+                    format!("{defaults} children without `weight:`, which count as 1")
+                });
             }
             let d = Diagnostic::warning(
                 "F103",
