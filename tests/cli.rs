@@ -1,6 +1,6 @@
 //! Integration tests of the `atrisk` command line: happy paths, every kind of
 //! bad input (framework, data, usage) with its exit code, diagnostic code and
-//! location, and snapshots of rendered framework diagnostics.
+//! location. Snapshots of every rendered framework error are in tests/invalid.rs.
 //!
 //! Every command runs from the crate root with relative fixture paths, so the
 //! paths in messages (and in the snapshots) are stable. The fixtures under
@@ -1313,99 +1313,6 @@ fn validate_good_and_bad_files_together_exits_2_and_summarises_the_good_one() {
     assert_exit(&o, 2);
     assert_has(&stdout(&o), "tests/fixtures/minimal.yaml: 2 crimes");
     assert_has(&stderr(&o), "tests/fixtures/bad/negative_weight.yaml:30:13");
-}
-
-// ---------------------------------------------------------------- C. snapshots of rendered framework errors
-
-/// The rendered stderr of `atrisk validate FIXTURE`, with stable paths.
-fn validate_stderr(fixture: &str) -> String {
-    let o = run(&["validate", fixture]);
-    assert_exit(&o, 2);
-    assert!(
-        o.stdout.is_empty(),
-        "no summary expected for a failing file"
-    );
-    stderr(&o).replace('\\', "/")
-}
-
-#[test]
-fn snapshot_syntax_error() {
-    insta::assert_snapshot!(
-        "syntax_error",
-        validate_stderr("tests/fixtures/bad/syntax_error.yaml")
-    );
-}
-
-#[test]
-fn snapshot_unknown_key() {
-    insta::assert_snapshot!(
-        "unknown_key",
-        validate_stderr("tests/fixtures/bad/unknown_key.yaml")
-    );
-}
-
-#[test]
-fn snapshot_wrong_type() {
-    insta::assert_snapshot!(
-        "wrong_type",
-        validate_stderr("tests/fixtures/bad/wrong_type.yaml")
-    );
-}
-
-#[test]
-fn snapshot_unknown_risk_factor() {
-    insta::assert_snapshot!(
-        "unknown_risk_factor",
-        validate_stderr("tests/fixtures/bad/unknown_risk_factor.yaml")
-    );
-}
-
-#[test]
-fn snapshot_duplicate_id() {
-    insta::assert_snapshot!(
-        "duplicate_id",
-        validate_stderr("tests/fixtures/bad/duplicate_id.yaml")
-    );
-}
-
-#[test]
-fn snapshot_negative_weight() {
-    insta::assert_snapshot!(
-        "negative_weight",
-        validate_stderr("tests/fixtures/bad/negative_weight.yaml")
-    );
-}
-
-#[test]
-fn snapshot_bands_not_ascending() {
-    insta::assert_snapshot!(
-        "bands_not_ascending",
-        validate_stderr("tests/fixtures/bad/bands_not_ascending.yaml")
-    );
-}
-
-#[test]
-fn snapshot_logistic_no_intercept() {
-    insta::assert_snapshot!(
-        "logistic_no_intercept",
-        validate_stderr("tests/fixtures/bad/logistic_no_intercept.yaml")
-    );
-}
-
-#[test]
-fn snapshot_format_2() {
-    insta::assert_snapshot!(
-        "format_2",
-        validate_stderr("tests/fixtures/bad/format_2.yaml")
-    );
-}
-
-#[test]
-fn snapshot_non_utf8() {
-    insta::assert_snapshot!(
-        "non_utf8",
-        validate_stderr("tests/fixtures/bad/non_utf8.yaml")
-    );
 }
 
 // ---------------------------------------------------------------- D. analyst assessments

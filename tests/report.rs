@@ -181,7 +181,9 @@ fn summary_json_has_the_documented_fields() {
     }
     let counts: Vec<u64> = recs.iter().map(|r| r["count"].as_u64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
-    let br = briefs[0]["recommendations"].as_array().expect("brief recommendations");
+    let br = briefs[0]["recommendations"]
+        .as_array()
+        .expect("brief recommendations");
     assert!(!br.is_empty());
     let strengths: Vec<f64> = br.iter().map(|r| r["strength"].as_f64().unwrap()).collect();
     assert!(strengths.windows(2).all(|w| w[0] >= w[1]), "{strengths:?}");

@@ -1,12 +1,16 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod completions;
 mod explain;
 mod graph;
+mod man;
+mod new;
 mod report;
 mod schema;
 mod score;
 mod summary;
+mod test;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -27,7 +31,7 @@ use crate::framework::validate::Located;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
-/// Exit code: a check failed (warnings with `validate --deny-warnings`).
+/// Exit code: a check failed (warnings with `validate --deny-warnings`, a failed example with `test`).
 pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code: a framework is invalid.
 pub const EXIT_FRAMEWORK: u8 = 2;
@@ -43,7 +47,7 @@ pub const EXIT_OUTPUT: u8 = 74;
 /// against country-year data.
 #[derive(Debug, Parser)]
 #[command(name = "atrisk", version, about, long_about = None, after_help = "\
-Exit codes: 0 success, 1 a check failed, 2 framework error, 3 data error, 64 usage error, 74 output not written.
+Exit codes: 0 success, 1 a check or an example failed, 2 framework error, 3 data error, 64 usage error, 74 output not written.
 With no --framework and no --data, the UN Framework of Analysis rules and the panel shipped in the binary are used.")]
 pub struct Cli {
     /// Colour in messages: auto, always or never.
@@ -81,6 +85,14 @@ pub enum Command {
     Summary(summary::Args),
     /// A self-contained HTML report for one year.
     Report(report::Args),
+    /// Run the worked examples of frameworks.
+    Test(test::Args),
+    /// Write a commented framework skeleton to start from.
+    New(new::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Print the manual page (roff).
+    Man(man::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -107,6 +119,10 @@ pub fn run() -> ExitCode {
         Command::Explain(a) => explain::run(&ctx, a),
         Command::Summary(a) => summary::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Test(a) => test::run(&ctx, a),
+        Command::New(a) => new::run(&ctx, a),
+        Command::Completions(a) => completions::run(&ctx, a),
+        Command::Man(a) => man::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -230,7 +246,7 @@ pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Load
                 None
             } else {
                 let dir = Path::new(from).parent().unwrap_or(Path::new(""));
-                let direct = dir.join(&ext.value);
+                let direct = tidy(&dir.join(&ext.value));
                 let candidates = [direct.clone(), direct.with_extension("yaml")];
                 match candidates.iter().find(|c| c.is_file()) {
                     Some(c) => Some((c.display().to_string(), load::read_file(c)?)),
@@ -265,6 +281,22 @@ pub fn load_framework(path: Option<&Path>, sources: &mut Sources) -> Result<Load
         warnings: chain.warnings,
         bases: chain.layers,
     })
+}
+
+/// A path with `dir/..` pairs removed, for shorter names in messages.
+fn tidy(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match (c, out.last()) {
+            (Component::CurDir, _) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            _ => out.push(c),
+        }
+    }
+    out.iter().collect()
 }
 
 /// A `--data` argument: `PATH` or `PREFIX=PATH`.

@@ -4,10 +4,15 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{
-    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, compile_plan, load_framework, load_inputs,
+    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, load_framework,
+    load_inputs,
 };
+use crate::data::Panel;
+use crate::data::assessments::Assessments;
 use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::framework::lint::{self, Unused};
 use crate::framework::model::Framework;
+use crate::score;
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -36,33 +41,162 @@ pub struct Args {
     /// Fail (exit 1) when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also print, per risk factor, how many indicators it has, measured and qualitative.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// Indicator counts of one risk factor.
+#[derive(Debug, serde::Serialize)]
+struct RfStats {
+    id: String,
+    indicators: usize,
+    measured: usize,
+    qualitative: usize,
+}
+
+/// What `--stats` reports of one framework.
+#[derive(Debug, serde::Serialize)]
+struct Stats {
+    file: String,
+    risk_factors: Vec<RfStats>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unused_columns: Vec<Unused>,
+}
+
+fn stats_of(l: &Loaded, unused: Vec<Unused>) -> Stats {
+    let layers = l.located();
+    let indicators: Vec<_> = layers.iter().flat_map(|x| &x.fw.indicators).collect();
+    let risk_factors = layers
+        .iter()
+        .flat_map(|x| &x.fw.risk_factors)
+        .map(|rf| {
+            let inds: Vec<_> = indicators
+                .iter()
+                .filter(|i| {
+                    i.risk_factor
+                        .as_ref()
+                        .is_some_and(|r| r.value == rf.id.value)
+                })
+                .collect();
+            RfStats {
+                id: rf.id.value.clone(),
+                indicators: inds.len(),
+                measured: inds.iter().filter(|i| !i.measures.is_empty()).count(),
+                qualitative: inds
+                    .iter()
+                    .filter(|i| i.qualitative && i.measures.is_empty())
+                    .count(),
+            }
+        })
+        .collect();
+    Stats {
+        file: l.name.clone(),
+        risk_factors,
+        unused_columns: unused,
+    }
+}
+
+fn stats_table(s: &Stats) -> String {
+    let w = s
+        .risk_factors
+        .iter()
+        .map(|r| r.id.chars().count())
+        .chain(["risk factor".len(), "total".len()])
+        .max()
+        .unwrap_or(5);
+    let mut out = format!(
+        "{}\n{:<w$}  indicators  measured  qualitative\n",
+        s.file, "risk factor"
+    );
+    let mut total = [0usize; 3];
+    for r in &s.risk_factors {
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:>10}  {:>8}  {:>11}",
+            r.id, r.indicators, r.measured, r.qualitative
+        );
+        total[0] += r.indicators;
+        total[1] += r.measured;
+        total[2] += r.qualitative;
+    }
+    let _ = writeln!(
+        out,
+        "{:<w$}  {:>10}  {:>8}  {:>11}",
+        "total", total[0], total[1], total[2]
+    );
+    out
+}
+
+/// Checks of a framework against data: normalisations against the values
+/// seen, and (for data given with --data) files no measure reads.
+fn data_findings(
+    l: &Loaded,
+    (panel, assessments): &(Panel, Assessments),
+    explicit: bool,
+    sources: &Sources,
+) -> Result<(Vec<Diagnostic>, Vec<Unused>), Failure> {
+    let plan = compile_plan(l, panel, assessments, sources)?;
+    let scores = score::evaluate(&plan, panel);
+    let layers = l.located();
+    let mut found = Vec::new();
+    for x in &layers {
+        found.extend(lint::ranges(x.fw, x.file, &plan, panel, &scores));
+    }
+    let mut unused = Vec::new();
+    if explicit {
+        let fws: Vec<&Framework> = layers.iter().map(|x| x.fw).collect();
+        unused = lint::unused_columns(&fws, panel);
+        found.extend(unused.iter().filter_map(lint::unused_warning));
+        unused.retain(|u| !u.columns.is_empty());
+    }
+    Ok((found, unused))
+}
+
+/// The frameworks named on the command line; `None` is the shipped one, used when none is named.
+pub(super) fn framework_paths(files: &[PathBuf]) -> Vec<Option<&std::path::Path>> {
+    if files.is_empty() {
+        vec![None]
+    } else {
+        files.iter().map(|p| Some(p.as_path())).collect()
+    }
 }
 
 /// Runs `validate`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
-    let files: Vec<Option<&std::path::Path>> = if a.files.is_empty() {
-        vec![None]
-    } else {
-        a.files.iter().map(|p| Some(p.as_path())).collect()
-    };
+    let files = framework_paths(&a.files);
     let mut sources = Sources::default();
-    let inputs = if a.data.is_empty() && a.assessments.is_empty() {
-        None
-    } else {
-        Some(load_inputs(&a.data, &a.assessments, &mut sources)?)
+    let explicit = !a.data.is_empty();
+    // Without --data, normalisations are checked against the shipped panel
+    // when the framework's columns are in it.
+    let panel = match load_inputs(&a.data, &a.assessments, &mut sources) {
+        Ok(p) => Some(p),
+        Err(e) if explicit || !a.assessments.is_empty() => return Err(e),
+        Err(_) => None,
     };
+    let strict = explicit || !a.assessments.is_empty();
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summary = String::new();
+    let mut stats = Vec::new();
     let mut failed_code = None;
     for f in files {
         match load_framework(f, &mut sources) {
             Ok(l) => {
                 let mut findings = l.warnings.clone();
-                if let Some((p, assessed)) = &inputs
-                    && let Err(e) = compile_plan(&l, p, assessed, &sources)
+                let mut unused = Vec::new();
+                match panel
+                    .as_ref()
+                    .map(|p| data_findings(&l, p, explicit, &sources))
                 {
-                    failed_code.get_or_insert(e.exit_code());
-                    findings.extend(e.diags.0);
+                    Some(Ok((found, u))) => {
+                        findings.extend(found);
+                        unused = u;
+                    }
+                    Some(Err(e)) if strict => {
+                        failed_code.get_or_insert(e.exit_code());
+                        findings.extend(e.diags.0);
+                    }
+                    _ => {}
                 }
                 let layers = l.located();
                 let inds = || layers.iter().flat_map(|x| &x.fw.indicators);
@@ -71,14 +205,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                 let extends = if l.bases.is_empty() {
                     String::new()
                 } else {
-                    format!(
-                        " (with {})",
-                        l.bases
-                            .iter()
-                            .map(|b| b.file.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    let files: Vec<&str> = l.bases.iter().map(|b| b.file.as_str()).collect();
+                    format!(" (with {})", files.join(", "))
                 };
                 let _ = writeln!(
                     summary,
@@ -98,6 +226,19 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                         .filter(|d| d.severity == diagnostic::Severity::Warning)
                         .count(),
                 );
+                for u in &unused {
+                    let _ = writeln!(
+                        summary,
+                        "  {}: {} of {} columns read by no measure: {}",
+                        u.file,
+                        u.columns.len(),
+                        u.columns.len() + u.read,
+                        u.columns.join(", ")
+                    );
+                }
+                if a.stats {
+                    stats.push(stats_of(&l, unused));
+                }
                 all.extend(findings);
             }
             Err(e) => {
@@ -111,10 +252,20 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         .filter(|d| d.severity == diagnostic::Severity::Warning)
         .count();
     match a.format {
+        Format::Json if a.stats => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&diagnostic::to_json(&all)).unwrap_or_default();
+            doc["stats"] = serde_json::to_value(&stats).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            println!("{text}");
+        }
         Format::Json => print!("{}", diagnostic::to_json(&all)),
         Format::Text => {
             eprint!("{}", diagnostic::render(&all, &sources, ctx.color));
             print!("{summary}");
+            for s in &stats {
+                print!("\n{}", stats_table(s));
+            }
         }
     }
     if let Some(code) = failed_code {

@@ -130,14 +130,14 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
         ),
         _ => (
             "F001",
-            "fix the YAML syntax at this place (indentation, quotes, colons)",
+            "fix the YAML syntax at this place or just before it (indentation, quotes, colons, an unclosed `[` or `{`)",
         ),
     };
-    let message = strip_location(&inner.to_string());
+    let raw = strip_location(&inner.to_string());
+    let message = plain_message(&raw);
     // Depth and node budgets surface as plain messages rather than as the
     // `Budget` variant, so they are recognised by their text as well.
-    let (code, hint) = if message.contains("budget breached") || message.contains("recursion limit")
-    {
+    let (code, hint) = if raw.contains("budget breached") || raw.contains("recursion limit") {
         (
             "F005",
             "framework files are limited in nesting depth, size and alias use; write the rules out plainly",
@@ -160,6 +160,29 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
     Diagnostic::error(code, Origin::Framework, message)
         .at(name, line, col, 1, label)
         .with_hint(hint)
+}
+
+/// Rewrites the reader's messages that speak of its own internals in the
+/// terms of the framework file.
+fn plain_message(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest);
+        return format!("duplicate key `{key}`");
+    }
+    if msg == "invalid floating point" {
+        return "expected a number".to_string();
+    }
+    if msg.contains("budget breached") {
+        return if msg.contains("Depth") {
+            format!("the YAML is nested deeper than {MAX_DEPTH} levels")
+        } else if msg.contains("Nodes") || msg.contains("Alias") || msg.contains("Anchor") {
+            "the YAML expands to too many values (aliases count each time they are used)"
+                .to_string()
+        } else {
+            format!("a reader limit was reached ({msg})")
+        };
+    }
+    msg.to_string()
 }
 
 /// Removes a trailing or leading "at line X column Y" from a YAML error message,

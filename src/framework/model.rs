@@ -3,6 +3,8 @@
 //! Every identifier and every reference is wrapped in [`Spanned`] so later
 //! stages can point at `file:line:col`. Unknown keys are errors.
 
+use std::collections::{BTreeMap, HashMap};
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -184,6 +186,10 @@ pub struct Crime {
     /// Bands for this node (otherwise the framework's).
     #[serde(default)]
     pub bands: Option<Vec<Band>>,
+    /// Worked examples: inputs and the expected result, run by `atrisk test`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
+    pub examples: Vec<Spanned<Example>>,
 }
 
 /// Structural factors change slowly; dynamic ones can change within a year.
@@ -226,6 +232,10 @@ pub struct RiskFactor {
     /// Bands for this node.
     #[serde(default)]
     pub bands: Option<Vec<Band>>,
+    /// Worked examples: inputs and the expected result, run by `atrisk test`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
+    pub examples: Vec<Spanned<Example>>,
 }
 
 /// How certain the wording of an indicator is against its source.
@@ -276,6 +286,10 @@ pub struct Indicator {
     /// Bands for this node.
     #[serde(default)]
     pub bands: Option<Vec<Band>>,
+    /// Worked examples: inputs and the expected result, run by `atrisk test`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
+    pub examples: Vec<Spanned<Example>>,
 }
 
 /// Which way a measure points.
@@ -448,6 +462,10 @@ pub struct Overall {
     /// Bands for the overall score.
     #[serde(default)]
     pub bands: Option<Vec<Band>>,
+    /// Worked examples: inputs and the expected result, run by `atrisk test`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
+    pub examples: Vec<Spanned<Example>>,
 }
 
 /// A rank-based watch list.
@@ -535,4 +553,45 @@ pub struct Trigger {
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub score_at_least: Option<Spanned<f64>>,
+}
+
+/// A worked example of a node: inputs and the expected result.
+///
+/// For an indicator with measures, `given` maps data column names to raw
+/// values (a number, `null` for missing, or a list of yearly values, oldest
+/// first, ending with the year scored). For a risk factor, crime or the
+/// overall score, `given` maps child ids (indicators, risk factors, crimes)
+/// to scores from 0 to 1; children not listed have no score.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// Inputs: column name to raw value, or child id to score.
+    #[schemars(with = "BTreeMap<String, Option<Given>>")]
+    pub given: HashMap<Spanned<String>, Option<Given>>,
+    /// Expected score of the node (0 to 1), within `tolerance`.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub value: Option<Spanned<f64>>,
+    /// Expected band of the node.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub band: Option<Spanned<String>>,
+    /// Largest accepted difference from `value`. Default 1e-6.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub tolerance: Option<Spanned<f64>>,
+    /// What the example shows, in a few words.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One input of an example.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum Given {
+    /// A single value: the raw value of a column in the year scored, or a child's score.
+    Value(f64),
+    /// Yearly raw values of a column, oldest first; the last is the year scored
+    /// (for transforms that look back, such as `lag`, `change`, `rolling_mean`).
+    Series(Vec<Option<f64>>),
 }

@@ -1,0 +1,84 @@
+//! `atrisk test`: run the worked examples of frameworks.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::validate::{Format, framework_paths};
+use super::{Ctx, EXIT_CHECK_FAILED, EXIT_OK, Failure, load_framework};
+use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::framework::examples::{self, Outcome};
+
+/// Arguments of `test`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Framework files (default: the shipped UN Framework rules).
+    #[arg(value_name = "FRAMEWORK")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Runs `test`: exit 0 when every example passes, 1 when one fails, 2 when a
+/// framework is invalid.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let files = framework_paths(&a.files);
+    let mut sources = Sources::default();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut summary = String::new();
+    let mut failed_code = None;
+    for f in files {
+        let result = load_framework(f, &mut sources).and_then(|l| {
+            examples::run(&l.fw, &l.name)
+                .map(|o| (l.name, o))
+                .map_err(|d| Failure {
+                    diags: d,
+                    sources: sources.clone(),
+                })
+        });
+        match result {
+            Ok((name, found)) => {
+                let failed = found.iter().filter(|o| !o.passed).count();
+                let _ = writeln!(
+                    summary,
+                    "{name}: {} example(s), {} passed, {failed} failed",
+                    found.len(),
+                    found.len() - failed
+                );
+                diags.extend(
+                    found
+                        .iter()
+                        .filter(|o| !o.passed)
+                        .map(Outcome::to_diagnostic),
+                );
+                outcomes.extend(found);
+            }
+            Err(e) => {
+                failed_code.get_or_insert(e.exit_code());
+                diags.extend(e.diags.0);
+            }
+        }
+    }
+    let failed = outcomes.iter().filter(|o| !o.passed).count();
+    match a.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "examples": outcomes,
+                "passed": outcomes.len() - failed,
+                "failed": failed,
+                "diagnostics": diags,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Text => {
+            eprint!("{}", diagnostic::render(&diags, &sources, ctx.color));
+            print!("{summary}");
+        }
+    }
+    Ok(match failed_code {
+        Some(code) => code,
+        None if failed > 0 => EXIT_CHECK_FAILED,
+        None => EXIT_OK,
+    })
+}
