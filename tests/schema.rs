@@ -266,6 +266,73 @@ fn seed_document_links_to_existing_framework_ids() {
     }
 }
 
+/// The Madrid framework encodes the seed's themes and recommendations: the
+/// same ids, each recommendation addressed to the seed's actors and triggered
+/// by the risk factors and themes the seed links it to.
+#[test]
+fn madrid_framework_follows_the_seed() {
+    let seed: serde_json::Value =
+        serde_saphyr::from_str(include_str!("../seeds/s-2015-815.yaml")).expect("seed parses");
+    let fw = atrisk::framework::load::parse(
+        "madrid-2015.yaml",
+        include_str!("../frameworks/madrid-2015.yaml"),
+    )
+    .unwrap();
+    assert_eq!(
+        fw.extends.as_ref().map(|e| e.value.as_str()),
+        Some("un-foa-2014")
+    );
+    assert!(fw.sources.iter().any(|s| s.id.value == "s-2015-815"));
+    let theme_ids: Vec<&str> = fw.themes.iter().map(|t| t.id.value.as_str()).collect();
+    let seed_themes: Vec<&str> = seed["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_object().unwrap()["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(theme_ids, seed_themes);
+    let seed_recs = seed["recommendations"].as_array().unwrap();
+    assert_eq!(fw.recommendations.len(), seed_recs.len());
+    for (r, sr) in fw.recommendations.iter().zip(seed_recs) {
+        assert_eq!(r.id.value, sr["id"].as_str().unwrap());
+        let to: Vec<&str> = r.addressed_to.iter().map(|a| a.value.as_str()).collect();
+        let seed_to: Vec<&str> = sr["addressed_to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(to, seed_to, "recommendation ({})", r.id.value);
+        let nodes: Vec<&str> = r.when.iter().map(|t| t.node.value.as_str()).collect();
+        for linked in sr["risk_factors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(sr["themes"].as_array().into_iter().flatten())
+            .filter_map(|x| x.as_str())
+        {
+            assert!(
+                nodes.contains(&linked),
+                "recommendation ({}) is not triggered by `{linked}`, which the seed links to it",
+                r.id.value
+            );
+        }
+        for n in &nodes {
+            let in_seed = sr["risk_factors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(sr["themes"].as_array().into_iter().flatten())
+                .any(|x| x.as_str() == Some(n));
+            assert!(
+                in_seed || *n == "overall",
+                "recommendation ({}) is triggered by `{n}`, which the seed does not link to it",
+                r.id.value
+            );
+        }
+    }
+}
+
 /// A sanity check, not a tuning target (docs/methodology.md): in the latest
 /// year, most of a list of countries with well-documented atrocity situations
 /// rank in the overall top 20.

@@ -48,7 +48,7 @@ pub const EXIT_OUTPUT: u8 = 74;
 #[derive(Debug, Parser)]
 #[command(name = "atrisk", version, about, long_about = None, after_help = "\
 Exit codes: 0 success, 1 a check or an example failed, 2 framework error, 3 data error, 64 usage error, 74 output not written.
-With no --framework and no --data, the UN Framework of Analysis rules and the panel shipped in the binary are used.")]
+With no --framework and no --data, the shipped rules (madrid-2015: the UN Framework of Analysis with the Madrid 2015 themes and recommendations) and the panel shipped in the binary are used.")]
 pub struct Cli {
     /// Colour in messages: auto, always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, env = "ATRISK_COLOR")]

@@ -11,7 +11,7 @@ use crate::framework::examples::{self, Outcome};
 /// Arguments of `test`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Framework files (default: the shipped UN Framework rules).
+    /// Framework files or shipped ids (default: madrid-2015, which extends un-foa-2014).
     #[arg(value_name = "FRAMEWORK")]
     pub files: Vec<PathBuf>,
     /// Output format.
@@ -29,13 +29,16 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let mut summary = String::new();
     let mut failed_code = None;
     for f in files {
+        // The examples of every file of an `extends` chain, base first.
         let result = load_framework(f, &mut sources).and_then(|l| {
-            examples::run(&l.fw, &l.name)
-                .map(|o| (l.name, o))
-                .map_err(|d| Failure {
+            let mut all = Vec::new();
+            for layer in l.located() {
+                all.extend(examples::run(layer.fw, layer.file).map_err(|d| Failure {
                     diags: d,
                     sources: sources.clone(),
-                })
+                })?);
+            }
+            Ok((l.name, all))
         });
         match result {
             Ok((name, found)) => {

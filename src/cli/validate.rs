@@ -26,7 +26,7 @@ pub enum Format {
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Framework files (default: the shipped UN Framework rules).
+    /// Framework files or shipped ids (default: madrid-2015, which extends un-foa-2014).
     #[arg(value_name = "FRAMEWORK")]
     pub files: Vec<PathBuf>,
     /// Also check that every referenced column is in these data files.
