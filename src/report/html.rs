@@ -555,7 +555,7 @@ fn brief(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
                 esc(&r.id),
                 esc(&r.title),
                 esc(&actor_list(&r.addressed_to)),
-                esc(&summary::fmt_triggers(&r.triggered_by))
+                esc(&triggers(&r.triggered_by))
             );
         }
         out.push_str("</ol>");
@@ -565,6 +565,26 @@ fn brief(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
         "<p class=\"small\">Data: {}.</p></div>",
         data_age_html(&b.data)
     );
+}
+
+/// Conditions that hold, for readers: risk factors by number (RF4), other
+/// nodes by title.
+fn triggers(t: &[summary::NodeScore]) -> String {
+    t.iter()
+        .map(|n| {
+            let name = if n.id.starts_with("rf") && !n.id.contains('.') {
+                n.id.to_uppercase()
+            } else {
+                n.title.clone()
+            };
+            format!(
+                "{name} {} {}",
+                n.score.map_or_else(|| "n/a".to_string(), fmt_score),
+                n.band.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn actor_list(a: &[summary::ActorRef]) -> String {
