@@ -354,6 +354,28 @@ fn report_escapes_markup_from_frameworks_and_data() {
     assert!(!html.contains("CC BY-SA 4.0"));
 }
 
+/// An analyst's note with markup (synthetic assessments of the synthetic
+/// qualitative indicator `rf9.q`) comes out as text, in the brief that uses it.
+#[test]
+fn report_escapes_analyst_notes() {
+    let html = report_html(&[
+        "--framework",
+        "tests/fixtures/qualitative.yaml",
+        "--data",
+        "tests/fixtures/data/minimal.csv",
+        "--assessments",
+        "tests/fixtures/assessments/ok.csv",
+        "--year",
+        "2020",
+    ]);
+    assert!(
+        !html.contains("<script"),
+        "unescaped <script> in the report"
+    );
+    assert_has(&html, "Analyst assessments in this score");
+    assert_has(&html, "note: &lt;script&gt;alert(1)&lt;/script&gt;");
+}
+
 #[test]
 fn report_bad_flags_exit_64_and_write_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");

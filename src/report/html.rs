@@ -544,6 +544,18 @@ fn brief(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
         out.push_str("</ul></li>");
     }
     out.push_str("</ul>");
+    if !b.analyst.is_empty() {
+        out.push_str("<p>Analyst assessments in this score (judgements, not data):</p><ul>");
+        for a in &b.analyst {
+            let _ = write!(
+                out,
+                "<li>{}<br><span class=\"small\">{}</span></li>",
+                esc(&a.text),
+                esc(&summary::fmt_analyst(a))
+            );
+        }
+        out.push_str("</ul>");
+    }
     if !b.recommendations.is_empty() {
         out.push_str(
             "<p>Recommendations its risks call for, strongest first:</p><ol class=\"recs\">",

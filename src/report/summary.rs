@@ -352,6 +352,25 @@ pub struct Brief {
     pub data: DataAge,
     /// Recommendations its risks call for, strongest first.
     pub recommendations: Vec<BriefRec>,
+    /// Analyst assessments that enter the score (none without `--assessments`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub analyst: Vec<AnalystInput>,
+}
+
+/// An analyst assessment that enters a country-year's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalystInput {
+    /// The qualitative indicator assessed.
+    pub indicator: String,
+    /// Its text.
+    pub text: String,
+    /// The year the assessment was made for (earlier years are carried forward).
+    pub year: i32,
+    /// The value, from 0 to 1.
+    pub value: f64,
+    /// Who says so, how sure, and why.
+    #[serde(flatten)]
+    pub analyst: crate::data::assessments::Analyst,
 }
 
 /// A node's score and band.
@@ -961,6 +980,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                     drivers: self.level_drivers(r.country, y),
                     data: self.data_age(r.country, y),
                     recommendations: self.recommendations(r.country, y),
+                    analyst: self.analyst_inputs(r.country, y),
                 }
             })
             .collect();
@@ -997,6 +1017,35 @@ impl<'r, 'a> Builder<'r, 'a> {
             briefs,
             recommendations,
         }
+    }
+
+    /// The analyst assessments a country-year's score uses, in framework order.
+    fn analyst_inputs(&self, country: usize, y: usize) -> Vec<AnalystInput> {
+        let (plan, panel, scores) = (self.run.plan, self.run.panel, self.run.scores);
+        let mut out = Vec::new();
+        for (ni, n) in plan.nodes.iter().enumerate() {
+            let Some(m) = &n.measure else { continue };
+            if !m.columns.iter().any(|&c| panel.is_assessed(c)) {
+                continue;
+            }
+            let indicator = n.id.rsplit_once('/').map_or(n.id.as_str(), |(i, _)| i);
+            let text = plan
+                .find(indicator)
+                .map(|i| plan.nodes[i].title.clone())
+                .unwrap_or_default();
+            for (col, cell) in score::trace(plan, panel, scores, ni, country, y) {
+                if let Some(a) = panel.analyst(col, cell) {
+                    out.push(AnalystInput {
+                        indicator: indicator.to_string(),
+                        text: text.clone(),
+                        year: panel.year(cell % panel.n_years),
+                        value: panel.value(col, cell),
+                        analyst: a.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The recommendations triggered for a country-year.
@@ -1398,6 +1447,9 @@ pub fn write_text(s: &Summary) -> String {
             }
         }
         let _ = writeln!(out, "     data: {}", fmt_data_age(&b.data));
+        for a in &b.analyst {
+            let _ = writeln!(out, "     analyst assessment: {}", fmt_analyst(a));
+        }
         for r in b.recommendations.iter().take(BRIEF_RECOMMENDATIONS) {
             let _ = writeln!(
                 out,
@@ -1425,6 +1477,22 @@ pub const NO_INDICATOR_ROSE: &str = " (no indicator with data in both years rose
 
 /// The closing note of every summary.
 pub const FOOTER: &str = "Scores are relative risk on a 0-1 scale for screening, not probabilities and not legal findings. Drivers: the risk factors and indicators whose change (or level) times their weight share in the overall score is largest; input values are the newest data cell each column was read from.";
+
+/// `rf13.obstructed_aid = 1 (2023; medium confidence; source: ...; note: ...)`.
+pub fn fmt_analyst(a: &AnalystInput) -> String {
+    let mut parts = vec![a.year.to_string()];
+    if let Some(c) = a.analyst.confidence {
+        let c = serde_json::to_value(c).unwrap_or_default();
+        parts.push(format!("{} confidence", c.as_str().unwrap_or("")));
+    }
+    if let Some(x) = a.analyst.source.as_deref().filter(|x| !x.is_empty()) {
+        parts.push(format!("source: {x}"));
+    }
+    if let Some(x) = a.analyst.note.as_deref().filter(|x| !x.is_empty()) {
+        parts.push(format!("note: {x}"));
+    }
+    format!("{} = {} ({})", a.indicator, a.value, parts.join("; "))
+}
 
 /// Recommendations shown per brief in text and Markdown (JSON has all).
 pub const BRIEF_RECOMMENDATIONS: usize = 3;
@@ -1696,6 +1764,9 @@ pub fn write_markdown(s: &Summary) -> String {
             }
         }
         let _ = writeln!(out, "- Data: {}", md(&fmt_data_age(&b.data)));
+        for a in &b.analyst {
+            let _ = writeln!(out, "- Analyst assessment: {}", md(&fmt_analyst(a)));
+        }
         for r in b.recommendations.iter().take(BRIEF_RECOMMENDATIONS) {
             let _ = writeln!(
                 out,
