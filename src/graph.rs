@@ -651,6 +651,44 @@ impl Graph {
         Graph { g }
     }
 
+    /// The part of the graph that leads to `id` or follows from it: its
+    /// inputs down to the data columns, and what it feeds up to the
+    /// recommendations and actors. `id` is a node id as in the JSON output
+    /// (`rf5`, `recommendation:d`, `column:population`); `None` when unknown.
+    pub fn focus(&self, id: &str) -> Option<Graph> {
+        use petgraph::Direction::Outgoing;
+        use petgraph::visit::{Dfs, Reversed};
+        let start = self.g.node_indices().find(|&n| self.g[n].id == id)?;
+        let mut keep = vec![false; self.g.node_count()];
+        let mut down = Dfs::new(&self.g, start);
+        while let Some(n) = down.next(&self.g) {
+            keep[n.index()] = true;
+        }
+        let rev = Reversed(&self.g);
+        let mut up = Dfs::new(rev, start);
+        while let Some(n) = up.next(rev) {
+            keep[n.index()] = true;
+        }
+        // Actors of the recommendations kept, so each says whom it addresses.
+        for n in self.g.node_indices() {
+            if keep[n.index()] && self.g[n].kind == NodeKind::Recommendation {
+                for a in self.g.neighbors_directed(n, Outgoing) {
+                    keep[a.index()] = true;
+                }
+            }
+        }
+        let g = self.g.filter_map(
+            |n, w| keep[n.index()].then(|| w.clone()),
+            |_, e| Some(e.clone()),
+        );
+        Some(Graph { g })
+    }
+
+    /// Node ids, for suggestions.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.g.node_weights().map(|n| n.id.as_str())
+    }
+
     /// JSON: `{"nodes": [{kind, id, title}], "edges": [{kind, from, to, weight?, condition?}]}`.
     pub fn to_json(&self) -> String {
         #[derive(serde::Serialize)]

@@ -280,3 +280,29 @@ fn an_extending_framework_keeps_the_base_scores() {
     assert_eq!(overall(&foa), overall(&madrid));
     assert_eq!(madrid["framework"]["id"], "madrid-2015");
 }
+
+#[test]
+fn graph_focus_keeps_what_leads_to_and_follows_from_a_node() {
+    let g = json(&["graph", "--focus", "arms_flows", "--format", "json"]);
+    let ids: BTreeSet<&str> = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    for want in [
+        "arms_flows",
+        "rf5.external_arms",
+        "column:arms_imports_tiv",
+        "recommendation:d",
+        "actor:states",
+    ] {
+        assert!(ids.contains(want), "{want} missing from {ids:?}");
+    }
+    // nothing unrelated: no crime, no other theme
+    assert!(!ids.contains("genocide"));
+    assert!(!ids.contains("gbv"));
+    let o = run(&["graph", "--focus", "armsflows"]);
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `arms_flows`?"));
+}

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{Ctx, EXIT_OK, Failure, InputArgs, write_output};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
+use crate::framework::validate::did_you_mean;
 use crate::graph::Graph;
 
 /// Output formats of `graph`.
@@ -22,6 +23,10 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Only the part of the graph that leads to this node or follows from it,
+    /// such as `rf5`, `nsag` or `recommendation:d`.
+    #[arg(long, value_name = "ID")]
+    pub focus: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     pub format: Format,
@@ -33,7 +38,19 @@ pub struct Args {
 /// Runs `graph`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let s = a.input.score(ctx)?;
-    let g = Graph::build(&s.plan, &s.panel);
+    let mut g = Graph::build(&s.plan, &s.panel);
+    if let Some(id) = &a.focus {
+        g = match g.focus(id) {
+            Some(f) => f,
+            None => {
+                let hint = match did_you_mean(id, g.ids()) {
+                    Some(x) => format!("did you mean `{x}`?"),
+                    None => "give a node id as `atrisk graph --format json` lists them, such as `rf5`, `nsag` or `recommendation:d`".to_string(),
+                };
+                return Err(usage(format!("no node `{id}` in the graph"), hint));
+            }
+        };
+    }
     let text = match a.format {
         Format::Dot => g.to_dot(),
         Format::Mermaid => g.to_mermaid(),
