@@ -7,11 +7,11 @@
 //! sorted with a stable tie-break (country code, then framework order), so
 //! the same input gives the same output byte for byte.
 //!
-//! The model is built to grow by sections: a new section (such as
-//! recommendations triggered per country-year) is a new field of
-//! [`Summary`] and of [`Brief`], filled by its own builder and rendered by
-//! its own function in each format. JSON readers are expected to ignore
-//! fields they do not know, so adding one does not break them.
+//! The model grows by sections: a section (such as the recommendations
+//! triggered per country) is a field of [`Summary`] and of [`Brief`], filled
+//! by its own builder function and rendered in each format. JSON readers are
+//! expected to ignore fields they do not know, so adding one does not break
+//! them.
 
 use std::fmt::Write;
 
