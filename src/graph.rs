@@ -106,39 +106,23 @@ pub fn check_links<'a>(layers: &[Located<'a>]) -> Diagnostics {
     };
     let mut targets: HashMap<&str, Target<'_>> = HashMap::new();
     for f in fws() {
-        for c in &f.crimes {
+        let nodes = f
+            .crimes
+            .iter()
+            .map(|c| (&c.id, "crime", &c.bands))
+            .chain(
+                f.risk_factors
+                    .iter()
+                    .map(|r| (&r.id, "risk factor", &r.bands)),
+            )
+            .chain(f.indicators.iter().map(|i| (&i.id, "indicator", &i.bands)))
+            .chain(f.themes.iter().map(|t| (&t.id, "theme", &t.bands)));
+        for (id, kind, bands) in nodes {
             targets.insert(
-                &c.id.value,
+                &id.value,
                 Target {
-                    kind: "crime",
-                    bands: own(&c.bands),
-                },
-            );
-        }
-        for r in &f.risk_factors {
-            targets.insert(
-                &r.id.value,
-                Target {
-                    kind: "risk factor",
-                    bands: own(&r.bands),
-                },
-            );
-        }
-        for i in &f.indicators {
-            targets.insert(
-                &i.id.value,
-                Target {
-                    kind: "indicator",
-                    bands: own(&i.bands),
-                },
-            );
-        }
-        for t in &f.themes {
-            targets.insert(
-                &t.id.value,
-                Target {
-                    kind: "theme",
-                    bands: own(&t.bands),
+                    kind,
+                    bands: own(bands),
                 },
             );
         }

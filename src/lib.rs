@@ -90,3 +90,19 @@ pub fn assess_with(
     let scores = score::evaluate(&plan, &panel);
     Ok((plan, panel, scores))
 }
+
+/// Scores a synthetic framework on one synthetic CSV named `d.csv`, for unit
+/// tests.
+#[cfg(test)]
+pub(crate) fn assess_csv(framework: &str, csv: &str) -> (Plan, Panel, Scores) {
+    assess(
+        "t.yaml",
+        framework,
+        &[Input {
+            name: "d.csv".into(),
+            prefix: None,
+            bytes: csv.as_bytes(),
+        }],
+    )
+    .expect("the synthetic framework and data are valid")
+}

@@ -203,12 +203,7 @@ fn every_risk_factor_with_data_has_two_measured_indicators() {
         let measured = fw
             .indicators
             .iter()
-            .filter(|i| {
-                i.risk_factor
-                    .as_ref()
-                    .is_some_and(|r| r.value == rf.id.value)
-                    && !i.measures.is_empty()
-            })
+            .filter(|i| i.belongs_to(&rf.id.value) && !i.measures.is_empty())
             .count();
         assert!(
             measured >= 2,

@@ -73,11 +73,7 @@ fn stats_of(l: &Loaded, unused: Vec<Unused>) -> Stats {
         .map(|rf| {
             let inds: Vec<_> = indicators
                 .iter()
-                .filter(|i| {
-                    i.risk_factor
-                        .as_ref()
-                        .is_some_and(|r| r.value == rf.id.value)
-                })
+                .filter(|i| i.belongs_to(&rf.id.value))
                 .collect();
             RfStats {
                 id: rf.id.value.clone(),

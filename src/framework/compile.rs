@@ -422,11 +422,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
         for rf in &l.fw.risk_factors {
             let kids = indicators
                 .iter()
-                .filter(|(i, _)| {
-                    i.risk_factor
-                        .as_ref()
-                        .is_some_and(|r| r.value == rf.id.value)
-                })
+                .filter(|(i, _)| i.belongs_to(&rf.id.value))
                 .map(|(i, n)| (*n, weight(&i.weight)))
                 .collect();
             nodes.push(Node {
@@ -451,7 +447,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
         for crime in &l.fw.crimes {
             let kids = rfs
                 .iter()
-                .filter(|(r, _)| r.crimes.iter().any(|c| c.value == crime.id.value))
+                .filter(|(r, _)| r.bears_on(&crime.id.value))
                 .map(|(r, n)| (*n, weight(&r.weight)))
                 .collect();
             nodes.push(Node {

@@ -292,6 +292,20 @@ pub struct Indicator {
     pub examples: Vec<Spanned<Example>>,
 }
 
+impl Indicator {
+    /// True when the indicator belongs to the risk factor `rf`.
+    pub fn belongs_to(&self, rf: &str) -> bool {
+        self.risk_factor.as_ref().is_some_and(|r| r.value == rf)
+    }
+}
+
+impl RiskFactor {
+    /// True when the risk factor bears on the crime `crime`.
+    pub fn bears_on(&self, crime: &str) -> bool {
+        self.crimes.iter().any(|c| c.value == crime)
+    }
+}
+
 /// Which way a measure points.
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

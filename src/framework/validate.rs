@@ -239,11 +239,7 @@ impl Validator<'_> {
             let kids: Vec<_> = fw
                 .indicators
                 .iter()
-                .filter(|i| {
-                    i.risk_factor
-                        .as_ref()
-                        .is_some_and(|r| r.value == rf.id.value)
-                })
+                .filter(|i| i.belongs_to(&rf.id.value))
                 .collect();
             if kids.is_empty() {
                 let d = Diagnostic::warning(
@@ -272,7 +268,7 @@ impl Validator<'_> {
             let kids: Vec<_> = fw
                 .risk_factors
                 .iter()
-                .filter(|r| r.crimes.iter().any(|c| c.value == crime.id.value))
+                .filter(|r| r.bears_on(&crime.id.value))
                 .collect();
             if kids.is_empty() && !fw.risk_factors.is_empty() {
                 let d = Diagnostic::warning(
@@ -712,11 +708,7 @@ impl Validator<'_> {
             let keys: Vec<&str> = fw
                 .indicators
                 .iter()
-                .filter(|i| {
-                    i.risk_factor
-                        .as_ref()
-                        .is_some_and(|r| r.value == rf.id.value)
-                })
+                .filter(|i| i.belongs_to(&rf.id.value))
                 .map(|i| i.id.value.as_str())
                 .collect();
             let node = Node {
@@ -732,7 +724,7 @@ impl Validator<'_> {
             let keys: Vec<&str> = fw
                 .risk_factors
                 .iter()
-                .filter(|r| r.crimes.iter().any(|c| c.value == crime.id.value))
+                .filter(|r| r.bears_on(&crime.id.value))
                 .map(|r| r.id.value.as_str())
                 .collect();
             let node = Node {

@@ -1796,23 +1796,13 @@ pub fn write_json(s: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Input;
 
     // Synthetic: overall = max of two crimes; crime g = mean of r1 (weight 3) and r2 (weight 1).
     const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}, {id: h, title: H}]\nrisk_factors:\n  - {id: r1, title: R1, crimes: [g], kind: dynamic, weight: 3}\n  - {id: r2, title: R2, crimes: [g, h], kind: dynamic}\nindicators:\n  - {id: r1.a, risk_factor: r1, text: A, measures: [{column: a, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]}\n  - {id: r2.b, risk_factor: r2, text: B, measures: [{column: b, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]}\noverall:\n  aggregate: {method: max}\n";
     const CSV: &str = "iso3,year,a,b\nAAA,2000,2,1\nAAA,2001,8,1\nBBB,2000,1,1\nBBB,2001,1,2\n";
 
     fn run() -> (Plan, crate::data::Panel, score::Scores) {
-        crate::assess(
-            "t.yaml",
-            FW,
-            &[Input {
-                name: "d.csv".into(),
-                prefix: None,
-                bytes: CSV.as_bytes(),
-            }],
-        )
-        .unwrap()
+        crate::assess_csv(FW, CSV)
     }
 
     #[test]

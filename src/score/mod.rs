@@ -257,23 +257,13 @@ pub fn trace(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Input;
 
     const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}]\nrisk_factors: [{id: r, title: R, crimes: [g], kind: dynamic}]\nindicators:\n  - id: i\n    risk_factor: r\n    text: t\n    measures:\n      - {id: skip, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}\n      - {id: fill, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}, missing: {fill: 5}}\n      - {id: cf, column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}, missing: {carry_forward: 2}}\n";
     // synthetic: AAA has x in 2000 only; 2001-2003 are missing
     const CSV: &str = "iso3,year,x\nAAA,2000,4\nAAA,2001,\nAAA,2002,NA\nAAA,2003,\n";
 
     fn run() -> (Plan, Panel, Scores) {
-        crate::assess(
-            "t.yaml",
-            FW,
-            &[Input {
-                name: "d.csv".into(),
-                prefix: None,
-                bytes: CSV.as_bytes(),
-            }],
-        )
-        .unwrap()
+        crate::assess_csv(FW, CSV)
     }
 
     #[test]

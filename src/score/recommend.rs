@@ -117,7 +117,6 @@ pub fn strongest_path(plan: &Plan, scores: &Scores, node: usize, cell: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Input;
 
     // synthetic framework: one crime, two risk factors, a theme and two
     // recommendations with band and score conditions
@@ -158,16 +157,7 @@ recommendations:
 
     #[test]
     fn triggers_rank_and_paths() {
-        let (plan, panel, scores) = crate::assess(
-            "t.yaml",
-            FW,
-            &[Input {
-                name: "d.csv".into(),
-                prefix: None,
-                bytes: CSV.as_bytes(),
-            }],
-        )
-        .unwrap();
+        let (plan, panel, scores) = crate::assess_csv(FW, CSV);
         let aaa = panel.cell(panel.find_country("AAA").unwrap(), 0);
         let t = triggered(&plan, &scores, aaa);
         // a holds twice (r1 0.8 high, r2 0.4 >= 0.3); b does not (theme 0.6 < 0.9)
@@ -189,16 +179,7 @@ recommendations:
 
     #[test]
     fn missing_scores_trigger_nothing() {
-        let (plan, _, _) = crate::assess(
-            "t.yaml",
-            FW,
-            &[Input {
-                name: "d.csv".into(),
-                prefix: None,
-                bytes: CSV.as_bytes(),
-            }],
-        )
-        .unwrap();
+        let (plan, _, _) = crate::assess_csv(FW, CSV);
         let r1 = plan.find("r1").unwrap();
         let c = Condition::ScoreAtLeast(0.0);
         assert!(!holds(&plan, r1, &c, f64::NAN));
