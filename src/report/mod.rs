@@ -125,22 +125,34 @@ impl Run<'_> {
         ))
     }
 
-    /// Ranked rows for one year: highest score first, ties by code.
-    pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
+    /// The indicators a score's data basis is counted on: those of a risk
+    /// factor (so they reach the crime and overall scores) that are measured
+    /// from data, not only from analyst assessments.
+    pub fn measured_indicators(&self) -> Vec<usize> {
         let plan = self.plan;
-        let overall = plan.overall();
-        let rfs = plan.of_kind(Kind::RiskFactor);
-        let measured: Vec<usize> = plan
-            .of_kind(Kind::Indicator)
+        let of_risk_factors: Vec<usize> = plan
+            .of_kind(Kind::RiskFactor)
             .into_iter()
+            .flat_map(|r| plan.nodes[r].children.iter().map(|&(i, _)| i))
+            .collect();
+        plan.of_kind(Kind::Indicator)
+            .into_iter()
+            .filter(|i| of_risk_factors.contains(i))
             .filter(|&i| {
-                // measured from data, not only from analyst assessments
                 plan.nodes[i]
                     .children
                     .iter()
                     .any(|&(m, _)| !reads_assessments(plan, self.panel, m))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Ranked rows for one year: highest score first, ties by code.
+    pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
+        let plan = self.plan;
+        let overall = plan.overall();
+        let rfs = plan.of_kind(Kind::RiskFactor);
+        let measured = self.measured_indicators();
         let mut rows: Vec<Row> = (0..self.panel.countries.len())
             .map(|c| {
                 let cell = self.panel.cell(c, year_idx);

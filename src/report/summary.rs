@@ -504,11 +504,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     /// A builder for a run.
     pub fn new(run: &'r Run<'a>) -> Self {
         let plan = run.plan;
-        let measured = plan
-            .of_kind(Kind::Indicator)
-            .into_iter()
-            .filter(|&i| !plan.nodes[i].children.is_empty())
-            .collect();
+        let measured = run.measured_indicators();
         let mut risk_factors = plan.of_kind(Kind::RiskFactor);
         risk_factors.sort_by_key(|&n| (plan.nodes[n].line, n));
         Builder {
