@@ -9,6 +9,8 @@ pub mod framework;
 pub mod graph;
 pub mod report;
 pub mod score;
+pub mod backtest;
+pub mod fit;
 
 use data::assessments::Assessments;
 use data::{Input, Panel};
