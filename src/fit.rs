@@ -405,9 +405,13 @@ pub fn fit_from(d: &Design, s: &Settings, start: Option<&Model>) -> Result<Model
                 *cb = (*cb + sb) / 2.0;
             }
         };
-        let change = (cand.b0 - st.b0)
-            .abs()
-            .max(cand.b.iter().zip(&st.b).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max));
+        let change = (cand.b0 - st.b0).abs().max(
+            cand.b
+                .iter()
+                .zip(&st.b)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max),
+        );
         let rel = (obj - new_obj).abs() / new_obj.abs().max(1e-300);
         st = cand;
         obj = new_obj;

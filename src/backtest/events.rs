@@ -90,7 +90,13 @@ impl Events {
         let lines: Vec<&str> = text.lines().collect();
         let at = |line: u32, field: usize, d: Diagnostic, label: &str| {
             let l = lines.get(line as usize - 1).copied().unwrap_or("");
-            d.at(file, u64::from(line), crate::data::field_char_col(l, field), 1, label)
+            d.at(
+                file,
+                u64::from(line),
+                crate::data::field_char_col(l, field),
+                1,
+                label,
+            )
         };
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
@@ -140,7 +146,10 @@ impl Events {
                 ev.outside_years += 1;
                 continue;
             }
-            let vals: Vec<&str> = key_f.iter().map(|&f| rec.get(f).unwrap_or("").trim()).collect();
+            let vals: Vec<&str> = key_f
+                .iter()
+                .map(|&f| rec.get(f).unwrap_or("").trim())
+                .collect();
             let Some(u) = unit(&vals) else {
                 return Err(at(
                     line,
@@ -201,16 +210,28 @@ mod tests {
     }
 
     fn parse(csv: &str) -> Result<Events, Diagnostic> {
-        Events::parse("e.csv", csv.as_bytes(), &["iso3".to_string()], &unit, (2000, 2010))
+        Events::parse(
+            "e.csv",
+            csv.as_bytes(),
+            &["iso3".to_string()],
+            &unit,
+            (2000, 2010),
+        )
     }
 
     #[test]
     fn reads_onsets_and_ongoing_years() {
         // synthetic
         let e = parse("iso3,year,event,episode\nBBB,2003,onset,x\nBBB,2003,ongoing,x\nBBB,2004,ongoing,x\nAAA,1990,onset,y\nAAA,2012,ongoing,z\n").unwrap();
-        assert_eq!(e.onsets.keys().copied().collect::<Vec<_>>(), vec![(1, 2003)]);
+        assert_eq!(
+            e.onsets.keys().copied().collect::<Vec<_>>(),
+            vec![(1, 2003)]
+        );
         assert!(e.ongoing.contains(&(1, 2004)));
-        assert_eq!((e.first_year, e.last_year, e.outside_years), (1990, 2012, 2));
+        assert_eq!(
+            (e.first_year, e.last_year, e.outside_years),
+            (1990, 2012, 2)
+        );
         assert_eq!(e.onsets_after(1, 2001, 2), vec![2003]);
         assert!(e.onsets_after(1, 2000, 2).is_empty());
     }
@@ -218,9 +239,15 @@ mod tests {
     #[test]
     fn bad_rows_are_located() {
         let d = parse("iso3,year\nAAA,20x1\n").unwrap_err();
-        assert_eq!((d.code, d.location().unwrap().as_str()), ("B003", "e.csv:2:5"));
+        assert_eq!(
+            (d.code, d.location().unwrap().as_str()),
+            ("B003", "e.csv:2:5")
+        );
         let d = parse("iso3,year\nAAA,2001\nZZZ,2002\n").unwrap_err();
-        assert_eq!((d.code, d.location().unwrap().as_str()), ("B004", "e.csv:3:1"));
+        assert_eq!(
+            (d.code, d.location().unwrap().as_str()),
+            ("B004", "e.csv:3:1")
+        );
         let d = parse("year\n2001\n").unwrap_err();
         assert_eq!(d.code, "B002");
         let d = parse("iso3,year,event\nAAA,2001,started\n").unwrap_err();

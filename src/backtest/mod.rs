@@ -73,9 +73,11 @@ pub fn window(
     exclude_ongoing: bool,
 ) -> Result<Window, Diagnostic> {
     if horizon == 0 {
-        return Err(err("B006", "the horizon must be at least 1 year").with_hint(
-            "--horizon 2 counts an onset in either of the two years after a country-year",
-        ));
+        return Err(
+            err("B006", "the horizon must be at least 1 year").with_hint(
+                "--horizon 2 counts an onset in either of the two years after a country-year",
+            ),
+        );
     }
     let (first, last) = (panel.first_year, panel.last_year());
     let known = ev.last_year - horizon as i32;
@@ -341,8 +343,9 @@ pub fn logistic_node(plan: &Plan, id: Option<&str>) -> Result<usize, Diagnostic>
                     .with_hint("give the id of an indicator, risk factor or crime with --node"));
             };
             if plan.nodes[i].rule.method != Method::Logistic {
-                return Err(err(
+                return Err(Diagnostic::error(
                     "B009",
+                    Origin::Framework,
                     format!("node `{id}` is not a logistic model, so it has no weights to fit"),
                 )
                 .with_hint("fit a node with `aggregate: {method: logistic, intercept: ...}`"));
@@ -351,7 +354,7 @@ pub fn logistic_node(plan: &Plan, id: Option<&str>) -> Result<usize, Diagnostic>
         }
         None => match logistic.as_slice() {
             [one] => Ok(*one),
-            [] => Err(err("B009", "the framework has no logistic node to fit")
+            [] => Err(Diagnostic::error("B009", Origin::Framework, "the framework has no logistic node to fit")
                 .with_hint("fitting needs a node with `aggregate: {method: logistic, intercept: ...}` whose children are its predictors")),
             many => Err(err(
                 "B009",
@@ -503,9 +506,7 @@ pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
         fit::FitError::Separation => {
             "raise --lambda, fit on more years, or drop the predictor that separates the outcomes"
         }
-        fit::FitError::NotConverged { .. } => {
-            "raise --lambda, or drop nearly collinear predictors"
-        }
+        fit::FitError::NotConverged { .. } => "raise --lambda, or drop nearly collinear predictors",
         fit::FitError::Settings(_) => "give --alpha between 0 and 1 and --lambda 0 or more",
     };
     let code = match e {
@@ -513,6 +514,14 @@ pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
         fit::FitError::NotConverged { .. } => "B012",
         _ => "B013",
     };
-    Diagnostic::error(code, Origin::Usage, format!("fit on the years up to {through}: {e}"))
-        .with_hint(hint)
+    let origin = match e {
+        fit::FitError::Settings(_) => Origin::Usage,
+        _ => Origin::Data,
+    };
+    Diagnostic::error(
+        code,
+        origin,
+        format!("fit on the years up to {through}: {e}"),
+    )
+    .with_hint(hint)
 }

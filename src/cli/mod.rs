@@ -1,8 +1,10 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod backtest;
 mod completions;
 mod explain;
+mod fit;
 mod graph;
 mod man;
 mod new;
@@ -93,6 +95,10 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff).
     Man(man::Args),
+    /// Backtest a framework against events: AUC, average precision, Brier score, top-k recall.
+    Backtest(backtest::Args),
+    /// Fit the weights of a logistic node by elastic-net logistic regression; writes a new framework.
+    Fit(fit::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -123,6 +129,8 @@ pub fn run() -> ExitCode {
         Command::New(a) => new::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
+        Command::Backtest(a) => backtest::run(&ctx, a),
+        Command::Fit(a) => fit::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
