@@ -226,7 +226,9 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         }
         let mut order = vec![main];
         for kind in [Kind::Crime, Kind::RiskFactor] {
-            order.extend(plan.of_kind(kind).into_iter().filter(|i| *i != main));
+            let mut of = plan.of_kind(kind);
+            of.sort_by_key(|&i| (plan.nodes[i].file, plan.nodes[i].line));
+            order.extend(of.into_iter().filter(|i| *i != main));
         }
         for i in order {
             nodes.push(backtest::node_skill(&plan, &panel, &scores, &rows, i));
@@ -375,11 +377,14 @@ fn text_of(r: &Report<'_>, w: &Window) -> String {
         );
         for h in missed {
             let onsets: Vec<String> = h.onset_years.iter().map(i32::to_string).collect();
+            let who = if h.name == h.unit {
+                h.name.clone()
+            } else {
+                format!("{} ({})", h.name, h.unit)
+            };
             let _ = writeln!(
                 out,
-                "  {} ({}) {}: rank {} of {}, score {:.4}, onset in {}",
-                h.name,
-                h.unit,
+                "  {who} {}: rank {} of {}, score {:.4}, onset in {}",
                 h.year,
                 h.rank,
                 h.ranked,
