@@ -189,12 +189,8 @@ fn standardise(d: &Design, s: &Scale) -> Vec<f64> {
     let p = d.p;
     let mut out = d.x.clone();
     for row in out.chunks_exact_mut(p) {
-        for j in 0..p {
-            row[j] = if s.sd[j] > 0.0 {
-                (row[j] - s.mean[j]) / s.sd[j]
-            } else {
-                0.0
-            };
+        for ((v, m), sd) in row.iter_mut().zip(&s.mean).zip(&s.sd) {
+            *v = if *sd > 0.0 { (*v - m) / sd } else { 0.0 };
         }
     }
     out

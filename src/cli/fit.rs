@@ -71,6 +71,9 @@ fn no_text(name: &str) -> Diagnostic {
     )
 }
 
+/// A number as written in a framework file, if it is.
+type Written<'a> = &'a Option<Spanned<f64>>;
+
 /// The weight of each child of a node, as written in the file, and the
 /// node's intercept, or why they cannot be rewritten.
 fn spans<'a>(
@@ -78,8 +81,8 @@ fn spans<'a>(
     kind: Kind,
     id: &str,
     children: &[String],
-) -> Result<(Vec<&'a Option<Spanned<f64>>>, &'a Option<Spanned<f64>>), String> {
-    let find = |got: Vec<(String, &'a Option<Spanned<f64>>)>| -> Result<Vec<_>, String> {
+) -> Result<(Vec<Written<'a>>, Written<'a>), String> {
+    let find = |got: Vec<(String, Written<'a>)>| -> Result<Vec<_>, String> {
         children
             .iter()
             .map(|c| {
@@ -286,7 +289,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         number(model.intercept),
         "intercept".into(),
     ));
-    edits.sort_by(|x, y| (y.0, y.1).cmp(&(x.0, x.1)));
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
     for (line, col, v, what) in &edits {
         if !replace_at(&mut lines, *line, *col, v) {
             return Err(fail(Diagnostic::error(
