@@ -81,12 +81,13 @@ def main() -> int:
     def codes(r: dict) -> list[str]:
         return [x.strip() for x in r["mk_ongoing_code"].split(";") if x.strip()]
 
+    years = {(r["ewp_name"], int(r["year"])) for r in base}
     prev: dict[str, set[str]] = {}
     rows = []
     for r in sorted(base, key=lambda r: (r["ewp_name"], int(r["year"]))):
         name, year = r["ewp_name"], int(r["year"])
         now = codes(r)
-        before = prev.get(name, set()) if (name, year - 1) in seen_years(base) else set()
+        before = prev.get(name, set()) if (name, year - 1) in years else set()
         prev[name] = set(now)
         key = (iso[r["ccode"]], name, r["ccode"], year)
         if r["mk_onset"] == "1":
@@ -106,16 +107,6 @@ def main() -> int:
     for c, n in unmatched:
         print(f"no iso3 for ccode {c} ({n}); rows kept with an empty iso3", file=sys.stderr)
     return 0
-
-
-_SEEN: set[tuple[str, int]] = set()
-
-
-def seen_years(base: list[dict]) -> set[tuple[str, int]]:
-    """Every (ewp_name, year) of the base data."""
-    if not _SEEN:
-        _SEEN.update((r["ewp_name"], int(r["year"])) for r in base)
-    return _SEEN
 
 
 if __name__ == "__main__":
