@@ -3,32 +3,11 @@
 //! reproduction of the Early Warning Project's published forecasts where
 //! EWP's data are present (skipped, with a message, elsewhere).
 
-use std::path::PathBuf;
+use serde_json::Value;
 
 mod common;
 use common::ewp::{compare_2024, ewp_dir};
-use std::process::Output;
-
-use assert_cmd::Command;
-use serde_json::Value;
-
-const FW: &str = "tests/fixtures/backtest/fw.yaml";
-const DATA: &str = "tests/fixtures/backtest/data.csv";
-const EVENTS: &str = "tests/fixtures/backtest/events.csv";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::cargo_bin("atrisk")
-        .expect("binary")
-        .current_dir(root())
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use common::{DATA, EVENTS, FW, fails, root, run};
 
 fn ok_json(args: &[&str]) -> Value {
     let o = run(args);
@@ -39,15 +18,6 @@ fn ok_json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).expect("json")
-}
-
-fn fails(args: &[&str], code: i32, diag: &str) -> String {
-    let o = run(args);
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(code), "{err}");
-    assert!(err.contains(&format!("error[{diag}]")), "{err}");
-    assert!(err.contains("help: "), "no hint: {err}");
-    err
 }
 
 fn node<'a>(j: &'a Value, id: &str) -> &'a Value {

@@ -1,30 +1,8 @@
 //! `atrisk fit`: the written framework against a direct fit, bad input, and
 //! the refit of EWP's model where EWP's data are present.
 
-use std::path::PathBuf;
-use std::process::Output;
-
-use assert_cmd::Command;
-
 mod common;
-
-const FW: &str = "tests/fixtures/backtest/fw.yaml";
-const DATA: &str = "tests/fixtures/backtest/data.csv";
-const EVENTS: &str = "tests/fixtures/backtest/events.csv";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::cargo_bin("atrisk")
-        .expect("binary")
-        .current_dir(root())
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use common::{DATA, EVENTS, FW, fails, run};
 
 fn number_after(text: &str, key: &str) -> f64 {
     let at = text
@@ -147,12 +125,6 @@ fn the_same_fit_writes_the_same_bytes() {
 
 #[test]
 fn fit_refuses_bad_input() {
-    let fails = |args: &[&str], code: i32, diag: &str| {
-        let o = run(args);
-        let err = String::from_utf8_lossy(&o.stderr).to_string();
-        assert_eq!(o.status.code(), Some(code), "{err}");
-        assert!(err.contains(&format!("error[{diag}]")), "{err}");
-    };
     let base = [
         "fit",
         "--data",

@@ -2,9 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use super::root;
 
 /// EWP's folder: `ATRISK_EWP_DIR`, else `../shared/data/ewp-sra` beside the
 /// repository. `None` (with a message) when absent.
