@@ -126,9 +126,10 @@ fn main() {
         t_fit.as_secs_f64() * 1e3
     );
     let w = backtest::window(&panel, &ev, 2, Some(1993), None, false).expect("window");
-    let (t_roll, (skill, refits)) = time(3, || {
+    let (t_roll, rolled) = time(3, || {
         backtest::rolling(&plan, &panel, &scores, &ev, node, &w, 1, &s).expect("rolling")
     });
+    let (skill, refits) = (&rolled.by_country_year, &rolled.refits);
     println!(
         "rolling origin {}-{}: {} refits, AUC {:.3} on {} country-years ({} positive): {:.0} ms (target < 2000 ms)",
         w.from,
@@ -138,6 +139,14 @@ fn main() {
         skill.n,
         skill.positives,
         t_roll.as_secs_f64() * 1e3
+    );
+    let b = &rolled.by_onset_year;
+    println!(
+        "  by onset year, as EWP counts: {} country-years, {} onsets, AUC {:.3}, top 30 {:.0}% (EWP: 5032, 39, 0.825, 69%)",
+        b.n,
+        b.positives,
+        b.auc_roc.unwrap_or(f64::NAN),
+        b.recall[2].share.unwrap_or(f64::NAN) * 100.0
     );
     let (t_cv, cv) = time(1, || fit::cross_validate(&d, 0.5, 10).expect("cv"));
     println!(

@@ -432,10 +432,28 @@ pub struct Refit {
     pub nonzero: usize,
 }
 
-/// Rolling-origin evaluation: for each data year `t` of the window, from
-/// `first_fit` on, the logistic node is refitted (every `every` years) on
-/// the rows up to `t - H`, whose outcomes were known in year `t`, and
-/// scores year `t` only.
+/// The result of a rolling-origin evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RollingSkill {
+    /// By country-year, as [`skill`]: the window's data years, positive when
+    /// an onset follows within the horizon.
+    pub by_country_year: Skill,
+    /// By onset year, as EWP counts: each unit and outcome year `Y` from the
+    /// first data year + 1 to the last year of the events file, scored with
+    /// the largest of the forecasts made from data of `Y-1 ..= Y-H`, positive
+    /// when an onset falls in `Y` itself. `year` in its hits is the outcome
+    /// year.
+    pub by_onset_year: Skill,
+    /// The fits.
+    pub refits: Vec<Refit>,
+}
+
+/// Rolling-origin evaluation: for each data year `t` from the window's first
+/// year, the logistic node is refitted (every `every` years) on the rows up
+/// to `t - H`, whose outcomes were known in year `t`, and scores year `t`
+/// only. Forecasts are made up to the year before the last year of the
+/// events file, so that every outcome year with known events is scored by
+/// onset year; the by-country-year figures keep to the window.
 #[allow(clippy::too_many_arguments)]
 pub fn rolling(
     plan: &Plan,
@@ -446,18 +464,19 @@ pub fn rolling(
     w: &Window,
     every: u32,
     settings: &Settings,
-) -> Result<(Skill, Vec<Refit>), Diagnostic> {
+) -> Result<RollingSkill, Diagnostic> {
     if every == 0 {
         return Err(err("B010", "--refit-every must be at least 1")
             .with_hint("--refit-every 1 refits before every year scored"));
     }
     let h = w.horizon as i32;
-    let (all, years) = design(plan, panel, scores, ev, node, w, w.to - h);
+    let last = (ev.last_year - 1).min(panel.last_year()).max(w.to);
+    let (all, years) = design(plan, panel, scores, ev, node, w, last - h);
     let p = all.p;
     let mut model: Option<Model> = None;
     let mut refits = Vec::new();
     let mut preds: std::collections::HashMap<(usize, i32), f64> = std::collections::HashMap::new();
-    for (k, t) in (w.from..=w.to).enumerate() {
+    for (k, t) in (w.from..=last).enumerate() {
         if model.is_none() || k % every as usize == 0 {
             let through = t - h;
             let n = years.partition_point(|y| *y <= through);
@@ -486,15 +505,32 @@ pub fn rolling(
     }
     let rows = rows(panel, ev, w);
     let score = |r: &Row| preds.get(&(r.unit, r.year)).copied().unwrap_or(f64::NAN);
-    let s = skill(
-        panel,
-        &rows,
-        plan.nodes[node].id.clone(),
-        plan.nodes[node].kind,
-        true,
-        &score,
-    );
-    Ok((s, refits))
+    let id = &plan.nodes[node].id;
+    let kind = plan.nodes[node].kind;
+    let by_country_year = skill(panel, &rows, id.clone(), kind, true, &score);
+    // By onset year: Y's score is the largest forecast made 1..=H years before.
+    let mut onset_rows = Vec::new();
+    for year in w.from + 1..=ev.last_year {
+        for unit in 0..panel.countries.len() {
+            let onset = ev.onsets.contains_key(&(unit, year));
+            onset_rows.push(Row {
+                unit,
+                year,
+                onsets: if onset { vec![year] } else { Vec::new() },
+            });
+        }
+    }
+    let latest = |r: &Row| {
+        (1..=h)
+            .filter_map(|k| preds.get(&(r.unit, r.year - k)).copied())
+            .fold(f64::NAN, f64::max)
+    };
+    let by_onset_year = skill(panel, &onset_rows, id.clone(), kind, true, &latest);
+    Ok(RollingSkill {
+        by_country_year,
+        by_onset_year,
+        refits,
+    })
 }
 
 /// A fit failure as a diagnostic.
