@@ -129,4 +129,36 @@ mod tests {
     fn ties_share_the_best_rank() {
         assert_eq!(ranks(&[0.2, 0.9, 0.5, 0.9]), vec![4, 1, 3, 1]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Synthetic scores on a coarse grid (many ties): reversing the
+        /// order turns AUC into 1 - AUC; a monotone transform changes
+        /// nothing; the pair count agrees with a direct count.
+        #[test]
+        fn auc_is_a_pair_count(
+            rows in proptest::collection::vec((0u8..6, proptest::bool::ANY), 2..40)
+        ) {
+            let s: Vec<f64> = rows.iter().map(|r| f64::from(r.0)).collect();
+            let l: Vec<bool> = rows.iter().map(|r| r.1).collect();
+            let Some(a) = auc_roc(&s, &l) else { return Ok(()) };
+            let neg: Vec<f64> = s.iter().map(|v| -v).collect();
+            proptest::prop_assert!((a + auc_roc(&neg, &l).unwrap() - 1.0).abs() < 1e-12);
+            let exp: Vec<f64> = s.iter().map(|v| v.exp()).collect();
+            proptest::prop_assert!((a - auc_roc(&exp, &l).unwrap()).abs() < 1e-12);
+            let (mut won, mut pairs) = (0.0, 0.0);
+            for i in 0..s.len() {
+                for j in 0..s.len() {
+                    if l[i] && !l[j] {
+                        pairs += 1.0;
+                        won += if s[i] > s[j] { 1.0 } else if s[i] == s[j] { 0.5 } else { 0.0 };
+                    }
+                }
+            }
+            proptest::prop_assert!((a - won / pairs).abs() < 1e-12);
+            let ap = average_precision(&s, &l).unwrap();
+            proptest::prop_assert!(ap > 0.0 && ap <= 1.0 + 1e-12);
+        }
+    }
 }
