@@ -11,6 +11,7 @@ mod schema;
 mod score;
 mod summary;
 mod test;
+mod uncertainty;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -93,6 +94,8 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff).
     Man(man::Args),
+    /// Monte Carlo over the framework's declared alternatives: score and rank intervals, sensitivity.
+    Uncertainty(uncertainty::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -123,6 +126,7 @@ pub fn run() -> ExitCode {
         Command::New(a) => new::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
+        Command::Uncertainty(a) => uncertainty::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
