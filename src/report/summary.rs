@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::{Run, fmt_score, round};
 use crate::framework::compile::{Kind, Plan};
 use crate::framework::model::Method;
-use crate::score::uncertainty::Simulation;
+use crate::score::uncertainty::{CountryInterval, Simulation};
 use crate::score::{self, Status};
 
 /// A country whose measured indicators with data fall below this share gets
@@ -104,6 +104,17 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// The intervals of one country's draws, scores rounded to six decimals.
+    pub fn of(ci: &CountryInterval) -> Interval {
+        Interval {
+            rank_median: ci.rank[1],
+            rank_p05: ci.rank[0],
+            rank_p95: ci.rank[2],
+            score_p05: ci.score[0].and_then(r6),
+            score_p95: ci.score[2].and_then(r6),
+        }
+    }
+
     /// The rank interval as `lo-hi` (or one number when it has no width).
     pub fn fmt_rank(&self) -> String {
         crate::report::uncertainty::fmt_range(self.rank_p05, self.rank_p95)
@@ -579,14 +590,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     }
 
     fn interval(&self, c: usize) -> Option<Interval> {
-        let ci = &self.sim?.countries[c];
-        Some(Interval {
-            rank_median: ci.rank[1],
-            rank_p05: ci.rank[0],
-            rank_p95: ci.rank[2],
-            score_p05: ci.score[0].and_then(r6),
-            score_p95: ci.score[2].and_then(r6),
-        })
+        Some(Interval::of(&self.sim?.countries[c]))
     }
 
     /// Width of a country's score interval (0 without draws).

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::round;
+use super::summary::Interval;
 use crate::data::Panel;
 use crate::framework::compile::Plan;
 use crate::score::uncertainty::{CountryInterval, RunInfo, Simulation};
@@ -45,16 +46,9 @@ pub struct CountryRow {
     pub score: Option<f64>,
     /// Median score over the draws.
     pub score_median: Option<f64>,
-    /// 5th percentile of the score.
-    pub score_p05: Option<f64>,
-    /// 95th percentile of the score.
-    pub score_p95: Option<f64>,
-    /// Median rank.
-    pub rank_median: Option<usize>,
-    /// 5th percentile of the rank (the better end).
-    pub rank_p05: Option<usize>,
-    /// 95th percentile of the rank (the worse end).
-    pub rank_p95: Option<usize>,
+    /// Median rank and the 5-95% intervals of rank and score.
+    #[serde(flatten)]
+    pub interval: Interval,
     /// Share of draws per overall band, lowest band first.
     pub bands: Vec<BandShare>,
     /// Share of draws without an overall score.
@@ -110,11 +104,7 @@ pub fn document<'a>(plan: &'a Plan, panel: &'a Panel, sim: &Simulation) -> Docum
                 country: panel.countries[c].name.clone(),
                 score: r6(ci.point),
                 score_median: ci.score[1].and_then(r6),
-                score_p05: ci.score[0].and_then(r6),
-                score_p95: ci.score[2].and_then(r6),
-                rank_median: ci.rank[1],
-                rank_p05: ci.rank[0],
-                rank_p95: ci.rank[2],
+                interval: Interval::of(ci),
                 bands: sim
                     .bands
                     .iter()
@@ -187,7 +177,12 @@ pub fn write_csv(d: &Document<'_>) -> String {
     .map(|s| s.to_string())
     .collect();
     if let Some(first) = d.countries.first() {
-        header.extend(first.bands.iter().map(|b| format!("p_{}", b.band)));
+        header.extend(
+            first
+                .bands
+                .iter()
+                .map(|b| format!("p_{}", b.band.replace(' ', "_"))),
+        );
     }
     header.push("p_no_score".into());
     let _ = w.write_record(&header);
@@ -199,11 +194,11 @@ pub fn write_csv(d: &Document<'_>) -> String {
             c.country.clone(),
             opt(c.score),
             opt(c.score_median),
-            opt(c.score_p05),
-            opt(c.score_p95),
-            opt(c.rank_median),
-            opt(c.rank_p05),
-            opt(c.rank_p95),
+            opt(c.interval.score_p05),
+            opt(c.interval.score_p95),
+            opt(c.interval.rank_median),
+            opt(c.interval.rank_p05),
+            opt(c.interval.rank_p95),
         ];
         rec.extend(c.bands.iter().map(|b| b.share.to_string()));
         rec.push(c.no_score.to_string());
@@ -269,12 +264,12 @@ pub fn write_text(d: &Document<'_>) -> String {
             out,
             "{:>4}  {:<9}  {:<4}  {:<name_w$}  {:>5}  {:>6}  {:<11}",
             opt(c.rank),
-            fmt_range(c.rank_p05, c.rank_p95),
+            fmt_range(c.interval.rank_p05, c.interval.rank_p95),
             c.iso3,
             name,
             fmt3(c.score),
             fmt3(c.score_median),
-            match (c.score_p05, c.score_p95) {
+            match (c.interval.score_p05, c.interval.score_p95) {
                 (Some(a), Some(b)) => format!("{a:.3}-{b:.3}"),
                 _ => "n/a".into(),
             },

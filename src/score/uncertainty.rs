@@ -1163,6 +1163,69 @@ mod tests {
         assert_eq!(Draw::Choice(3).value(0.0), 0.0);
     }
 
+    // synthetic: rf1 reads a, rf2 reads b; countries disagree on a and b
+    const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}]\nrisk_factors:\n  - {id: rf1, title: R1, crimes: [g], kind: dynamic}\n  - {id: rf2, title: R2, crimes: [g], kind: dynamic}\nindicators:\n  - {id: rf1.a, risk_factor: rf1, text: a, measures: [{column: a, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 1}}}]}\n  - {id: rf2.b, risk_factor: rf2, text: b, measures: [{column: b, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 1}}}]}\nuncertainty:\n  nodes:\n    - {node: rf1, weight: {min: 0.1, max: 10}}\n    - {node: overall, aggregate: [mean]}\n";
+    const CSV: &str = "iso3,year,a,b\nAAA,2000,0.9,0.1\nBBB,2000,0.1,0.9\nCCC,2000,0.5,0.5\nDDD,2000,0.7,0.2\nEEE,2000,0.3,0.6\n";
+
+    fn model() -> (Model, Vec<f64>) {
+        let (plan, panel, scores) = crate::assess_csv(FW, CSV);
+        let fw = crate::framework::load::parse("t.yaml", FW).unwrap();
+        let alts = Alternatives::of_chain(&[Located {
+            file: "t.yaml",
+            fw: &fw,
+        }]);
+        let point = (0..5)
+            .map(|c| scores.value(plan.overall(), panel.cell(c, 0)))
+            .collect();
+        (Model::build(&plan, &panel, &scores, &alts, 0), point)
+    }
+
+    #[test]
+    fn sensitivity_goes_to_the_choice_that_moves_ranks() {
+        let (m, _) = model();
+        let ids: Vec<&str> = m.groups().iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["weights:rf1", "aggregation"]);
+        let sim = m.simulate(400, 400, 3, &|_| {});
+        assert_eq!(sim.info.model_runs, 400 + 400 * 3);
+        let by = |id: &str| sim.sensitivity.iter().find(|s| s.group.id == id).unwrap();
+        // the mean or the maximum of a single crime is the same score
+        assert_eq!(by("aggregation").first_order, 0.0);
+        assert_eq!(by("aggregation").total, 0.0);
+        let w = by("weights:rf1");
+        assert!(w.first_order > 0.8 && w.total > 0.8, "{w:?}");
+        // AAA (high a) and BBB (high b) trade places as rf1's weight moves
+        let aaa = &sim.countries[0];
+        assert!(aaa.rank[0] < aaa.rank[2], "{aaa:?}");
+    }
+
+    #[test]
+    fn draws_with_fixed_factors_reproduce_the_point_scores() {
+        let (m, point) = model();
+        let mut b = m.buf();
+        let mut s = vec![0.0; 5];
+        let mut r = vec![0u16; 5];
+        // u = 0 picks the framework's own method (the first of two); rf1's
+        // weight is set to its own value of 1: the draw is the point score
+        b.u.fill(0.0);
+        let f = m
+            .factors
+            .iter()
+            .position(|f| matches!(f.draw, Draw::Weight { .. }))
+            .unwrap();
+        b.u[f] = (1.0 - 0.1) / (10.0 - 0.1);
+        m.run(&mut b, &mut s, &mut r);
+        for (x, p) in s.iter().zip(&point) {
+            assert!((x - p).abs() < 1e-12, "{s:?} {point:?}");
+        }
+        // ranks: score descending, ties by country order (AAA, BBB, CCC tie at 0.5)
+        let mut order: Vec<usize> = (0..5).collect();
+        order.sort_by(|&a, &b| point[b].total_cmp(&point[a]).then(a.cmp(&b)));
+        for (i, &c) in order.iter().enumerate() {
+            assert_eq!(usize::from(r[c]), i + 1);
+        }
+        assert_eq!(r[..3], [1, 2, 3]);
+    }
+
     #[test]
     fn nearest_rank_quantiles() {
         // values 1, 2, 2, 3 (bins 1..3)
