@@ -99,7 +99,7 @@ pub fn simulate(
         let bar = indicatif::ProgressBar::new(runs);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} model runs, {per_sec}, {eta} left",
+                "{bar:30} {pos}/{len} model runs, {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
