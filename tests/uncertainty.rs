@@ -215,3 +215,61 @@ fn bad_draw_counts_are_usage_errors() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn summary_counts_a_rise_only_beyond_its_interval() {
+    let summary = |draws: &str| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_atrisk"))
+            .current_dir(root())
+            .args([
+                "summary", "--year", "2023", "--top", "5", "--format", "json",
+            ])
+            .args(["--draws", draws])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = summary("0");
+    let judged = summary("100");
+    assert!(plain.get("uncertainty").is_none());
+    assert_eq!(judged["uncertainty"]["draws"], 100);
+    let movers = |v: &Value| -> Vec<(String, f64, f64)> {
+        v["movers"]["previous_year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let width = m["interval"]["score_p95"].as_f64().unwrap_or(0.0)
+                    - m["interval"]["score_p05"].as_f64().unwrap_or(0.0);
+                (
+                    m["iso3"].as_str().unwrap().to_string(),
+                    m["change"].as_f64().unwrap(),
+                    width,
+                )
+            })
+            .collect()
+    };
+    let (all, kept) = (movers(&plain), movers(&judged));
+    // every kept rise exceeds its interval; some rise of the plain list does not
+    assert!(!kept.is_empty());
+    for (iso3, change, width) in &kept {
+        assert!(change > width, "{iso3}: {change} within {width}");
+    }
+    let dropped: Vec<&String> = all
+        .iter()
+        .map(|m| &m.0)
+        .filter(|iso3| !kept.iter().any(|k| &k.0 == *iso3))
+        .collect();
+    assert!(!dropped.is_empty(), "no rise fell within its interval");
+    // the watch list carries rank intervals; without draws it has none
+    for e in judged["watch_list"]["overall"].as_array().unwrap() {
+        let iv = &e["interval"];
+        let (lo, hi) = (
+            iv["rank_p05"].as_u64().unwrap(),
+            iv["rank_p95"].as_u64().unwrap(),
+        );
+        assert!(lo <= hi, "{e}");
+    }
+    assert!(plain["watch_list"]["overall"][0].get("interval").is_none());
+}
