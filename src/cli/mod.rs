@@ -13,6 +13,7 @@ mod schema;
 mod score;
 mod summary;
 mod test;
+mod uncertainty;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -99,6 +100,8 @@ pub enum Command {
     Backtest(backtest::Args),
     /// Fit the weights of a logistic node by elastic-net logistic regression; writes a new framework.
     Fit(fit::Args),
+    /// Monte Carlo over the framework's declared alternatives: score and rank intervals, sensitivity.
+    Uncertainty(uncertainty::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -131,6 +134,7 @@ pub fn run() -> ExitCode {
         Command::Man(a) => man::run(&ctx, a),
         Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fit(a) => fit::run(&ctx, a),
+        Command::Uncertainty(a) => uncertainty::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
