@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod embedded;
 pub mod framework;
 pub mod graph;
+pub mod limits;
 pub mod report;
 pub mod score;
 

@@ -53,6 +53,9 @@ pub struct Cli {
     /// Colour in messages: auto, always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, env = "ATRISK_COLOR")]
     pub color: Color,
+    /// Change a limit on inputs, e.g. `--limit csv-rows=5000000`; repeat for several. Names: framework-bytes, yaml-depth, yaml-nodes, yaml-aliases, data-bytes, csv-field-bytes, csv-rows, panel-cells (see SECURITY.md).
+    #[arg(long = "limit", global = true, value_name = "NAME=VALUE")]
+    pub limits: Vec<crate::limits::LimitArg>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -110,6 +113,9 @@ pub fn run() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    for l in &cli.limits {
+        crate::limits::set(l.limit, l.value);
+    }
     let ctx = Ctx { color };
     let result = match &cli.command {
         Command::Score(a) => score::run(&ctx, a),
@@ -396,17 +402,8 @@ pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failu
     } else {
         for a in args {
             let name = a.path.display().to_string();
-            let bytes = std::fs::read(&a.path).map_err(|e| {
-                Failure::new(
-                    Diagnostic::error(
-                        "D001",
-                        Origin::Data,
-                        format!("cannot read data file `{name}`: {e}"),
-                    )
-                    .with_hint("check the path given with --data"),
-                    sources,
-                )
-            })?;
+            let bytes = crate::limits::read_data_file(&a.path, "data file", "--data")
+                .map_err(|d| Failure::new(d, sources))?;
             owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
         }
     }
@@ -440,17 +437,8 @@ pub fn load_inputs(
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
     for p in assessments {
         let name = p.display().to_string();
-        let bytes = std::fs::read(p).map_err(|e| {
-            Failure::new(
-                Diagnostic::error(
-                    "D001",
-                    Origin::Data,
-                    format!("cannot read assessment file `{name}`: {e}"),
-                )
-                .with_hint("check the path given with --assessments"),
-                sources,
-            )
-        })?;
+        let bytes = crate::limits::read_data_file(p, "assessment file", "--assessments")
+            .map_err(|d| Failure::new(d, sources))?;
         sources.add(&name, &String::from_utf8_lossy(&bytes));
         owned.push((name, bytes));
     }

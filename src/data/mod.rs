@@ -211,6 +211,51 @@ fn parse_number(raw: &str) -> Option<Option<f64>> {
     }
 }
 
+/// Checks a CSV record against the `csv-field-bytes` limit, and the count
+/// of records read so far (`rows`, the header not counted) against `csv-rows`.
+fn check_record_limits(
+    input: &Input<'_>,
+    rec: &csv::ByteRecord,
+    line: u64,
+    rows: usize,
+) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    let name = &input.name;
+    if rows as u64 > Limit::CsvRows.get() {
+        return Err(Limit::CsvRows
+            .breach(Origin::Data, format!("`{name}` has at least {rows} rows"))
+            .at(name, line, 1, 1, "this row"));
+    }
+    let max = Limit::CsvFieldBytes.get_usize();
+    match rec.iter().position(|f| f.len() > max) {
+        Some(i) => Err(cell_label(
+            Limit::CsvFieldBytes.breach(
+                Origin::Data,
+                format!(
+                    "field {} on line {line} of `{name}` has {} bytes",
+                    i + 1,
+                    rec[i].len()
+                ),
+            ),
+            input,
+            line,
+            i,
+            "this field",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks a count of panel cells against the `panel-cells` limit.
+fn check_cells(cells: u64, what: impl FnOnce() -> String) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    if cells > Limit::PanelCells.get() {
+        let what = what();
+        return Err(Limit::PanelCells.breach(Origin::Data, format!("{what}: {cells} cells")));
+    }
+    Ok(())
+}
+
 fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
@@ -227,6 +272,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         .byte_headers()
         .map_err(|e| csv_error(input, &e))?
         .clone();
+    check_record_limits(input, &header, 1, 0)?;
     let mut heads = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         match std::str::from_utf8(h) {
@@ -306,6 +352,10 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         }
         rows += 1;
         let line = rec.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
+        check_record_limits(input, &rec, line, rows)?;
+        let cells = rows as u64 * data_fields.len().max(1) as u64;
+        check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
+            .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
             std::str::from_utf8(&rec[i]).map_err(|_| {
                 cell_label(
@@ -557,6 +607,13 @@ impl Panel {
             .collect();
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
+        let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+        check_cells(n_cells as u64 * n_columns as u64, || {
+            format!(
+                "the joined panel has {} countries x {n_years} years ({lo}-{hi}) x {n_columns} columns",
+                countries.len()
+            )
+        })?;
         let mut columns = Vec::new();
         let mut files = Vec::new();
         // Cell index of every row key, computed once per row.

@@ -6,49 +6,39 @@ use serde_saphyr::{Budget, DeserializeError as YamlError};
 
 use super::model::Framework;
 use crate::diagnostic::{Diagnostic, Origin};
+use crate::limits::{self, Limit};
 
-/// Largest framework file accepted, in bytes.
-pub const MAX_FRAMEWORK_BYTES: usize = 4 * 1024 * 1024;
-/// Deepest YAML nesting accepted.
-pub const MAX_DEPTH: usize = 48;
-
-/// Reads a framework file from disk. The diagnostic names the file.
+/// Reads a framework file from disk, up to the `framework-bytes` limit. The
+/// diagnostic names the file.
 pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(
-            "F000",
-            Origin::Framework,
-            format!("cannot read framework `{name}`: {e}"),
-        )
-        .with_hint("check the path given with --framework")
-    })?;
-    if meta.len() > MAX_FRAMEWORK_BYTES as u64 {
-        return Err(too_large(&name, meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            "F000",
-            Origin::Framework,
-            format!("cannot read framework `{name}`: {e}"),
-        )
-    })?;
+    let bytes = match limits::read_capped(path, Limit::FrameworkBytes) {
+        Ok(Ok(b)) => b,
+        Ok(Err(n)) => return Err(too_large(&name, n)),
+        Err(e) => {
+            return Err(Diagnostic::error(
+                "F000",
+                Origin::Framework,
+                format!("cannot read framework `{name}`: {e}"),
+            )
+            .with_hint("check the path given with --framework"));
+        }
+    };
     decode(&name, bytes)
 }
 
 fn too_large(name: &str, len: u64) -> Diagnostic {
-    Diagnostic::error(
-        "F006",
-        Origin::Framework,
-        format!("framework `{name}` is {len} bytes, over the limit of {MAX_FRAMEWORK_BYTES} bytes"),
-    )
-    .at(name, 1, 1, 1, "this file")
-    .with_hint("split the rules into smaller files, or check that this is a framework file")
+    Limit::FrameworkBytes
+        .breach(
+            Origin::Framework,
+            format!("framework `{name}` has at least {len} bytes"),
+        )
+        .at(name, 1, 1, 1, "this file")
 }
 
 /// Checks the size cap and UTF-8 of framework bytes.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if bytes.len() > MAX_FRAMEWORK_BYTES {
+    if bytes.len() as u64 > Limit::FrameworkBytes.get() {
         return Err(too_large(name, bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -68,14 +58,18 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 fn options() -> serde_saphyr::Options {
     let mut budget = Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_nodes = 50_000;
-    budget.max_aliases = 2_000;
-    budget.max_anchors = 2_000;
-    budget.max_events = 1_000_000;
+    budget.max_depth = Limit::YamlDepth.get_usize();
+    budget.max_nodes = Limit::YamlNodes.get_usize();
+    budget.max_aliases = Limit::YamlAliases.get_usize();
+    budget.max_anchors = Limit::YamlAliases.get_usize();
+    budget.max_events = Limit::YamlNodes.get_usize().saturating_mul(4);
     budget.max_documents = 1;
     serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: Limit::YamlNodes.get_usize(),
+            max_replay_stack_depth: Limit::YamlDepth.get_usize(),
+        },
         with_snippet: false,
     }
 }
@@ -120,11 +114,7 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
             ("F008", "use one of the values listed in the message")
         }
         YamlError::DuplicateMappingKey { .. } => ("F007", "remove one of the two keys"),
-        YamlError::Budget { .. }
-        | YamlError::AliasReplayLimitExceeded { .. }
-        | YamlError::AliasExpansionLimitExceeded { .. }
-        | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => (
+        YamlError::Budget { .. } | YamlError::AliasReplayCounterOverflow { .. } => (
             "F005",
             "framework files are limited in nesting depth, size and alias use; write the rules out plainly",
         ),
@@ -134,20 +124,24 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
         ),
     };
     let raw = strip_location(&inner.to_string());
-    let message = plain_message(&raw);
-    // Depth and node budgets surface as plain messages rather than as the
-    // `Budget` variant, so they are recognised by their text as well.
-    let (code, hint) = if raw.contains("budget breached") || raw.contains("recursion limit") {
-        (
-            "F005",
-            "framework files are limited in nesting depth, size and alias use; write the rules out plainly",
-        )
-    } else {
-        (code, hint)
-    };
     let (line, col) = err
         .location()
         .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+    if let Some(limit) = breached_limit(inner, &raw) {
+        let what = match limit {
+            Limit::YamlDepth => "the YAML is nested too deep".to_string(),
+            Limit::YamlNodes => {
+                "the YAML holds or expands to too many values (an alias counts each time it is used)"
+                    .to_string()
+            }
+            Limit::YamlAliases => "the YAML uses too many anchors or aliases".to_string(),
+            _ => raw.clone(),
+        };
+        return limit
+            .breach(Origin::Framework, format!("framework `{name}`: {what}"))
+            .at(name, line, col, 1, "limit reached here");
+    }
+    let message = plain_message(&raw);
     let label = match code {
         "F002" => "unknown key",
         "F003" => "wrong type",
@@ -173,16 +167,43 @@ fn plain_message(msg: &str) -> String {
         return "expected a number".to_string();
     }
     if msg.contains("budget breached") {
-        return if msg.contains("Depth") {
-            format!("the YAML is nested deeper than {MAX_DEPTH} levels")
-        } else if msg.contains("Nodes") || msg.contains("Alias") || msg.contains("Anchor") {
-            "the YAML expands to too many values (aliases count each time they are used)"
-                .to_string()
-        } else {
-            format!("a reader limit was reached ({msg})")
-        };
+        return format!("a reader limit was reached ({msg})");
     }
     msg.to_string()
+}
+
+/// The configurable limit a YAML error reports, if any. Some budget
+/// breaches surface only as text, so the text is read as well.
+fn breached_limit(err: &YamlError, raw: &str) -> Option<Limit> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match err {
+        YamlError::AliasReplayLimitExceeded { .. } => return Some(Limit::YamlNodes),
+        YamlError::AliasExpansionLimitExceeded { .. } => return Some(Limit::YamlAliases),
+        YamlError::AliasReplayStackDepthExceeded { .. } => return Some(Limit::YamlDepth),
+        YamlError::Budget { breach, .. } => match breach {
+            B::Depth { .. } => return Some(Limit::YamlDepth),
+            B::Nodes { .. } | B::Events { .. } => return Some(Limit::YamlNodes),
+            B::Aliases { .. } | B::Anchors { .. } => return Some(Limit::YamlAliases),
+            _ => {}
+        },
+        _ => {}
+    }
+    if raw.contains("alias replay limit") {
+        Some(Limit::YamlNodes)
+    } else if raw.contains("alias expansion limit") {
+        Some(Limit::YamlAliases)
+    } else if raw.contains("replay stack depth")
+        || raw.contains("recursion limit")
+        || (raw.contains("budget breached") && raw.contains("Depth"))
+    {
+        Some(Limit::YamlDepth)
+    } else if raw.contains("budget breached") && (raw.contains("Nodes") || raw.contains("Events")) {
+        Some(Limit::YamlNodes)
+    } else if raw.contains("budget breached") && (raw.contains("Alias") || raw.contains("Anchor")) {
+        Some(Limit::YamlAliases)
+    } else {
+        None
+    }
 }
 
 /// Removes a trailing or leading "at line X column Y" from a YAML error message,
