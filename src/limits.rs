@@ -8,7 +8,8 @@
 //! threading them through each call.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diagnostic::{Diagnostic, Origin};
@@ -196,12 +197,28 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
             "it is a directory",
         ));
     }
+    if let Ok(canonical) = std::fs::canonicalize(path)
+        && let Ok(mut read) = FILES_READ.lock()
+        && !read.contains(&canonical)
+    {
+        read.push(canonical);
+    }
     let mut bytes = Vec::new();
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
         return Ok(Err(bytes.len() as u64));
     }
     Ok(Ok(bytes))
+}
+
+/// Every file opened by [`read_capped`] in this process (canonical paths):
+/// frameworks, the frameworks they extend, data and assessment files.
+static FILES_READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The files read so far as input (canonical paths), which an output must
+/// never replace.
+pub fn files_read() -> Vec<PathBuf> {
+    FILES_READ.lock().map(|f| f.clone()).unwrap_or_default()
 }
 
 /// Reads a data or assessment file up to the `data-bytes` limit. `what`

@@ -1144,7 +1144,7 @@ fn output_into_missing_folder_exits_74() {
         .output()
         .expect("atrisk runs");
     assert_exit(&o, 74);
-    assert_has(&stderr(&o), "error[O001]");
+    assert_has(&stderr(&o), "error[O002]");
     assert_nothing_written(dir.path());
 }
 

@@ -6,6 +6,7 @@ mod explain;
 mod graph;
 mod man;
 mod new;
+mod output;
 mod report;
 mod schema;
 mod score;
@@ -495,8 +496,11 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
         };
     };
     let target = std::fs::canonicalize(path).ok();
-    for i in inputs {
-        if target.is_some() && std::fs::canonicalize(i).ok() == target {
+    let read = crate::limits::files_read();
+    for i in inputs.iter().chain(&read) {
+        if (target.is_some() && std::fs::canonicalize(i).ok() == target)
+            || output::same_file(path, i)
+        {
             return Err(usage(
                 format!("refusing to overwrite the input file `{}`", path.display()),
                 "choose another output file with -o",
@@ -517,8 +521,17 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
         .file_name()
         .map(|f| f.to_string_lossy().to_string())
         .unwrap_or_default();
+    if !dir.is_dir() {
+        return Err(output::missing_folder(path, dir));
+    }
+    if output::is_special(path) {
+        // A device or pipe (`-o /dev/stdout`, a named pipe) is written to,
+        // never replaced by a renamed file.
+        return output::write_special(path, content)
+            .map_err(|e| output_error(&format!("cannot write `{}`: {e}", path.display())));
+    }
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let res = std::fs::write(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
+    let res = output::write_new(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
         return Err(output_error(&format!(
