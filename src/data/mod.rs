@@ -211,6 +211,56 @@ fn parse_number(raw: &str) -> Option<Option<f64>> {
     }
 }
 
+/// Refuses a file whose first line ends with a bare carriage return (old
+/// Mac line endings): the CSV reader would accept it, but every line number
+/// in messages would be wrong (D030).
+fn check_line_endings(input: &Input<'_>) -> Result<(), Diagnostic> {
+    let bytes = strip_bom(input.bytes);
+    let Some(i) = bytes.iter().position(|b| matches!(b, b'\r' | b'\n')) else {
+        return Ok(());
+    };
+    if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+        let name = &input.name;
+        return Err(data_err(
+            "D030",
+            format!("the lines of `{name}` end with a bare carriage return (CR)"),
+        )
+        .at(name, 1, i as u64 + 1, 1, "line ends here")
+        .with_hint(
+            "save the file with LF or CRLF line endings (for example with `tr '\\r' '\\n'`)",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a field holding a control character other than tab and line
+/// ends (D031): such characters (ESC, BEL, NUL) could change what a
+/// terminal shows when names are printed.
+fn check_control(input: &Input<'_>, line: u64, field: usize, s: &str) -> Result<(), Diagnostic> {
+    match s
+        .chars()
+        .find(|c| crate::framework::scan::is_unsafe_control(*c))
+    {
+        None => Ok(()),
+        Some(c) => Err(cell_label(
+            data_err(
+                "D031",
+                format!(
+                    "field {} on line {line} of `{}` holds the control character U+{:04X}",
+                    field + 1,
+                    input.name,
+                    u32::from(c)
+                ),
+            ),
+            input,
+            line,
+            field,
+            "in this field",
+        )
+        .with_hint("remove control characters (escape sequences, bell, NUL) from the file")),
+    }
+}
+
 /// Checks a CSV record against the `csv-field-bytes` limit, and the count
 /// of records read so far (`rows`, the header not counted) against `csv-rows`.
 fn check_record_limits(
@@ -264,6 +314,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
             .at(name, 1, 1, 1, "no header row")
             .with_hint("a panel starts with a header such as `iso3,year,column...`"));
     }
+    check_line_endings(input)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -276,7 +327,10 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
     let mut heads = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         match std::str::from_utf8(h) {
-            Ok(s) => heads.push(s.trim().to_string()),
+            Ok(s) => {
+                check_control(input, 1, i, s)?;
+                heads.push(s.trim().to_string());
+            }
             Err(_) => {
                 return Err(cell_label(
                     data_err("D007", format!("the header of `{name}` is not valid UTF-8")),
@@ -357,22 +411,24 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
             .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
-            std::str::from_utf8(&rec[i]).map_err(|_| {
-                cell_label(
-                    data_err(
-                        "D007",
-                        format!(
-                            "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
-                            heads[i]
+            std::str::from_utf8(&rec[i])
+                .map_err(|_| {
+                    cell_label(
+                        data_err(
+                            "D007",
+                            format!(
+                                "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                                heads[i]
+                            ),
                         ),
-                    ),
-                    input,
-                    line,
-                    i,
-                    "invalid bytes",
-                )
-                .with_hint("save the file as UTF-8")
-            })
+                        input,
+                        line,
+                        i,
+                        "invalid bytes",
+                    )
+                    .with_hint("save the file as UTF-8")
+                })
+                .and_then(|s| check_control(input, line, i, s).map(|()| s))
         };
         let (iso3, year) = row_key(input, line, (text(iso_f)?, iso_f), (text(year_f)?, year_f))?;
         if let Some(cf) = country_f {

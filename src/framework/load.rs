@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_saphyr::{Budget, DeserializeError as YamlError};
 
 use super::model::Framework;
+use super::scan::{Scan, is_unsafe_control};
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::limits::{self, Limit};
 
@@ -86,11 +87,55 @@ pub fn parse(name: &str, text: &str) -> Result<Framework, Diagnostic> {
         .with_hint("a framework needs at least format, id, title, version, crimes, risk_factors and indicators; see docs/rule-format.md"));
     }
     // A first pass over the whole document enforces the budgets (depth,
-    // aliases, size) wherever they are breached, before any typed decoding.
-    serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options())
+    // aliases, size) wherever they are breached, before any typed decoding,
+    // and finds texts with control characters.
+    let Scan(control) = serde_saphyr::from_str_with_options::<Scan>(text, options())
         .map_err(|e| yaml_diagnostic(name, &e))?;
+    if let Some(s) = control {
+        return Err(control_character(name, text, &s));
+    }
     serde_saphyr::from_str_with_options::<Framework>(text, options())
         .map_err(|e| yaml_diagnostic(name, &e))
+}
+
+/// A text with a control character (F050), located where the text before
+/// the character first appears in the file.
+fn control_character(name: &str, text: &str, found: &str) -> Diagnostic {
+    let at = found.find(is_unsafe_control).unwrap_or(0);
+    let c = found[at..].chars().next().unwrap_or('\0');
+    let before = &found[..at];
+    // Prefer the place where the text is followed by an escape or by the
+    // character itself.
+    let mut places = text.match_indices(before).map(|(p, _)| p);
+    let place = places
+        .clone()
+        .find(|p| {
+            text[p + before.len()..]
+                .chars()
+                .next()
+                .is_some_and(|n| n == '\\' || is_unsafe_control(n))
+        })
+        .or_else(|| places.next());
+    let (line, col) = match place.filter(|_| before.chars().count() >= 3) {
+        Some(pos) => {
+            let head = &text[..pos + before.len()];
+            let line = head.matches('\n').count() as u64 + 1;
+            let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64;
+            (line, col.max(1))
+        }
+        None => (1, 1),
+    };
+    let shown: String = found.escape_debug().take(80).collect();
+    Diagnostic::error(
+        "F050",
+        Origin::Framework,
+        format!(
+            "a text in `{name}` holds the control character U+{:04X}: \"{shown}\"",
+            u32::from(c)
+        ),
+    )
+    .at(name, line, col, 1, "control character after this")
+    .with_hint("remove control characters (escape sequences, bell, NUL) from keys, titles and texts; they could change what a terminal shows")
 }
 
 /// Turns a YAML error into a diagnostic with a code, a location and a hint.
@@ -142,6 +187,14 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
             .at(name, line, col, 1, "limit reached here");
     }
     let message = plain_message(&raw);
+    let (code, hint) = if raw.contains("Documents") {
+        (
+            "F001",
+            "keep one framework per file: remove the `---` line and what follows, or move it to a file of its own",
+        )
+    } else {
+        (code, hint)
+    };
     let label = match code {
         "F002" => "unknown key",
         "F003" => "wrong type",
@@ -166,8 +219,24 @@ fn plain_message(msg: &str) -> String {
     if msg == "invalid floating point" {
         return "expected a number".to_string();
     }
+    if msg.contains("budget breached") && msg.contains("Documents") {
+        return "a framework file holds one YAML document, and this one has more (a `---` line starts another)".to_string();
+    }
     if msg.contains("budget breached") {
         return format!("a reader limit was reached ({msg})");
+    }
+    if let Some(rest) = msg.strip_prefix("non-finite float ") {
+        let value = rest.split(" rejected").next().unwrap_or(rest);
+        return format!("{value} is not a finite number");
+    }
+    if msg.starts_with("recursive references") {
+        return "an alias refers to the anchor it is part of (a value that contains itself)"
+            .to_string();
+    }
+    if let Some(ty) = msg.strip_prefix("invalid ")
+        && matches!(ty, "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64")
+    {
+        return "expected a whole number within range".to_string();
     }
     msg.to_string()
 }
