@@ -129,9 +129,46 @@ fn mutated(text: &[u8], ms: &[Mutation]) -> Vec<u8> {
     b
 }
 
+/// Runs every report writer (table, CSV, JSON, Markdown, summary in three
+/// forms, HTML, explain) on a scored run: none may panic, whatever the
+/// values.
+fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
+    use atrisk::report::{self, Run};
+    let run = Run {
+        plan,
+        panel,
+        scores,
+        years: (panel.n_years.saturating_sub(3)..panel.n_years).collect(),
+    };
+    let _ = report::text::write(&run, Some(5));
+    let _ = report::csv::write(&run);
+    let _ = report::json::write(&run);
+    let _ = report::markdown::write(&run, None);
+    let last = panel.n_years - 1;
+    let one = Run {
+        plan,
+        panel,
+        scores,
+        years: vec![last],
+    };
+    let summary = report::summary::Builder::new(&one).build(last, 5);
+    let _ = report::summary::write_text(&summary);
+    let _ = report::summary::write_markdown(&summary);
+    let _ = report::summary::write_json(&summary);
+    let _ = report::html::write(&one, &summary, &[]);
+    for c in 0..panel.countries.len().min(2) {
+        let e = report::explain::explain(plan, panel, scores, c, last);
+        let _ = report::explain::text(&e, plan);
+        let _ = report::explain::json(&e);
+    }
+}
+
 /// Every error has a code from the documented families; success has sane
 /// scores.
-fn check(result: Result<(Plan, Panel, Scores), Diagnostics>) -> Result<(), TestCaseError> {
+fn check(
+    result: Result<(Plan, Panel, Scores), Diagnostics>,
+    reports: bool,
+) -> Result<(), TestCaseError> {
     match result {
         Err(d) => {
             prop_assert!(d.has_errors(), "a failure carries an error");
@@ -145,6 +182,9 @@ fn check(result: Result<(Plan, Panel, Scores), Diagnostics>) -> Result<(), TestC
             }
         }
         Ok((plan, panel, scores)) => {
+            if reports {
+                write_every_report(&plan, &panel, &scores);
+            }
             let cells = panel.countries.len() * panel.n_years;
             for (i, node) in plan.nodes.iter().enumerate() {
                 if node.kind == Kind::Measure {
@@ -212,8 +252,14 @@ proptest! {
         let bytes = mutated(text.as_bytes(), &ms);
         let Ok(text) = String::from_utf8(bytes) else { return Ok(()); };
         let head = panel_head(40);
-        check(assess(file, &text, head.as_bytes()))?;
+        check(assess(file, &text, head.as_bytes()), false)?;
     }
+
+}
+
+proptest! {
+    // Each case here also writes every report, so fewer cases.
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
     /// Mutations of the head of the shipped panel, scored with the shipped
     /// framework.
@@ -222,7 +268,7 @@ proptest! {
         let head = panel_head(40);
         let bytes = mutated(head.as_bytes(), &ms);
         let (name, text) = embedded::FRAMEWORK;
-        check(assess(name, text, &bytes))?;
+        check(assess(name, text, &bytes), true)?;
     }
 
     /// Extreme but finite values in every data column keep every score in
@@ -254,7 +300,7 @@ proptest! {
             out.push('\n');
         }
         let (name, text) = embedded::FRAMEWORK;
-        check(assess(name, text, out.as_bytes()))?;
+        check(assess(name, text, out.as_bytes()), true)?;
     }
 }
 
@@ -266,6 +312,6 @@ fn unmutated_heads_score() {
         let head = panel_head(40);
         let r = assess(file, text, head.as_bytes());
         assert!(r.is_ok(), "{file}: {:?}", r.err());
-        check(r).expect("scores in range");
+        check(r, true).expect("scores in range and reports written");
     }
 }
