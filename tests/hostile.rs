@@ -506,3 +506,41 @@ fn a_failed_write_leaves_no_temporary_file() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(listing(dir.path()), ["fresh.json", "out.txt"]);
 }
+
+#[test]
+fn a_killed_run_never_leaves_a_partial_output_file() {
+    // Killed at several moments of a run that writes a report; the output
+    // is either absent or whole, never cut short. (A temporary file may be
+    // left behind, as SECURITY.md says; it never has the output's name.)
+    let dir = tempfile::tempdir().expect("temp dir");
+    for delay_ms in [50, 300, 700, 1200] {
+        let out = dir.path().join("report.html");
+        let _ = std::fs::remove_file(&out);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_atrisk"))
+            .current_dir(root())
+            .args(["report", "-o"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("atrisk starts");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Ok(bytes) = std::fs::read(&out) {
+            let html = text(&bytes);
+            assert!(
+                html.trim_end().ends_with("</html>"),
+                "killed after {delay_ms} ms: a partial report.html ({} bytes)",
+                bytes.len()
+            );
+        }
+        for name in listing(dir.path()) {
+            assert!(
+                name == "report.html"
+                    || (name.starts_with(".report.html.") && name.ends_with(".tmp")),
+                "unexpected file {name}"
+            );
+        }
+    }
+}
