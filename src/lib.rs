@@ -80,7 +80,8 @@ pub fn assess_with(
         framework_text,
         &mut framework::extends::embedded_only,
     )?;
-    let mut panel = Panel::load(inputs)?;
+    let key = framework::extends::unit_key(&chain.located());
+    let mut panel = Panel::load_keyed(inputs, &key)?;
     let assessed = Assessments::parse(assessments)?;
     assessed.add_to(&mut panel)?;
     let plan = framework::compile::compile_chain(&chain.located(), &panel)?;

@@ -1580,3 +1580,84 @@ fn snapshot_assessment_errors() {
         );
     }
 }
+
+// ---------------------------------------------------------------- unit keys
+
+#[test]
+fn framework_unit_key_scores_data_keyed_by_name() {
+    let o = run(&[
+        "score",
+        "--framework",
+        "tests/fixtures/units/keyed.yaml",
+        "--data",
+        "tests/fixtures/units/keyed.csv",
+        "--years",
+        "--format",
+        "csv",
+    ]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_has(
+        lines.next().unwrap_or(""),
+        "year,rank,unit_name,country,score",
+    );
+    // x = 8 on goalposts 0-10 for the unit whose name holds a slash.
+    assert_has(
+        &out,
+        "2021,1,Synthetia North/East,Synthetia North/East,0.8,",
+    );
+    assert_has(&out, "2021,2,Synthetia South,Synthetia South,0.1,");
+}
+
+#[test]
+fn unit_key_flag_overrides_the_framework() {
+    let o = run(&[
+        "score",
+        "--framework",
+        "tests/fixtures/units/keyed.yaml",
+        "--data",
+        "tests/fixtures/units/regions.csv",
+        "--unit-key",
+        "iso3,admin1",
+        "--format",
+        "csv",
+    ]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert_has(&out, "year,rank,iso3|admin1,country");
+    assert_has(&out, "2021,1,AAA|North,AAA|North,0.9,");
+    assert_has(&out, "2021,3,AAA|South,AAA|South,0.3,");
+    // Without the flag, the framework's key is not in the file.
+    let o = run(&[
+        "score",
+        "--framework",
+        "tests/fixtures/units/keyed.yaml",
+        "--data",
+        "tests/fixtures/units/regions.csv",
+    ]);
+    assert_exit(&o, 3);
+    assert_has(&stderr(&o), "error[D003]");
+    assert_has(&stderr(&o), "has no `unit_name` column");
+    // `year` is not a unit column.
+    let o = run(&["score", "--unit-key", "iso3,year"]);
+    assert_exit(&o, 64);
+    assert_has(&stderr(&o), "`year` cannot be part of the unit key");
+}
+
+#[test]
+fn explain_finds_a_unit_by_its_key() {
+    let o = run(&[
+        "explain",
+        "--framework",
+        "tests/fixtures/units/keyed.yaml",
+        "--data",
+        "tests/fixtures/units/keyed.csv",
+        "--country",
+        "Synthetia South",
+        "--year",
+        "2020",
+    ]);
+    assert_exit(&o, 0);
+    assert_has(&stdout(&o), "tests/fixtures/units/keyed.csv:4");
+}

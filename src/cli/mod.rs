@@ -352,6 +352,9 @@ pub struct InputArgs {
     /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
     #[arg(long, value_name = "FILE")]
     pub assessments: Vec<PathBuf>,
+    /// The data column(s) that identify a unit, overriding the framework's `unit_key` (default iso3), e.g. ewp_name or iso3,admin1.
+    #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
+    pub unit_key: Vec<String>,
 }
 
 /// A framework scored on a panel.
@@ -372,7 +375,8 @@ impl InputArgs {
     pub fn score(&self, ctx: &Ctx) -> Result<Scored, Failure> {
         let mut sources = Sources::default();
         let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
-        let (panel, assessments) = load_inputs(&self.data, &self.assessments, &mut sources)?;
+        let key = unit_key_of(&self.unit_key, &loaded);
+        let (panel, assessments) = load_inputs(&self.data, &self.assessments, &key, &mut sources)?;
         let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
         print_warnings(ctx, &loaded.warnings, &sources);
         let scores = crate::score::evaluate(&plan, &panel);
@@ -393,8 +397,32 @@ impl InputArgs {
     }
 }
 
-/// Loads data files, or the embedded panel when none are given.
-pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failure> {
+/// The unit key to read data with: the one given on the command line, else
+/// the framework's (empty for the default, iso3).
+pub fn unit_key_of(given: &[String], loaded: &Loaded) -> Vec<String> {
+    if given.is_empty() {
+        extends::unit_key(&loaded.located())
+    } else {
+        given.to_vec()
+    }
+}
+
+/// Loads data files, or the embedded panel when none are given, keyed by
+/// `key` (empty for the default, iso3).
+pub fn load_data(
+    args: &[DataArg],
+    key: &[String],
+    sources: &mut Sources,
+) -> Result<Panel, Failure> {
+    if let Some(k) = key
+        .iter()
+        .find(|k| k.trim().is_empty() || k.trim().eq_ignore_ascii_case("year"))
+    {
+        return Err(usage(
+            format!("`{k}` cannot be part of the unit key"),
+            "--unit-key takes the data column(s) that identify a unit, such as `--unit-key ewp_name` or `--unit-key iso3,admin1`",
+        ));
+    }
     let mut owned: Vec<(String, Option<String>, std::borrow::Cow<'static, [u8]>)> = Vec::new();
     if args.is_empty() {
         for (name, bytes) in embedded::DATA {
@@ -416,7 +444,7 @@ pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failu
             bytes: b,
         })
         .collect();
-    Panel::load(&inputs).map_err(|d| {
+    Panel::load_keyed(&inputs, key).map_err(|d| {
         // Only the file in question is kept for its snippet.
         if let Some(l) = d.labels.first()
             && let Some((_, _, b)) = owned.iter().find(|(n, _, _)| *n == l.file)
@@ -432,9 +460,10 @@ pub fn load_data(args: &[DataArg], sources: &mut Sources) -> Result<Panel, Failu
 pub fn load_inputs(
     data: &[DataArg],
     assessments: &[PathBuf],
+    key: &[String],
     sources: &mut Sources,
 ) -> Result<(Panel, Assessments), Failure> {
-    let mut panel = load_data(data, sources)?;
+    let mut panel = load_data(data, key, sources)?;
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
     for p in assessments {
         let name = p.display().to_string();

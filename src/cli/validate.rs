@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{
     Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, load_framework,
-    load_inputs,
+    load_inputs, unit_key_of,
 };
 use crate::data::Panel;
 use crate::data::assessments::Assessments;
@@ -38,6 +38,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// The data column(s) that identify a unit, overriding the framework's `unit_key` (default iso3).
+    #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
+    pub unit_key: Vec<String>,
     /// Fail (exit 1) when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -149,6 +152,9 @@ fn data_findings(
     Ok((found, unused))
 }
 
+/// A panel and the assessments added to it.
+type Inputs = (Panel, Assessments);
+
 /// The frameworks named on the command line; `None` is the shipped one, used when none is named.
 pub(super) fn framework_paths(files: &[PathBuf]) -> Vec<Option<&std::path::Path>> {
     if files.is_empty() {
@@ -165,19 +171,32 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let explicit = !a.data.is_empty();
     // Without --data, normalisations are checked against the shipped panel
     // when the framework's columns are in it.
-    let panel = match load_inputs(&a.data, &a.assessments, &mut sources) {
-        Ok(p) => Some(p),
-        Err(e) if explicit || !a.assessments.is_empty() => return Err(e),
-        Err(_) => None,
-    };
     let strict = explicit || !a.assessments.is_empty();
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summary = String::new();
     let mut stats = Vec::new();
     let mut failed_code = None;
+    // Panels by unit key: frameworks keyed alike share one.
+    let mut panels: Vec<(Vec<String>, Option<Inputs>)> = Vec::new();
     for f in files {
         match load_framework(f, &mut sources) {
             Ok(l) => {
+                let key = unit_key_of(&a.unit_key, &l);
+                let at = match panels.iter().position(|(k, _)| *k == key) {
+                    Some(i) => i,
+                    None => {
+                        // Without --data, normalisations are checked against
+                        // the shipped panel when the framework's columns are in it.
+                        let p = match load_inputs(&a.data, &a.assessments, &key, &mut sources) {
+                            Ok(p) => Some(p),
+                            Err(e) if strict => return Err(e),
+                            Err(_) => None,
+                        };
+                        panels.push((key, p));
+                        panels.len() - 1
+                    }
+                };
+                let panel = &panels[at].1;
                 let mut findings = l.warnings.clone();
                 let mut unused = Vec::new();
                 match panel

@@ -513,7 +513,13 @@ fn read_file(
                 None => Ok(None),
             }
         };
-        let (iso3, year) = row_key(input, line, (text(iso_f)?, iso_f), (text(year_f)?, year_f))?;
+        let (iso3, year) = row_key(
+            input,
+            line,
+            (text(iso_f)?, iso_f),
+            (text(year_f)?, year_f),
+            "iso3",
+        )?;
         let indicator = text(ind_f)?.to_string();
         if indicator.is_empty() {
             return Err(label(

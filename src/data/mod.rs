@@ -10,6 +10,17 @@ use assessments::Analyst;
 
 use crate::diagnostic::{Diagnostic, Origin};
 
+/// The column that identifies a unit unless a framework or the command line
+/// names others.
+pub const DEFAULT_UNIT_KEY: &str = "iso3";
+
+/// Joins the values of a unit key of several columns into one unit code.
+pub const UNIT_KEY_SEPARATOR: &str = "|";
+
+fn key_label(key: &[String]) -> String {
+    key.join(UNIT_KEY_SEPARATOR)
+}
+
 /// Cell texts read as missing values.
 pub const MISSING_MARKERS: [&str; 4] = ["", "NA", "NaN", "nan"];
 
@@ -84,6 +95,8 @@ pub struct Panel {
     /// Data columns.
     pub columns: Vec<Column>,
     index: HashMap<String, usize>,
+    /// The columns that identify a unit (default `["iso3"]`).
+    pub unit_key: Vec<String>,
 }
 
 /// One input file, before joining.
@@ -306,7 +319,7 @@ fn check_cells(cells: u64, what: impl FnOnce() -> String) -> Result<(), Diagnost
     Ok(())
 }
 
-fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
+fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -344,19 +357,32 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         }
     }
     let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));
-    let (Some(iso_f), Some(year_f)) = (find("iso3"), find("year")) else {
-        let missing = if find("iso3").is_none() {
-            "iso3"
-        } else {
-            "year"
+    let mut key_fs = Vec::with_capacity(key.len());
+    for k in key.iter().map(String::as_str).chain(["year"]) {
+        let Some(f) = find(k) else {
+            let hint = if key == [DEFAULT_UNIT_KEY] {
+                "a panel needs `iso3` and `year` columns (wide form: iso3,year,col...; long form: iso3,year,indicator,value); \
+                 for data keyed by another column, set `unit_key` in the framework or pass --unit-key"
+                    .to_string()
+            } else {
+                format!(
+                    "the unit key is {}: every data file needs these columns and `year`; \
+                     change `unit_key` in the framework or --unit-key to the columns the file has",
+                    key_label(key)
+                )
+            };
+            return Err(
+                data_err("D003", format!("data file `{name}` has no `{k}` column"))
+                    .at(name, 1, 1, 1, "header")
+                    .with_hint(hint),
+            );
         };
-        return Err(data_err("D003", format!("data file `{name}` has no `{missing}` column"))
-            .at(name, 1, 1, 1, "header")
-            .with_hint("a panel needs `iso3` and `year` columns (wide form: iso3,year,col...; long form: iso3,year,indicator,value)"));
-    };
-    let country_f = find("country");
+        key_fs.push(f);
+    }
+    let year_f = key_fs.pop().unwrap_or_default();
+    let country_f = find("country").filter(|f| !key_fs.contains(f));
     let long = find("indicator").zip(find("value"));
-    let long = long.filter(|_| heads.len() == 4 + usize::from(country_f.is_some()));
+    let long = long.filter(|_| heads.len() == key_fs.len() + 3 + usize::from(country_f.is_some()));
     // Duplicate header names.
     for (i, h) in heads.iter().enumerate() {
         if let Some(j) = heads[..i].iter().position(|x| x == h) {
@@ -385,7 +411,7 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
         Vec::new()
     } else {
         (0..heads.len())
-            .filter(|&i| i != iso_f && i != year_f && Some(i) != country_f)
+            .filter(|&i| !key_fs.contains(&i) && i != year_f && Some(i) != country_f)
             .collect()
     };
     for &f in &data_fields {
@@ -430,7 +456,25 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
                 })
                 .and_then(|s| check_control(input, line, i, s).map(|()| s))
         };
-        let (iso3, year) = row_key(input, line, (text(iso_f)?, iso_f), (text(year_f)?, year_f))?;
+        let mut unit = (text(key_fs[0])?, key_fs[0]);
+        let joined;
+        if key_fs.len() > 1 {
+            let mut parts = Vec::with_capacity(key_fs.len());
+            for &f in &key_fs {
+                let t = text(f)?.trim();
+                if t.is_empty() {
+                    unit = (t, f);
+                    parts.clear();
+                    break;
+                }
+                parts.push(t);
+            }
+            if !parts.is_empty() {
+                joined = parts.join(UNIT_KEY_SEPARATOR);
+                unit = (joined.as_str(), key_fs[0]);
+            }
+        }
+        let (iso3, year) = row_key(input, line, unit, (text(year_f)?, year_f), &heads[unit.1])?;
         if let Some(cf) = country_f {
             let c = text(cf)?.trim();
             if !c.is_empty() {
@@ -452,13 +496,13 @@ fn read_table(input: &Input<'_>) -> Result<Table, Diagnostic> {
                 table.cells.len() - 1
             });
             if let Some(prev) = seen_long.insert((iso3.clone(), year, ci), line) {
-                return Err(duplicate(input, line, prev, &iso3, year, Some(&ind)));
+                return Err(duplicate(input, line, prev, &iso3, year, Some(&ind), key));
             }
             table.keys.push((iso3, year, line as u32));
             table.cells[ci].push((table.keys.len() - 1, v.unwrap_or(f64::NAN)));
         } else {
             if let Some(prev) = seen_rows.insert((iso3.clone(), year), line) {
-                return Err(duplicate(input, line, prev, &iso3, year, None));
+                return Err(duplicate(input, line, prev, &iso3, year, None, key));
             }
             table.keys.push((iso3, year, line as u32));
             let k = table.keys.len() - 1;
@@ -489,18 +533,22 @@ fn row_key(
     line: u64,
     (iso3, iso_f): (&str, usize),
     (year, year_f): (&str, usize),
+    column: &str,
 ) -> Result<(String, i32), Diagnostic> {
     let name = &input.name;
     let iso3 = iso3.trim();
     if iso3.is_empty() {
         return Err(cell_label(
-            data_err("D011", format!("empty `iso3` on line {line} of `{name}`")),
+            data_err(
+                "D011",
+                format!("empty `{column}` on line {line} of `{name}`"),
+            ),
             input,
             line,
             iso_f,
             "empty",
         )
-        .with_hint("give every row a country code, or remove the row"));
+        .with_hint("give every row a unit code (such as a country code), or remove the row"));
     }
     let year = year.trim();
     match year.parse::<i32>() {
@@ -544,6 +592,7 @@ fn duplicate(
     iso3: &str,
     year: i32,
     ind: Option<&str>,
+    key: &[String],
 ) -> Diagnostic {
     let what = match ind {
         Some(i) => format!("{iso3} {year} `{i}`"),
@@ -555,7 +604,10 @@ fn duplicate(
     )
     .at(&input.name, line, 1, 3, "again here")
     .at(&input.name, prev, 1, 3, "first here")
-    .with_hint("each (iso3, year) may appear once per file; remove or merge one of the rows")
+    .with_hint(format!(
+        "each ({}, year) may appear once per file; remove or merge one of the rows",
+        key_label(key)
+    ))
 }
 
 fn csv_error(input: &Input<'_>, e: &csv::Error) -> Diagnostic {
@@ -599,11 +651,28 @@ fn csv_error_at(input: &Input<'_>, e: &csv::Error, line_of: impl Fn(u64) -> u64)
 impl Panel {
     /// Reads and joins inputs on (iso3, year).
     pub fn load(inputs: &[Input<'_>]) -> Result<Panel, Diagnostic> {
+        Self::load_keyed(inputs, &[DEFAULT_UNIT_KEY.to_string()])
+    }
+
+    /// Reads and joins inputs on (unit, year), where the unit is identified
+    /// by the `key` columns (such as `["ewp_name"]`, or `["iso3", "admin1"]`;
+    /// the values of several columns are joined with
+    /// [`UNIT_KEY_SEPARATOR`]). An empty key means the default, `iso3`.
+    pub fn load_keyed(inputs: &[Input<'_>], key: &[String]) -> Result<Panel, Diagnostic> {
+        let default = [DEFAULT_UNIT_KEY.to_string()];
+        let key = if key.is_empty() { &default[..] } else { key };
         let mut tables = Vec::with_capacity(inputs.len());
         for input in inputs {
-            tables.push(read_table(input)?);
+            tables.push(read_table(input, key)?);
         }
-        Self::join(tables)
+        let mut panel = Self::join(tables)?;
+        panel.unit_key = key.to_vec();
+        Ok(panel)
+    }
+
+    /// The unit key as one label: `iso3`, or `iso3|admin1` for several columns.
+    pub fn unit_key_label(&self) -> String {
+        key_label(&self.unit_key)
     }
 
     fn join(tables: Vec<Table>) -> Result<Panel, Diagnostic> {
@@ -715,6 +784,7 @@ impl Panel {
             n_years,
             columns,
             index,
+            unit_key: vec![DEFAULT_UNIT_KEY.to_string()],
         })
     }
 
@@ -878,6 +948,57 @@ mod tests {
 
     fn load(files: &[(&str, &str)]) -> Result<Panel, Diagnostic> {
         Panel::load(&test_inputs(files))
+    }
+
+    fn keyed(files: &[(&str, &str)], key: &[&str]) -> Result<Panel, Diagnostic> {
+        let key: Vec<String> = key.iter().map(|k| (*k).to_string()).collect();
+        Panel::load_keyed(&test_inputs(files), &key)
+    }
+
+    #[test]
+    fn a_unit_key_of_one_or_several_columns() {
+        // Synthetic units: named units, and regions keyed by code and region.
+        let p = keyed(
+            &[("u.csv", "year,unit,x\n2001,North/East,1\n2001,South,2\n")],
+            &["unit"],
+        )
+        .unwrap();
+        let codes: Vec<&str> = p.countries.iter().map(|c| c.iso3.as_str()).collect();
+        assert_eq!(codes, ["North/East", "South"]);
+        assert_eq!(p.unit_key_label(), "unit");
+        assert_eq!(p.column_names().collect::<Vec<_>>(), ["x"]);
+        let p = keyed(
+            &[(
+                "r.csv",
+                "iso3,admin1,year,x\nAAA,South,2001,1\nAAA,North,2001,2\nBBB,North,2001,3\n",
+            )],
+            &["iso3", "admin1"],
+        )
+        .unwrap();
+        let codes: Vec<&str> = p.countries.iter().map(|c| c.iso3.as_str()).collect();
+        assert_eq!(codes, ["AAA|North", "AAA|South", "BBB|North"]);
+        let x = p.column("x").unwrap();
+        assert_eq!(p.value(x, p.cell(1, 0)), 1.0);
+        // Rows of two regions (coded 1 and 2) under the default key are
+        // duplicates of (AAA, 2001).
+        let e = load(&[("r.csv", "iso3,admin1,year,x\nAAA,1,2001,1\nAAA,2,2001,2\n")]).unwrap_err();
+        assert_eq!(e.code, "D005");
+        // An empty part of a composite key is named.
+        let e = keyed(
+            &[("r.csv", "iso3,admin1,year,x\nAAA,,2001,1\n")],
+            &["iso3", "admin1"],
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "D011");
+        assert!(e.message.contains("`admin1`"), "{}", e.message);
+        // A missing key column names the key and how to change it.
+        let e = keyed(&[("r.csv", "iso3,year,x\nAAA,2001,1\n")], &["ewp_name"]).unwrap_err();
+        assert_eq!(e.code, "D003");
+        assert!(e.message.contains("`ewp_name`"), "{}", e.message);
+        assert!(
+            e.hint.as_deref().is_some_and(|h| h.contains("unit_key")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -49,6 +49,17 @@ impl Chain {
     }
 }
 
+/// The unit key of a chain (base first): the `unit_key` of the topmost layer
+/// that sets one, or empty for the default (`iso3`).
+pub fn unit_key(layers: &[Located<'_>]) -> Vec<String> {
+    layers
+        .iter()
+        .rev()
+        .find_map(|l| l.fw.unit_key.as_ref())
+        .map(|k| k.value.columns())
+        .unwrap_or_default()
+}
+
 /// Resolves what an `extends:` names: given the file that names it and the
 /// value, returns the name and text of the framework it refers to.
 pub type Fetch<'f> = dyn FnMut(&str, &Spanned<String>) -> Result<(String, String), Diagnostic> + 'f;

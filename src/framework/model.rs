@@ -30,6 +30,13 @@ pub struct Framework {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub extends: Option<Spanned<String>>,
+    /// The data column, or columns, that identify a unit: `iso3` when unset.
+    /// Data keyed otherwise (such as `ewp_name`, a Correlates-of-War `ccode`,
+    /// a grid cell `gid`, or `[iso3, admin1]` for regions) set it here; a
+    /// framework that extends another inherits it unless it sets its own.
+    #[serde(default)]
+    #[schemars(with = "Option<UnitKey>")]
+    pub unit_key: Option<Spanned<UnitKey>>,
     /// Version of this rule set (free text, such as `0.1.0`).
     pub version: String,
     /// What this framework is for, in a few sentences.
@@ -69,6 +76,27 @@ pub struct Framework {
     /// Rank-based watch list.
     #[serde(default)]
     pub watchlist: Option<Watchlist>,
+}
+
+/// The column or columns that identify a unit in the data.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum UnitKey {
+    /// One column, such as `ewp_name`.
+    One(String),
+    /// Several columns, such as `[iso3, admin1]`; their values are joined
+    /// with `|` into one unit code.
+    Many(Vec<String>),
+}
+
+impl UnitKey {
+    /// The column names, in order.
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            UnitKey::One(c) => vec![c.clone()],
+            UnitKey::Many(cs) => cs.clone(),
+        }
+    }
 }
 
 /// A document the framework cites.

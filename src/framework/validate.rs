@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 use super::compile::default_bands;
 use super::model::{
     Aggregate, Band, Example, Framework, Given, Measure, Method, Missing, Normalise, Transform,
+    UnitKey,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 
@@ -94,6 +95,34 @@ impl Validator<'_> {
         Diagnostic::error(code, Origin::Framework, msg)
     }
 
+    /// `unit_key`: one or more distinct, non-empty column names, none `year`.
+    fn check_unit_key(&mut self, k: &Spanned<UnitKey>) {
+        let cols = k.value.columns();
+        let mut problem = None;
+        if cols.is_empty() {
+            problem = Some("`unit_key` names no column".to_string());
+        }
+        for (i, c) in cols.iter().enumerate() {
+            if c.trim().is_empty() {
+                problem = Some("`unit_key` has an empty column name".to_string());
+            } else if c.eq_ignore_ascii_case("year") {
+                problem = Some(
+                    "`unit_key` cannot include `year`: rows are always keyed by unit and year"
+                        .to_string(),
+                );
+            } else if cols[..i].iter().any(|p| p.eq_ignore_ascii_case(c)) {
+                problem = Some(format!("`unit_key` names `{c}` twice"));
+            }
+        }
+        if let Some(msg) = problem {
+            let d = self.err("F036", msg);
+            let d = at(d, self.file, k, 8, "unit key");
+            self.out.push(d.with_hint(
+                "give the column, or list of columns, that identifies a unit in the data, such as `unit_key: iso3` or `unit_key: [iso3, admin1]`",
+            ));
+        }
+    }
+
     fn run(&mut self, fw: &Framework) {
         let file = self.file;
         if fw.format.value != FORMAT_VERSION {
@@ -108,6 +137,9 @@ impl Validator<'_> {
                 at(d, file, &fw.format, 1, "format version")
                     .with_hint("set `format: 1`, or upgrade atrisk"),
             );
+        }
+        if let Some(k) = &fw.unit_key {
+            self.check_unit_key(k);
         }
         // Ids are unique across crimes, risk factors, indicators and themes,
         // including those of the frameworks this one extends.

@@ -18,7 +18,9 @@ pub fn write(run: &Run<'_>) -> String {
     let mut header = vec![
         "year".to_string(),
         "rank".to_string(),
-        "iso3".to_string(),
+        // The unit key names the code column: `iso3` unless the data are
+        // keyed otherwise.
+        run.panel.unit_key_label(),
         "country".to_string(),
         "score".to_string(),
         "band".to_string(),

@@ -26,16 +26,27 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             .max()
             .unwrap_or(7)
             .clamp(7, 32);
+        // The code column is headed by the unit key (`iso3` unless the data
+        // are keyed otherwise) and as wide as the longest code shown.
+        let key = run.panel.unit_key_label();
+        let code_w = rows[..shown]
+            .iter()
+            .map(|r| run.panel.countries[r.country].iso3.chars().count())
+            .chain([key.chars().count()])
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 32);
         let _ = writeln!(
             out,
-            "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  data",
-            "rank", "iso3", "country", "score", "band", "top risk factors"
+            "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  data",
+            "rank", key, "country", "score", "band", "top risk factors"
         );
         let mut legend: Vec<usize> = Vec::new();
         for r in &rows[..shown] {
             legend.extend(r.top_factors.iter().map(|(n, _)| *n));
             let c = &run.panel.countries[r.country];
             let name: String = c.name.chars().take(name_w).collect();
+            let code: String = c.iso3.chars().take(code_w).collect();
             let factors = r
                 .top_factors
                 .iter()
@@ -44,9 +55,9 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 .join(", ");
             let _ = writeln!(
                 out,
-                "{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}",
+                "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}",
                 r.rank,
-                c.iso3,
+                code,
                 name,
                 fmt_score(r.score),
                 r.band.as_deref().unwrap_or("-"),
