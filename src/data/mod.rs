@@ -433,7 +433,7 @@ fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
         rows += 1;
         let line = rec.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
         check_record_limits(input, &rec, line, rows)?;
-        let cells = rows as u64 * data_fields.len().max(1) as u64;
+        let cells = (rows as u64).saturating_mul(data_fields.len().max(1) as u64);
         check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
             .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
@@ -733,7 +733,7 @@ impl Panel {
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
         let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
-        check_cells(n_cells as u64 * n_columns as u64, || {
+        check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
             format!(
                 "the joined panel has {} countries x {n_years} years ({lo}-{hi}) x {n_columns} columns",
                 countries.len()

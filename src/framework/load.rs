@@ -187,7 +187,12 @@ fn yaml_diagnostic(name: &str, err: &YamlError) -> Diagnostic {
             .at(name, line, col, 1, "limit reached here");
     }
     let message = plain_message(&raw);
-    let (code, hint) = if raw.contains("Documents") {
+    let (code, hint) = if raw.contains("recursion limit") {
+        (
+            "F005",
+            "write the rules with less nesting; this limit of the YAML reader cannot be raised",
+        )
+    } else if raw.contains("Documents") {
         (
             "F001",
             "keep one framework per file: remove the `---` line and what follows, or move it to a file of its own",
@@ -229,6 +234,11 @@ fn plain_message(msg: &str) -> String {
         let value = rest.split(" rejected").next().unwrap_or(rest);
         return format!("{value} is not a finite number");
     }
+    if msg.contains("recursion limit") {
+        return format!(
+            "the YAML is nested deeper than the reader's fixed limit of {PARSER_NESTING} levels"
+        );
+    }
     if msg.starts_with("recursive references") {
         return "an alias refers to the anchor it is part of (a value that contains itself)"
             .to_string();
@@ -240,6 +250,10 @@ fn plain_message(msg: &str) -> String {
     }
     msg.to_string()
 }
+
+/// The YAML parser's own, fixed nesting limit: a `yaml-depth` above it has
+/// no effect, and reaching it is F005.
+const PARSER_NESTING: u64 = 255;
 
 /// The configurable limit a YAML error reports, if any. Some budget
 /// breaches surface only as text, so the text is read as well.
@@ -262,7 +276,7 @@ fn breached_limit(err: &YamlError, raw: &str) -> Option<Limit> {
     } else if raw.contains("alias expansion limit") {
         Some(Limit::YamlAliases)
     } else if raw.contains("replay stack depth")
-        || raw.contains("recursion limit")
+        || (raw.contains("recursion limit") && Limit::YamlDepth.get() < PARSER_NESTING)
         || (raw.contains("budget breached") && raw.contains("Depth"))
     {
         Some(Limit::YamlDepth)
