@@ -286,6 +286,19 @@ fn temp_fifo(name: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     Some((dir, fifo))
 }
 
+/// Whether a thread finishes within two seconds.
+#[cfg(unix)]
+fn settles<T>(t: &std::thread::JoinHandle<T>) -> bool {
+    let start = Instant::now();
+    while !t.is_finished() {
+        if start.elapsed() > Duration::from_secs(2) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
 #[cfg(unix)]
 #[test]
 fn a_named_pipe_is_read_like_a_file() {
@@ -309,6 +322,10 @@ fn a_named_pipe_is_read_like_a_file() {
             "csv",
         ],
     );
+    if !settles(&writer) {
+        // atrisk never opened the pipe: unblock the writer before failing.
+        let _ = std::fs::read(&fifo);
+    }
     writer.join().expect("writer").expect("written");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("CCC"));
@@ -486,6 +503,10 @@ fn output_to_a_named_pipe_writes_into_it() {
         std::thread::spawn(move || std::fs::read(&fifo))
     };
     let o = run_in(dir.path(), &["schema", "-o", "out.pipe"]);
+    if !settles(&reader) {
+        // atrisk never opened the pipe: unblock the reader before failing.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+    }
     let got = reader.join().expect("reader").expect("read");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&got).contains("\"$schema\""));
