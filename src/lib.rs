@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod fit;
 pub mod framework;
 pub mod graph;
+pub mod limits;
 pub mod report;
 pub mod score;
 

@@ -682,7 +682,7 @@ fn framework_all_weights_zero_exits_2_with_location() {
 fn framework_alias_bomb_exits_2_quickly() {
     let err = framework_error(
         "tests/fixtures/bad/alias_bomb.yaml",
-        "F005",
+        "L003",
         "tests/fixtures/bad/alias_bomb.yaml:",
     );
     assert_match(&err, r"tests/fixtures/bad/alias_bomb\.yaml:\d+:\d+");
@@ -704,7 +704,7 @@ fn framework_10000_deep_nesting_exits_2_quickly() {
         .expect("atrisk runs");
     assert_exit(&o, 2);
     let err = stderr(&o);
-    assert_has(&err, "error[F005]");
+    assert_has(&err, "error[L002]");
     assert_match(&err, r"deep\.yaml:1:\d+");
     assert!(
         !dir.path().join("out.txt").exists(),
@@ -725,7 +725,7 @@ fn framework_10000_deep_block_mappings_exit_2_quickly() {
         .expect("atrisk runs");
     assert_exit(&o, 2);
     let err = stderr(&o);
-    assert_has(&err, "error[F005]");
+    assert_has(&err, "error[L002]");
     assert_match(&err, r"deep\.yaml:1:\d+");
 }
 
@@ -754,7 +754,7 @@ fn framework_over_size_cap_exits_2() {
         .expect("atrisk runs");
     assert_exit(&o, 2);
     let err = stderr(&o);
-    assert_has(&err, "error[F006]");
+    assert_has(&err, "error[L001]");
     assert_has(&err, "`oversize.yaml`");
     assert_has(&err, "4194304");
     assert!(
@@ -1144,7 +1144,7 @@ fn output_into_missing_folder_exits_74() {
         .output()
         .expect("atrisk runs");
     assert_exit(&o, 74);
-    assert_has(&stderr(&o), "error[O001]");
+    assert_has(&stderr(&o), "error[O002]");
     assert_nothing_written(dir.path());
 }
 

@@ -8,6 +8,7 @@ mod fit;
 mod graph;
 mod man;
 mod new;
+mod output;
 mod report;
 mod schema;
 mod score;
@@ -56,6 +57,9 @@ pub struct Cli {
     /// Colour in messages: auto, always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, env = "ATRISK_COLOR")]
     pub color: Color,
+    /// Change a limit on inputs, e.g. `--limit csv-rows=5000000`; repeat for several. Names: framework-bytes, yaml-depth, yaml-nodes, yaml-aliases, data-bytes, csv-field-bytes, csv-rows, panel-cells (see SECURITY.md).
+    #[arg(long = "limit", global = true, value_name = "NAME=VALUE")]
+    pub limits: Vec<crate::limits::LimitArg>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -119,6 +123,9 @@ pub fn run() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    for l in &cli.limits {
+        crate::limits::set(l.limit, l.value);
+    }
     let ctx = Ctx { color };
     let result = match &cli.command {
         Command::Score(a) => score::run(&ctx, a),
@@ -436,17 +443,8 @@ pub fn load_data(
     } else {
         for a in args {
             let name = a.path.display().to_string();
-            let bytes = std::fs::read(&a.path).map_err(|e| {
-                Failure::new(
-                    Diagnostic::error(
-                        "D001",
-                        Origin::Data,
-                        format!("cannot read data file `{name}`: {e}"),
-                    )
-                    .with_hint("check the path given with --data"),
-                    sources,
-                )
-            })?;
+            let bytes = crate::limits::read_data_file(&a.path, "data file", "--data")
+                .map_err(|d| Failure::new(d, sources))?;
             owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
         }
     }
@@ -481,17 +479,8 @@ pub fn load_inputs(
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
     for p in assessments {
         let name = p.display().to_string();
-        let bytes = std::fs::read(p).map_err(|e| {
-            Failure::new(
-                Diagnostic::error(
-                    "D001",
-                    Origin::Data,
-                    format!("cannot read assessment file `{name}`: {e}"),
-                )
-                .with_hint("check the path given with --assessments"),
-                sources,
-            )
-        })?;
+        let bytes = crate::limits::read_data_file(p, "assessment file", "--assessments")
+            .map_err(|d| Failure::new(d, sources))?;
         sources.add(&name, &String::from_utf8_lossy(&bytes));
         owned.push((name, bytes));
     }
@@ -548,8 +537,11 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
         };
     };
     let target = std::fs::canonicalize(path).ok();
-    for i in inputs {
-        if target.is_some() && std::fs::canonicalize(i).ok() == target {
+    let read = crate::limits::files_read();
+    for i in inputs.iter().chain(&read) {
+        if (target.is_some() && std::fs::canonicalize(i).ok() == target)
+            || output::same_file(path, i)
+        {
             return Err(usage(
                 format!("refusing to overwrite the input file `{}`", path.display()),
                 "choose another output file with -o",
@@ -570,8 +562,17 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
         .file_name()
         .map(|f| f.to_string_lossy().to_string())
         .unwrap_or_default();
+    if !dir.is_dir() {
+        return Err(output::missing_folder(path, dir));
+    }
+    if output::is_special(path) {
+        // A device or pipe (`-o /dev/stdout`, a named pipe) is written to,
+        // never replaced by a renamed file.
+        return output::write_special(path, content)
+            .map_err(|e| output_error(&format!("cannot write `{}`: {e}", path.display())));
+    }
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let res = std::fs::write(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
+    let res = output::write_new(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
         return Err(output_error(&format!(

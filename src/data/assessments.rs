@@ -12,8 +12,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{
-    AssessedCell, Input, LineCounter, Panel, csv_error, csv_error_at, data_err, field_span,
-    line_at, row_key, strip_bom,
+    AssessedCell, Input, LineCounter, Panel, check_control, check_line_endings,
+    check_record_limits, csv_error, csv_error_at, data_err, field_span, line_at, row_key,
+    strip_bom,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::framework::compile::{Kind, MeasurePlan, Plan};
@@ -385,6 +386,7 @@ fn read_file(
         let (col, len) = field_span(input.bytes, line, field);
         d.at(name, line, col, len, text)
     };
+    check_line_endings(input)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -466,8 +468,10 @@ fn read_file(
             "an assessment file needs the columns iso3, year, indicator and value, for example `{HEADER}`"
         )));
     };
+    check_record_limits(input, &header, head, 0)?;
     let mut rec = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
+    let mut n_rows = 0usize;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
@@ -481,22 +485,27 @@ fn read_file(
         let line = rec
             .position()
             .map_or(0, |p| lines.line_at(bytes, after_comments(bytes, p.byte())));
+        n_rows += 1;
+        check_record_limits(input, &rec, line, n_rows)?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
-            std::str::from_utf8(&rec[i]).map(str::trim).map_err(|_| {
-                label(
-                    data_err(
-                        "D007",
-                        format!(
-                            "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
-                            COLUMNS[at.iter().position(|f| *f == Some(i)).unwrap_or(0)]
+            std::str::from_utf8(&rec[i])
+                .map(str::trim)
+                .map_err(|_| {
+                    label(
+                        data_err(
+                            "D007",
+                            format!(
+                                "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                                COLUMNS[at.iter().position(|f| *f == Some(i)).unwrap_or(0)]
+                            ),
                         ),
-                    ),
-                    line,
-                    i,
-                    "invalid bytes",
-                )
-                .with_hint("save the file as UTF-8")
-            })
+                        line,
+                        i,
+                        "invalid bytes",
+                    )
+                    .with_hint("save the file as UTF-8")
+                })
+                .and_then(|s| check_control(input, line, i, s).map(|()| s))
         };
         let opt = |k: usize| -> Result<Option<String>, Diagnostic> {
             match at[k] {

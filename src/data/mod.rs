@@ -224,6 +224,101 @@ fn parse_number(raw: &str) -> Option<Option<f64>> {
     }
 }
 
+/// Refuses a file whose first line ends with a bare carriage return (old
+/// Mac line endings): the CSV reader would accept it, but every line number
+/// in messages would be wrong (D030).
+fn check_line_endings(input: &Input<'_>) -> Result<(), Diagnostic> {
+    let bytes = strip_bom(input.bytes);
+    let Some(i) = bytes.iter().position(|b| matches!(b, b'\r' | b'\n')) else {
+        return Ok(());
+    };
+    if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+        let name = &input.name;
+        return Err(data_err(
+            "D030",
+            format!("the lines of `{name}` end with a bare carriage return (CR)"),
+        )
+        .at(name, 1, i as u64 + 1, 1, "line ends here")
+        .with_hint(
+            "save the file with LF or CRLF line endings (for example with `tr '\\r' '\\n'`)",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a field holding a control character other than tab and line
+/// ends (D031): such characters (ESC, BEL, NUL) could change what a
+/// terminal shows when names are printed.
+fn check_control(input: &Input<'_>, line: u64, field: usize, s: &str) -> Result<(), Diagnostic> {
+    match s
+        .chars()
+        .find(|c| crate::framework::scan::is_unsafe_control(*c))
+    {
+        None => Ok(()),
+        Some(c) => Err(cell_label(
+            data_err(
+                "D031",
+                format!(
+                    "field {} on line {line} of `{}` holds the control character U+{:04X}",
+                    field + 1,
+                    input.name,
+                    u32::from(c)
+                ),
+            ),
+            input,
+            line,
+            field,
+            "in this field",
+        )
+        .with_hint("remove control characters (escape sequences, bell, NUL) from the file")),
+    }
+}
+
+/// Checks a CSV record against the `csv-field-bytes` limit, and the count
+/// of records read so far (`rows`, the header not counted) against `csv-rows`.
+fn check_record_limits(
+    input: &Input<'_>,
+    rec: &csv::ByteRecord,
+    line: u64,
+    rows: usize,
+) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    let name = &input.name;
+    if rows as u64 > Limit::CsvRows.get() {
+        return Err(Limit::CsvRows
+            .breach(Origin::Data, format!("`{name}` has at least {rows} rows"))
+            .at(name, line, 1, 1, "this row"));
+    }
+    let max = Limit::CsvFieldBytes.get_usize();
+    match rec.iter().position(|f| f.len() > max) {
+        Some(i) => Err(cell_label(
+            Limit::CsvFieldBytes.breach(
+                Origin::Data,
+                format!(
+                    "field {} on line {line} of `{name}` has {} bytes",
+                    i + 1,
+                    rec[i].len()
+                ),
+            ),
+            input,
+            line,
+            i,
+            "this field",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks a count of panel cells against the `panel-cells` limit.
+fn check_cells(cells: u64, what: impl FnOnce() -> String) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    if cells > Limit::PanelCells.get() {
+        let what = what();
+        return Err(Limit::PanelCells.breach(Origin::Data, format!("{what}: {cells} cells")));
+    }
+    Ok(())
+}
+
 fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
@@ -232,6 +327,7 @@ fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
             .at(name, 1, 1, 1, "no header row")
             .with_hint("a panel starts with a header such as `iso3,year,column...`"));
     }
+    check_line_endings(input)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -240,10 +336,14 @@ fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
         .byte_headers()
         .map_err(|e| csv_error(input, &e))?
         .clone();
+    check_record_limits(input, &header, 1, 0)?;
     let mut heads = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         match std::str::from_utf8(h) {
-            Ok(s) => heads.push(s.trim().to_string()),
+            Ok(s) => {
+                check_control(input, 1, i, s)?;
+                heads.push(s.trim().to_string());
+            }
             Err(_) => {
                 return Err(cell_label(
                     data_err("D007", format!("the header of `{name}` is not valid UTF-8")),
@@ -332,23 +432,29 @@ fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
         }
         rows += 1;
         let line = rec.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
+        check_record_limits(input, &rec, line, rows)?;
+        let cells = (rows as u64).saturating_mul(data_fields.len().max(1) as u64);
+        check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
+            .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
-            std::str::from_utf8(&rec[i]).map_err(|_| {
-                cell_label(
-                    data_err(
-                        "D007",
-                        format!(
-                            "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
-                            heads[i]
+            std::str::from_utf8(&rec[i])
+                .map_err(|_| {
+                    cell_label(
+                        data_err(
+                            "D007",
+                            format!(
+                                "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                                heads[i]
+                            ),
                         ),
-                    ),
-                    input,
-                    line,
-                    i,
-                    "invalid bytes",
-                )
-                .with_hint("save the file as UTF-8")
-            })
+                        input,
+                        line,
+                        i,
+                        "invalid bytes",
+                    )
+                    .with_hint("save the file as UTF-8")
+                })
+                .and_then(|s| check_control(input, line, i, s).map(|()| s))
         };
         let mut unit = (text(key_fs[0])?, key_fs[0]);
         let joined;
@@ -626,6 +732,13 @@ impl Panel {
             .collect();
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
+        let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+        check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
+            format!(
+                "the joined panel has {} countries x {n_years} years ({lo}-{hi}) x {n_columns} columns",
+                countries.len()
+            )
+        })?;
         let mut columns = Vec::new();
         let mut files = Vec::new();
         // Cell index of every row key, computed once per row.

@@ -6,4 +6,5 @@ pub mod extends;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod scan;
 pub mod validate;
