@@ -9,6 +9,7 @@ mod new;
 mod report;
 mod schema;
 mod score;
+mod stream;
 mod summary;
 mod test;
 mod validate;

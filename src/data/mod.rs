@@ -3,6 +3,7 @@
 //! Analyst assessments ([`assessments`]) are added to a panel as columns.
 
 pub mod assessments;
+pub mod stream;
 
 use std::collections::{BTreeMap, HashMap};
 
