@@ -208,7 +208,8 @@ impl<R: Read> Blocks<R> {
     fn fill(&mut self, want: usize) -> std::io::Result<()> {
         let mut chunk = vec![0u8; 1 << 16];
         while !self.eof && self.buf.len() < want {
-            let n = self.src.read(&mut chunk)?;
+            let room = chunk.len().min(want - self.buf.len());
+            let n = self.src.read(&mut chunk[..room])?;
             if n == 0 {
                 self.eof = true;
             }
