@@ -9,12 +9,11 @@
 //! number, a short row) stops the stream with [`Stop`]; the caller then
 //! reads the file in memory, where the same problem is reported in full.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
-use super::{
-    Column, Country, DEFAULT_UNIT_KEY, Input, LineCounter, Panel, UNIT_KEY_SEPARATOR, parse_number,
-};
+use super::{Column, Country, DEFAULT_UNIT_KEY, Input, Panel, UNIT_KEY_SEPARATOR, parse_number};
 use crate::diagnostic::Diagnostic;
 
 /// Block size aimed at: big enough to keep threads busy, small enough to
@@ -127,6 +126,18 @@ pub fn layout(
 }
 
 impl Layout {
+    /// The last field a row is read up to.
+    fn last_field(&self) -> usize {
+        self.key_fields
+            .iter()
+            .chain([&self.year_field])
+            .chain(&self.country_field)
+            .chain(self.parsed.iter().map(|(_, f)| f))
+            .copied()
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Parses these panel columns (and no others).
     pub fn parse_columns(&mut self, columns: &[usize]) {
         let mut cols = columns.to_vec();
@@ -166,6 +177,61 @@ fn trim_quotes(f: &[u8]) -> &[u8] {
     f.strip_prefix(b"\"")
         .and_then(|x| x.strip_suffix(b"\""))
         .unwrap_or(f)
+}
+
+/// Splits a line into fields as the CSV reader does: a field that starts
+/// with a quote runs to the closing quote, and `""` inside it is one quote.
+/// Fields after `upto` are counted, not kept. Returns the number of fields,
+/// or `None` for what the reader would take otherwise (a quote left open,
+/// text after a closing quote), which then goes to the reader itself.
+fn split_record<'a>(line: &'a [u8], upto: usize, out: &mut Vec<Cow<'a, [u8]>>) -> Option<usize> {
+    out.clear();
+    let mut i = 0;
+    loop {
+        if out.len() > upto {
+            let rest = &line[i - 1..];
+            if memchr::memchr(b'"', rest).is_none() {
+                return Some(out.len() + memchr::memchr_iter(b',', rest).count());
+            }
+        }
+        if line.get(i) == Some(&b'"') {
+            let mut j = i + 1;
+            let mut escaped = false;
+            loop {
+                j += memchr::memchr(b'"', &line[j..])?;
+                if line.get(j + 1) == Some(&b'"') {
+                    escaped = true;
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            let inner = &line[i + 1..j];
+            out.push(if escaped {
+                let mut v = Vec::with_capacity(inner.len());
+                let mut k = 0;
+                while let Some(&b) = inner.get(k) {
+                    v.push(b);
+                    k += if b == b'"' { 2 } else { 1 };
+                }
+                Cow::Owned(v)
+            } else {
+                Cow::Borrowed(inner)
+            });
+            match line.get(j + 1) {
+                None => return Some(out.len()),
+                Some(b',') => i = j + 2,
+                Some(_) => return None,
+            }
+        } else {
+            let end = memchr::memchr(b',', &line[i..]).map(|p| i + p);
+            out.push(Cow::Borrowed(&line[i..end.unwrap_or(line.len())]));
+            match end {
+                None => return Some(out.len()),
+                Some(e) => i = e + 1,
+            }
+        }
+    }
 }
 
 /// A run of whole lines of a file, starting at line `first_line`.
@@ -235,10 +301,7 @@ impl<R: Read> Blocks<R> {
         // Walk back line by line (blank lines belong to the run below).
         let mut hi = end;
         while hi > 0 {
-            let lo = text[..hi - 1]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |p| p + 1);
+            let lo = memchr::memrchr(b'\n', &text[..hi - 1]).map_or(0, |p| p + 1);
             let line = &text[lo..hi - 1];
             if !line.trim_ascii().is_empty() {
                 let k = self.key(line);
@@ -265,7 +328,7 @@ impl<R: Read> Blocks<R> {
             let cut = if self.eof {
                 self.buf.len()
             } else {
-                match self.buf.iter().rposition(|b| *b == b'\n') {
+                match memchr::memrchr(b'\n', &self.buf) {
                     Some(p) => self.last_unit_start(p + 1),
                     None => 0,
                 }
@@ -278,7 +341,7 @@ impl<R: Read> Blocks<R> {
             let rest = self.buf.split_off(cut);
             let bytes = std::mem::replace(&mut self.buf, rest);
             let first_line = self.next_line;
-            self.next_line += bytes.iter().filter(|b| **b == b'\n').count() as u64;
+            self.next_line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
             let index = self.next_index;
             self.next_index += 1;
             return Ok(Some(Block {
@@ -304,34 +367,28 @@ pub struct BlockPanel {
 
 /// Reads a block into a panel. Rows must be sorted by unit, then year.
 pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&block.bytes[..]);
-    let mut rec = csv::ByteRecord::new();
-    let mut lines = LineCounter::default();
     let mut units: Vec<Country> = Vec::new();
     // Per row: unit index, year, line.
     let mut keys: Vec<(usize, i32, u32)> = Vec::new();
     let mut vals: Vec<f64> = Vec::new();
     let mut joined = String::new();
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte());
-                return Err(Stop::Irregular(
-                    block.first_line + lines.line_at(&block.bytes, at) - 1,
-                ));
-            }
+    let mut rec: Vec<Cow<'_, [u8]>> = Vec::with_capacity(layout.n_fields);
+    let upto = layout.last_field();
+    let mut start = 0;
+    let mut line = block.first_line;
+    let bytes = &block.bytes;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+        let raw = &bytes[start..end];
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        start = end + 1;
+        line += 1;
+        if raw.is_empty() {
+            continue;
         }
-        let local = rec
-            .position()
-            .map_or(1, |p| lines.line_at(&block.bytes, p.byte()));
-        let line = block.first_line + local - 1;
-        if rec.len() != layout.n_fields {
+        let line = line - 1;
+        if split_record(raw, upto, &mut rec) != Some(layout.n_fields) {
             return Err(Stop::Irregular(line));
         }
         let text = |f: usize| std::str::from_utf8(&rec[f]).map_err(|_| Stop::Irregular(line));
