@@ -113,6 +113,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
         return Ok(None);
     };
     let file = data.path.display().to_string();
+    if input.to_iso3.is_some() {
+        fallback(ctx, &file, "--to-iso3 rewrites the file in memory");
+        return Ok(None);
+    }
     if !input.assessments.is_empty() {
         fallback(ctx, &file, "analyst assessments are joined in memory");
         return Ok(None);

@@ -4,6 +4,7 @@
 
 pub mod assessments;
 pub mod stream;
+pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
 

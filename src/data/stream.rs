@@ -184,7 +184,11 @@ fn trim_quotes(f: &[u8]) -> &[u8] {
 /// Fields after `upto` are counted, not kept. Returns the number of fields,
 /// or `None` for what the reader would take otherwise (a quote left open,
 /// text after a closing quote), which then goes to the reader itself.
-fn split_record<'a>(line: &'a [u8], upto: usize, out: &mut Vec<Cow<'a, [u8]>>) -> Option<usize> {
+pub(super) fn split_record<'a>(
+    line: &'a [u8],
+    upto: usize,
+    out: &mut Vec<Cow<'a, [u8]>>,
+) -> Option<usize> {
     out.clear();
     let mut i = 0;
     loop {
