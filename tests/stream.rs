@@ -281,3 +281,47 @@ fn stream_refuses_formats_it_cannot_write_and_notes_what_it_cannot_stream() {
     assert!(err.contains("D041"), "{err}");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("year,rank,iso3"));
 }
+
+#[test]
+fn subnational_example_scores_end_to_end_in_memory_and_streamed() {
+    let run = |stream: bool| {
+        let mut c = atrisk();
+        c.args([
+            "score",
+            "--framework",
+            "examples/subnational/framework.yaml",
+            "--data",
+            "examples/subnational/regions.csv",
+            "--format",
+            "csv",
+            "--years",
+        ]);
+        if stream {
+            c.arg("--stream");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(out.stderr.is_empty(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let memory = run(false);
+    assert!(
+        memory.starts_with("year,rank,iso3|admin1,country,"),
+        "{memory}"
+    );
+    let m = by_unit_year(&memory);
+    let s = by_unit_year(&run(true));
+    let rows = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/subnational/regions.csv"),
+    )
+    .unwrap()
+    .lines()
+    .count()
+        - 1;
+    assert_eq!(s.len(), rows);
+    assert!(s.iter().all(|(k, v)| m.get(k) == Some(v)));
+    // Two-column codes, and most region-years are scored.
+    let darfur = &s[&("2023".to_string(), "SDN|Darfur".to_string())];
+    assert!(darfur[2].contains("synthetic region"));
+    assert!(s.values().filter(|v| !v[3].is_empty()).count() > rows / 2);
+}
