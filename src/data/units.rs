@@ -127,7 +127,8 @@ pub fn add_iso3(
 ) -> Result<Option<Vec<u8>>, Diagnostic> {
     let name = &input.name;
     let text = super::strip_bom(input.bytes);
-    let mut lines = text.split(|b| *b == b'\n');
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    let mut lines = body.split(|b| *b == b'\n');
     let header = lines.next().unwrap_or_default();
     let mut fields = Vec::new();
     split_record(header, usize::MAX, &mut fields);
