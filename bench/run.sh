@@ -33,14 +33,14 @@ rows=$(($(wc -l < "$PANEL") - 1))
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "panel: $PANEL, $rows rows, $(head -1 "$PANEL" | tr ',' '\n' | wc -l) columns, $(du -m "$PANEL" | cut -f1) MB"
-printf '%-22s %9s %12s %10s\n' tool "wall (s)" "rows/s" "peak MiB"
+printf '%-22s %9s %9s %12s %10s\n' tool "wall (s)" "cpu (s)" "rows/s" "peak MiB"
 
 measure() { # name, output, command...
   local name=$1 out=$2; shift 2
-  "$TIME" -f '%e %M' -o "$WORK/time" "$@" > /dev/null
-  read -r wall kb < "$WORK/time"
-  awk -v n="$name" -v w="$wall" -v k="$kb" -v r="$rows" \
-    'BEGIN { printf "%-22s %9.2f %12.0f %10.1f\n", n, w, (w > 0 ? r / w : 0), k / 1024 }'
+  "$TIME" -f '%e %M %U %S' -o "$WORK/time" "$@" > /dev/null
+  read -r wall kb user sys < "$WORK/time"
+  awk -v n="$name" -v w="$wall" -v k="$kb" -v r="$rows" -v c="$user" -v s="$sys" \
+    'BEGIN { printf "%-22s %9.2f %9.2f %12.0f %10.1f\n", n, w, c + s, (w > 0 ? r / w : 0), k / 1024 }'
 }
 
 measure "atrisk --stream" "$WORK/atrisk.csv" \
