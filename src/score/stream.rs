@@ -5,7 +5,10 @@
 //! whatever the number of threads, because blocks are cut by size and
 //! written in file order.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Mutex, mpsc};
 
 use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block};
 use crate::framework::compile::{Kind, Plan};
@@ -72,42 +75,85 @@ pub fn unstreamable(plan: &Plan) -> Option<String> {
         })
 }
 
-/// Reads blocks in rounds of `threads`, runs `work` on each in parallel and
-/// hands the results to `sink` in file order.
+/// Reads blocks on this thread and runs `work` on each on `threads` worker
+/// threads, handing the results to `sink` in file order. At most two
+/// blocks per thread are in hand at a time, so memory stays flat.
 fn rounds<R: Read, T: Send>(
     blocks: &mut Blocks<R>,
     threads: usize,
     work: &(dyn Fn(&Block) -> Result<T, Stop> + Sync),
     mut sink: impl FnMut(T) -> Result<(), Stop>,
 ) -> Result<(), Stop> {
-    let threads = threads.max(1);
-    loop {
-        let mut batch = Vec::with_capacity(threads);
-        while batch.len() < threads {
-            match blocks.next_block() {
-                Ok(Some(b)) => batch.push(b),
-                Ok(None) => break,
-                Err(e) => return Err(Stop::Io(e.to_string())),
-            }
+    let io = |e: std::io::Error| Stop::Io(e.to_string());
+    if threads <= 1 {
+        while let Some(b) = blocks.next_block().map_err(io)? {
+            sink(work(&b)?)?;
         }
-        let Some((first, rest)) = batch.split_first() else {
-            return Ok(());
-        };
-        let results: Vec<Result<T, Stop>> = std::thread::scope(|s| {
-            let handles: Vec<_> = rest.iter().map(|b| s.spawn(move || work(b))).collect();
-            let mut out = vec![work(first)];
-            for h in handles {
-                out.push(
-                    h.join()
-                        .unwrap_or_else(|_| Err(Stop::Io("a worker thread failed".into()))),
-                );
-            }
-            out
-        });
-        for r in results {
-            sink(r?)?;
-        }
+        return Ok(());
     }
+    let failed = || Stop::Io("a worker thread failed".into());
+    let (to_workers, queue) = mpsc::sync_channel::<Block>(threads);
+    let queue = Mutex::new(queue);
+    std::thread::scope(|s| {
+        // Owned here, so that leaving this closure closes the queue and
+        // lets the workers end.
+        let to_workers = to_workers;
+        let (done, results) = mpsc::channel::<(usize, Result<T, Stop>)>();
+        for _ in 0..threads {
+            let (queue, done) = (&queue, done.clone());
+            s.spawn(move || {
+                loop {
+                    let next = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(b) = next else { return };
+                    let r = std::panic::catch_unwind(AssertUnwindSafe(|| work(&b)))
+                        .unwrap_or_else(|_| Err(failed()));
+                    if done.send((b.index, r)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut pending: BTreeMap<usize, Result<T, Stop>> = BTreeMap::new();
+        let (mut sent, mut next, mut eof) = (0usize, 0usize, false);
+        let outcome = loop {
+            while !eof && sent - next < 2 * threads {
+                match blocks.next_block() {
+                    Ok(Some(b)) => {
+                        if to_workers.send(b).is_err() {
+                            return Err(failed());
+                        }
+                        sent += 1;
+                    }
+                    Ok(None) => eof = true,
+                    Err(e) => return Err(io(e)),
+                }
+            }
+            if next == sent {
+                break Ok(());
+            }
+            let r = loop {
+                if let Some(r) = pending.remove(&next) {
+                    break r;
+                }
+                match results.recv() {
+                    Ok((i, r)) => {
+                        pending.insert(i, r);
+                    }
+                    Err(_) => break Err(failed()),
+                }
+            };
+            next += 1;
+            if let Err(e) = r.and_then(&mut sink) {
+                break Err(e);
+            }
+        };
+        drop(to_workers);
+        outcome
+    })
 }
 
 /// Checks that consecutive blocks keep units in order.
