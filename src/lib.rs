@@ -1,10 +1,12 @@
 //! atrisk: the UN Framework of Analysis for Atrocity Crimes as executable,
 //! testable YAML rules, scored against country-year data.
 
+pub mod backtest;
 pub mod cli;
 pub mod data;
 pub mod diagnostic;
 pub mod embedded;
+pub mod fit;
 pub mod framework;
 pub mod graph;
 pub mod report;

@@ -308,9 +308,15 @@ fn schema_accepts_every_shipped_framework_and_the_test_frameworks() {
     let s = schema();
     let mut files = yaml_files(&root().join("frameworks"));
     files.extend(
-        ["minimal.yaml", "examples.yaml", "warnings.yaml"]
-            .iter()
-            .map(|f| root().join("tests/fixtures").join(f)),
+        [
+            "minimal.yaml",
+            "examples.yaml",
+            "warnings.yaml",
+            "uncertainty_base.yaml",
+            "uncertainty_child.yaml",
+        ]
+        .iter()
+        .map(|f| root().join("tests/fixtures").join(f)),
     );
     for f in files {
         let v = yaml(&std::fs::read_to_string(&f).expect("readable"));
@@ -331,6 +337,7 @@ fn schema_rejects_unknown_keys_wrong_types_missing_keys_and_bad_values() {
         "unknown_kind.yaml",
         "unknown_method.yaml",
         "band_above_one.yaml",
+        "uncertainty_bad_weight.yaml",
     ] {
         let v = yaml(
             &std::fs::read_to_string(root().join("tests/fixtures/bad").join(bad))

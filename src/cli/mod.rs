@@ -1,8 +1,10 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod backtest;
 mod completions;
 mod explain;
+mod fit;
 mod graph;
 mod man;
 mod new;
@@ -12,6 +14,7 @@ mod score;
 mod stream;
 mod summary;
 mod test;
+mod uncertainty;
 mod units;
 mod validate;
 
@@ -95,6 +98,12 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff).
     Man(man::Args),
+    /// Backtest a framework against events: AUC, average precision, Brier score, top-k recall.
+    Backtest(backtest::Args),
+    /// Fit the weights of a logistic node by elastic-net logistic regression; writes a new framework.
+    Fit(fit::Args),
+    /// Monte Carlo over the framework's declared alternatives: score and rank intervals, sensitivity.
+    Uncertainty(uncertainty::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -125,6 +134,9 @@ pub fn run() -> ExitCode {
         Command::New(a) => new::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
+        Command::Backtest(a) => backtest::run(&ctx, a),
+        Command::Fit(a) => fit::run(&ctx, a),
+        Command::Uncertainty(a) => uncertainty::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

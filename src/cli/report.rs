@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
     let scored = c.input.score(ctx)?;
-    let (y, summary) = super::summary::build(&scored, c)?;
+    let (y, summary, _) = super::summary::build(&scored, c)?;
     let run = Run {
         plan: &scored.plan,
         panel: &scored.panel,

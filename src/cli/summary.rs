@@ -6,6 +6,7 @@ use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::report::Run;
 use crate::report::summary::{self, Builder, Summary};
+use crate::score::uncertainty::Simulation;
 
 /// Output formats of `summary`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -32,7 +33,18 @@ pub struct YearArgs {
     /// Write to this file instead of standard output (written whole, or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Monte Carlo draws of the framework's declared alternatives behind the
+    /// rank intervals (0: no intervals; rises then count however small).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DRAWS)]
+    pub draws: usize,
+    /// Seed of the draws.
+    #[arg(long, value_name = "S", default_value_t = super::uncertainty::DEFAULT_SEED)]
+    pub seed: u64,
 }
+
+/// Draws behind the intervals of `summary` and `report` by default: enough
+/// for a first reading, fast enough to run every time.
+pub const DEFAULT_DRAWS: usize = 200;
 
 /// Arguments of `summary`.
 #[derive(Debug, clap::Args)]
@@ -45,7 +57,10 @@ pub struct Args {
 }
 
 /// Builds the summary of the chosen year.
-pub(super) fn build(scored: &Scored, a: &YearArgs) -> Result<(usize, Summary), Failure> {
+pub(super) fn build(
+    scored: &Scored,
+    a: &YearArgs,
+) -> Result<(usize, Summary, Option<Simulation>), Failure> {
     let Scored {
         plan,
         panel,
@@ -69,14 +84,22 @@ pub(super) fn build(scored: &Scored, a: &YearArgs) -> Result<(usize, Summary), F
         scores,
         years: vec![y],
     };
-    Ok((y, Builder::new(&run).build(y, top)))
+    let sim =
+        (a.draws > 0).then(|| super::uncertainty::simulate(scored, y, a.draws, 0, a.seed, true));
+    let builder = Builder::new(&run);
+    let builder = match &sim {
+        Some(s) => builder.with_uncertainty(s),
+        None => builder,
+    };
+    let summary = builder.build(y, top);
+    Ok((y, summary, sim))
 }
 
 /// Runs `summary`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
     let scored = c.input.score(ctx)?;
-    let (_, s) = build(&scored, c)?;
+    let (_, s, _) = build(&scored, c)?;
     let text = match a.format {
         Format::Text => summary::write_text(&s),
         Format::Md => summary::write_markdown(&s),

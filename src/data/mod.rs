@@ -139,7 +139,7 @@ fn data_err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
 }
 
 /// Finds the 1-based character column where field `field` (0-based) starts in a CSV line.
-fn field_char_col(line: &str, field: usize) -> u64 {
+pub(crate) fn field_char_col(line: &str, field: usize) -> u64 {
     let mut n = 0usize;
     let mut in_quotes = false;
     for (i, ch) in line.chars().enumerate() {

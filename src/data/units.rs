@@ -1,7 +1,7 @@
 //! Joining data keyed by Correlates of War (COW) country codes or by country
 //! names to ISO 3166-1 alpha-3 codes, through the correspondence table
 //! shipped in `units.csv` (built by `scripts/build_units.py`; see
-//! `docs/rule-format.md`, section 29, for its sources). A row whose code or
+//! `docs/rule-format.md`, section 31, for its sources). A row whose code or
 //! name has no ISO3 code is an error that lists them all (D042): no row is
 //! left out unseen.
 
@@ -229,7 +229,7 @@ pub fn add_iso3(
     }
     Err(d.with_hint(
         "correct these codes or names, or remove their rows, or add an `iso3` column yourself; \
-         the correspondence table and its sources are in docs/rule-format.md, section 29",
+         the correspondence table and its sources are in docs/rule-format.md, section 31",
     ))
 }
 

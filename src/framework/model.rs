@@ -76,6 +76,10 @@ pub struct Framework {
     /// Rank-based watch list.
     #[serde(default)]
     pub watchlist: Option<Watchlist>,
+    /// Alternatives for `atrisk uncertainty`: how far weights may vary and
+    /// which other methods a node may use. Does not change the point scores.
+    #[serde(default)]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// The column or columns that identify a unit in the data.
@@ -636,4 +640,80 @@ pub enum Given {
     /// Yearly raw values of a column, oldest first; the last is the year scored
     /// (for transforms that look back, such as `lag`, `change`, `rolling_mean`).
     Series(Vec<Option<f64>>),
+}
+
+/// Alternatives to the framework's own choices, drawn at random by
+/// `atrisk uncertainty` (docs/rule-format.md, "Uncertainty").
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// Every weight varies by up to this share of itself, either way
+    /// (0.25: from 75% to 125% of the weight). Default 0: weights are fixed.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub weight_share: Option<Spanned<f64>>,
+    /// How weights are drawn within their range. Default `uniform`.
+    #[serde(default)]
+    pub distribution: Option<Distribution>,
+    /// Other missing-data policies, tried together for every measure whose own
+    /// policy is `skip` or `carry_forward` (a `fill` states a meaning and is kept).
+    #[serde(default)]
+    #[schemars(with = "Vec<Missing>")]
+    pub missing: Vec<Spanned<Missing>>,
+    /// Alternatives of single nodes.
+    #[serde(default)]
+    pub nodes: Vec<NodeAlternatives>,
+}
+
+/// How a weight is drawn within its range.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    /// Every value of the range equally likely.
+    Uniform,
+    /// Triangular, peaking at the framework's own weight.
+    Triangular,
+}
+
+/// Alternatives of one node.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeAlternatives {
+    /// The node: a crime, risk factor or indicator id, `overall`, or a
+    /// measure as `indicator/measure`.
+    #[schemars(with = "String")]
+    pub node: Spanned<String>,
+    /// The node's weight in its parents varies by up to this share (overrides `weight_share`).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub weight_share: Option<Spanned<f64>>,
+    /// The node's weight in its parents is drawn from this range (overrides any share).
+    #[serde(default)]
+    #[schemars(with = "Option<WeightRange>")]
+    pub weight: Option<Spanned<WeightRange>>,
+    /// How this node's weight is drawn (overrides the framework-wide choice).
+    #[serde(default)]
+    pub distribution: Option<Distribution>,
+    /// Other aggregation methods of the node, drawn with equal chance as its own.
+    #[serde(default)]
+    #[schemars(with = "Vec<Method>")]
+    pub aggregate: Vec<Spanned<Method>>,
+    /// For a measure: other normalisations, drawn with equal chance as its own.
+    #[serde(default)]
+    #[schemars(with = "Vec<Normalise>")]
+    pub normalise: Vec<Spanned<Normalise>>,
+    /// For a measure: other missing-data policies (overrides the framework-wide list).
+    #[serde(default)]
+    #[schemars(with = "Vec<Missing>")]
+    pub missing: Vec<Spanned<Missing>>,
+}
+
+/// A range of weights.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WeightRange {
+    /// Smallest weight (0 or more).
+    pub min: f64,
+    /// Largest weight.
+    pub max: f64,
 }

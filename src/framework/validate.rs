@@ -74,6 +74,9 @@ pub fn validate_on(loc: &Located<'_>, base: &[Located<'_>]) -> Diagnostics {
         out: Diagnostics::default(),
     };
     v.run(loc.fw);
+    v.out
+        .0
+        .extend(crate::score::uncertainty::validate(loc, base).0);
     // A node checked from several parents reports each problem once.
     let mut out = Diagnostics::default();
     for d in v.out.0 {

@@ -249,7 +249,8 @@ fn bar_chart(out: &mut String, c: &Ctx<'_, '_>) {
         entries.len()
     );
     let (label_w, bar_w, row_h, top_pad) = (300.0, 600.0, 24.0, 30.0);
-    let width = label_w + bar_w + 150.0;
+    let with_intervals = entries.iter().any(|e| e.interval.is_some());
+    let width = label_w + bar_w + if with_intervals { 240.0 } else { 150.0 };
     let height = top_pad + row_h * entries.len() as f64 + 10.0;
     let _ = writeln!(
         out,
@@ -288,9 +289,28 @@ fn bar_chart(out: &mut String, c: &Ctx<'_, '_>) {
             .and_then(|b| c.bands.iter().position(|(n, _)| n == b))
             .unwrap_or(0);
         let (bg, _) = band_colour(bi, c.bands.len());
+        // The 5-95% score interval as a whisker; the label goes after it.
+        let (whisker, label_at, rank) = match e.interval {
+            Some(iv) => {
+                let (a, b) = (iv.score_p05.unwrap_or(v), iv.score_p95.unwrap_or(v));
+                let (xa, xb, ym) = (label_w + bar_w * a, label_w + bar_w * b, yy + 9.0);
+                (
+                    format!(
+                        "<path d=\"M{xa:.1} {ym:.1}H{xb:.1}M{xa:.1} {:.1}V{:.1}M{xb:.1} {:.1}V{:.1}\" stroke=\"#000\" stroke-width=\"1.5\" fill=\"none\"/>",
+                        ym - 4.0,
+                        ym + 4.0,
+                        ym - 4.0,
+                        ym + 4.0
+                    ),
+                    b.max(v),
+                    format!(", rank {}", iv.fmt_rank()),
+                )
+            }
+            None => (String::new(), v, String::new()),
+        };
         let _ = writeln!(
             out,
-            "<g><title>{} {}: {} ({})</title><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" text-anchor=\"end\">{}. {}</text><rect x=\"{label_w}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{bg}\" stroke=\"#333\" stroke-width=\"0.5\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{} {}</text></g>",
+            "<g><title>{} {}: {} ({})</title><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" text-anchor=\"end\">{}. {}</text><rect x=\"{label_w}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{bg}\" stroke=\"#333\" stroke-width=\"0.5\"/>{whisker}<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{} {}{rank}</text></g>",
             esc(&e.country),
             esc(&e.iso3),
             fmt_score(v),
@@ -302,14 +322,22 @@ fn bar_chart(out: &mut String, c: &Ctx<'_, '_>) {
             yy + 3.0,
             bar_w * v,
             row_h - 6.0,
-            label_w + bar_w * v + 6.0,
+            label_w + bar_w * label_at + 6.0,
             yy + 15.0,
             fmt_score(v),
             esc(e.band.as_deref().unwrap_or("no score"))
         );
     }
     out.push_str("</svg>\n");
-    out.push_str("<p class=\"small\">Bars show the overall score; dashed lines mark where each band starts. The band is written after each bar.</p>\n");
+    out.push_str("<p class=\"small\">Bars show the overall score; dashed lines mark where each band starts. The band is written after each bar.");
+    if let Some(u) = &c.s.uncertainty {
+        let _ = write!(
+            out,
+            " Whiskers span the middle 90% of the score over {} draws of the framework's declared alternatives (weights, methods, missing-data policies; seed {}), and the rank interval after the band is the 5th to 95th percentile of the rank over the same draws.",
+            u.draws, u.seed
+        );
+    }
+    out.push_str("</p>\n");
 }
 
 fn risk_factors(c: &Ctx<'_, '_>) -> Vec<usize> {
@@ -462,6 +490,9 @@ fn movers(out: &mut String, c: &Ctx<'_, '_>) {
         "<h2 id=\"movers\">Movers: the largest rises</h2>\n<p>What moved a score: the risk factors, and within them the indicators, whose change times their weight in the overall score is largest. Input values are the newest data each column was read from, with its year; a year older than {} means the value was carried forward from that year.</p>",
         s.year
     );
+    if let Some(note) = summary::movers_note(s) {
+        let _ = writeln!(out, "<p class=\"small\">{}</p>", esc(&note));
+    }
     for mean in [false, true] {
         if let Some(what) = summary::compared_with(s, mean) {
             let _ = writeln!(out, "<h3>Against {}</h3>", esc(&what));
@@ -500,10 +531,14 @@ fn brief(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
     }
     let _ = writeln!(
         out,
-        "<p>Score <strong>{}</strong>; change {} since the year before, {} against the mean of the three years before.</p>",
+        "<p>Score <strong>{}</strong>; change {} since the year before, {} against the mean of the three years before.{}</p>",
         b.score.map_or_else(|| "n/a".to_string(), fmt_score),
         fmt_change(b.change_previous_year),
-        fmt_change(b.change_three_year_mean)
+        fmt_change(b.change_three_year_mean),
+        b.interval.map_or_else(String::new, |i| format!(
+            " Over the draws of the framework's alternatives: {}.",
+            esc(&summary::fmt_interval(&i))
+        ))
     );
     let crimes: Vec<String> = b
         .crimes

@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod summary;
 pub mod text;
+pub mod uncertainty;
 
 use std::collections::BTreeSet;
 

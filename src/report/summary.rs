@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::{Run, fmt_score, round};
 use crate::framework::compile::{Kind, Plan};
 use crate::framework::model::Method;
+use crate::score::uncertainty::{CountryInterval, Simulation};
 use crate::score::{self, Status};
 
 /// A country whose measured indicators with data fall below this share gets
@@ -72,6 +73,60 @@ pub struct Summary {
     /// The recommendations triggered for the watch-list countries, most
     /// often triggered first (empty when the framework defines none).
     pub recommendations: Vec<RecTally>,
+    /// The Monte Carlo draws behind the rank intervals (absent with `--draws 0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintyRef>,
+}
+
+/// The draws behind the intervals of a summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintyRef {
+    /// Draws of the framework's declared alternatives.
+    pub draws: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// How sure a country's place is: 5-95% intervals over draws of the
+/// framework's declared alternatives (weights, methods, missing data).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Median rank over the draws.
+    pub rank_median: Option<usize>,
+    /// 5th percentile of the rank (the better end).
+    pub rank_p05: Option<usize>,
+    /// 95th percentile of the rank (the worse end).
+    pub rank_p95: Option<usize>,
+    /// 5th percentile of the overall score.
+    pub score_p05: Option<f64>,
+    /// 95th percentile of the overall score.
+    pub score_p95: Option<f64>,
+}
+
+impl Interval {
+    /// The intervals of one country's draws, scores rounded to six decimals.
+    pub fn of(ci: &CountryInterval) -> Interval {
+        Interval {
+            rank_median: ci.rank[1],
+            rank_p05: ci.rank[0],
+            rank_p95: ci.rank[2],
+            score_p05: ci.score[0].and_then(r6),
+            score_p95: ci.score[2].and_then(r6),
+        }
+    }
+
+    /// The rank interval as `lo-hi` (or one number when it has no width).
+    pub fn fmt_rank(&self) -> String {
+        crate::report::uncertainty::fmt_range(self.rank_p05, self.rank_p95)
+    }
+
+    /// Width of the score interval.
+    pub fn width(&self) -> f64 {
+        match (self.score_p05, self.score_p95) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0.0,
+        }
+    }
 }
 
 /// Someone a recommendation addresses.
@@ -170,6 +225,9 @@ pub struct Entry {
     pub band: Option<String>,
     /// Change since the previous year.
     pub change: Option<f64>,
+    /// Rank and score intervals (overall watch list only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
 }
 
 /// The largest rises.
@@ -198,6 +256,10 @@ pub struct Mover {
     pub change: f64,
     /// Risk factors whose change moved the score most, largest first.
     pub drivers: Vec<Driver>,
+    /// Rank and score intervals this year; a rise counts only when it is
+    /// larger than the width of the score interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
 }
 
 /// A risk factor whose change moved the overall score.
@@ -355,6 +417,9 @@ pub struct Brief {
     /// Analyst assessments that enter the score (none without `--assessments`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub analyst: Vec<AnalystInput>,
+    /// Rank and score intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
 }
 
 /// An analyst assessment that enters a country-year's score.
@@ -498,6 +563,7 @@ pub struct Builder<'r, 'a> {
     run: &'r Run<'a>,
     measured: Vec<usize>,
     risk_factors: Vec<usize>,
+    sim: Option<&'r Simulation>,
 }
 
 impl<'r, 'a> Builder<'r, 'a> {
@@ -511,7 +577,25 @@ impl<'r, 'a> Builder<'r, 'a> {
             run,
             measured,
             risk_factors,
+            sim: None,
         }
+    }
+
+    /// Gives the watch list, briefs and movers the intervals of a Monte
+    /// Carlo run over the summarised year: a rise then counts as a move only
+    /// when it is larger than the width of the country's score interval.
+    pub fn with_uncertainty(mut self, sim: &'r Simulation) -> Self {
+        self.sim = Some(sim);
+        self
+    }
+
+    fn interval(&self, c: usize) -> Option<Interval> {
+        Some(Interval::of(&self.sim?.countries[c]))
+    }
+
+    /// Width of a country's score interval (0 without draws).
+    fn width(&self, c: usize) -> f64 {
+        self.sim.map_or(0.0, |s| s.countries[c].score_width())
     }
 
     fn value(&self, node: usize, country: usize, y: usize) -> f64 {
@@ -803,7 +887,7 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
         let mut rises: Vec<(usize, f64, f64)> = (0..panel.countries.len())
             .map(|c| (c, self.value(overall, c, y), self.mean(overall, c, before)))
-            .filter(|(_, a, b)| !a.is_nan() && !b.is_nan() && a > b)
+            .filter(|&(c, a, b)| !a.is_nan() && !b.is_nan() && a - b > self.width(c))
             .collect();
         rises.sort_by(|x, z| {
             (z.1 - z.2)
@@ -823,6 +907,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                     before: r6f(b),
                     change: r6f(a - b),
                     drivers: self.change_drivers(c, y, before),
+                    interval: self.interval(c),
                 }
             })
             .collect()
@@ -863,13 +948,17 @@ impl<'r, 'a> Builder<'r, 'a> {
                 score: r6(v),
                 band: plan.band(node, v).map(str::to_string),
                 change: r6(v - self.mean(node, c, &prev)),
+                interval: None,
             }
         };
         let watch_overall: Vec<Entry> = rows
             .iter()
             .filter(|r| !r.score.is_nan())
             .take(top)
-            .map(|r| entry(r.rank, r.country, overall, r.score))
+            .map(|r| Entry {
+                interval: self.interval(r.country),
+                ..entry(r.rank, r.country, overall, r.score)
+            })
             .collect();
         let mut crimes = plan.of_kind(Kind::Crime);
         crimes.sort_by_key(|&n| (plan.nodes[n].line, n));
@@ -977,6 +1066,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                     data: self.data_age(r.country, y),
                     recommendations: self.recommendations(r.country, y),
                     analyst: self.analyst_inputs(r.country, y),
+                    interval: self.interval(r.country),
                 }
             })
             .collect();
@@ -1012,6 +1102,10 @@ impl<'r, 'a> Builder<'r, 'a> {
             },
             briefs,
             recommendations,
+            uncertainty: self.sim.map(|s| UncertaintyRef {
+                draws: s.info.draws,
+                seed: s.info.seed,
+            }),
         }
     }
 
@@ -1226,7 +1320,34 @@ pub fn compared_with(s: &Summary, mean: bool) -> Option<String> {
     }
 }
 
+/// How a rise is judged against the intervals, in words (none without draws).
+pub fn movers_note(s: &Summary) -> Option<String> {
+    let u = s.uncertainty.as_ref()?;
+    Some(format!(
+        "A rise counts only when it is larger than the width of the country's 5-95% score interval this year, over {} draws of the framework's declared alternatives (seed {}).",
+        u.draws, u.seed
+    ))
+}
+
+/// A country's intervals in words, such as `rank 3-9, score 0.581-0.702`.
+pub fn fmt_interval(i: &Interval) -> String {
+    let score = match (i.score_p05, i.score_p95) {
+        (Some(a), Some(b)) => format!("{a:.3}-{b:.3}"),
+        _ => "n/a".to_string(),
+    };
+    format!("rank {}, score {score}", i.fmt_rank())
+}
+
 fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
+    let with = entries.iter().any(|e| e.interval.is_some());
+    let iv = |e: Option<&Entry>| match e {
+        None if with => format!("  {:<9}", "interval"),
+        Some(e) if with => format!(
+            "  {:<9}",
+            e.interval.map_or_else(String::new, |i| i.fmt_rank())
+        ),
+        _ => String::new(),
+    };
     let name_w = entries
         .iter()
         .map(|e| e.country.chars().count())
@@ -1235,15 +1356,22 @@ fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
         .clamp(7, 32);
     let _ = writeln!(
         out,
-        "{indent}{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
-        "rank", "iso3", "country", "score", "band", "change"
+        "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
+        "rank",
+        iv(None),
+        "iso3",
+        "country",
+        "score",
+        "band",
+        "change"
     );
     for e in entries {
         let name: String = e.country.chars().take(name_w).collect();
         let _ = writeln!(
             out,
-            "{indent}{:>4}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
+            "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
             e.rank,
+            iv(Some(e)),
             e.iso3,
             name,
             opt(e.score),
@@ -1263,20 +1391,25 @@ fn text_movers(out: &mut String, s: &Summary, mean: bool) {
         return;
     };
     let _ = writeln!(out, "Largest rises against {what}");
+    if let Some(note) = movers_note(s) {
+        let _ = writeln!(out, "  {note}");
+    }
     if movers.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for (i, m) in movers.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {}. {} {}: {} -> {} ({}), {}",
+            "  {}. {} {}: {} -> {} ({}), {}{}",
             i + 1,
             m.iso3,
             m.country,
             fmt_score(m.before),
             fmt_score(m.score),
             fmt_change(Some(m.change)),
-            m.band.as_deref().unwrap_or("-")
+            m.band.as_deref().unwrap_or("-"),
+            m.interval
+                .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)))
         );
         if m.drivers.is_empty() {
             let _ = writeln!(out, "     {NO_FACTOR_ROSE}");
@@ -1407,14 +1540,16 @@ pub fn write_text(s: &Summary) -> String {
     for b in &s.briefs {
         let _ = writeln!(
             out,
-            "  {}. {} {}: {} {}; change {} since the year before, {} against the three-year mean",
+            "  {}. {} {}: {} {}; change {} since the year before, {} against the three-year mean{}",
             b.rank,
             b.iso3,
             b.country,
             opt(b.score),
             b.band.as_deref().unwrap_or("-"),
             fmt_change(b.change_previous_year),
-            fmt_change(b.change_three_year_mean)
+            fmt_change(b.change_three_year_mean),
+            b.interval
+                .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)))
         );
         let crimes: Vec<String> = b
             .crimes
@@ -1530,12 +1665,26 @@ fn md(s: &str) -> String {
 }
 
 fn md_entries(out: &mut String, entries: &[Entry]) {
-    let _ = writeln!(out, "| Rank | ISO3 | Country | Score | Band | Change |");
-    let _ = writeln!(out, "|---:|---|---|---:|---|---:|");
+    let with = entries.iter().any(|e| e.interval.is_some());
+    let (head, rule) = if with {
+        (" Rank interval |", "---|")
+    } else {
+        ("", "")
+    };
+    let _ = writeln!(
+        out,
+        "| Rank |{head} ISO3 | Country | Score | Band | Change |"
+    );
+    let _ = writeln!(out, "|---:|{rule}---|---|---:|---|---:|");
     for e in entries {
+        let iv = match e.interval {
+            Some(i) if with => format!(" {} |", i.fmt_rank()),
+            _ if with => " |".to_string(),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} |{iv} {} | {} | {} | {} | {} |",
             e.rank,
             md(&e.iso3),
             md(&e.country),
@@ -1557,6 +1706,9 @@ fn md_movers(out: &mut String, s: &Summary, mean: bool) {
         return;
     };
     let _ = writeln!(out, "### Largest rises against {what}\n");
+    if let Some(note) = movers_note(s) {
+        let _ = writeln!(out, "{note}\n");
+    }
     if movers.is_empty() {
         let _ = writeln!(out, "None.\n");
         return;
@@ -1564,13 +1716,15 @@ fn md_movers(out: &mut String, s: &Summary, mean: bool) {
     for m in movers {
         let _ = writeln!(
             out,
-            "- **{} ({})**: {} → {} ({}), {}",
+            "- **{} ({})**: {} → {} ({}), {}{}",
             md(&m.country),
             md(&m.iso3),
             fmt_score(m.before),
             fmt_score(m.score),
             fmt_change(Some(m.change)),
-            md(m.band.as_deref().unwrap_or("-"))
+            md(m.band.as_deref().unwrap_or("-")),
+            m.interval
+                .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)))
         );
         if m.drivers.is_empty() {
             let _ = writeln!(out, "  - {NO_FACTOR_ROSE}");
@@ -1723,11 +1877,15 @@ pub fn write_markdown(s: &Summary) -> String {
         );
         let _ = writeln!(
             out,
-            "Score {} ({}); change {} since the year before, {} against the three-year mean.\n",
+            "Score {} ({}); change {} since the year before, {} against the three-year mean.{}\n",
             opt(b.score),
             md(b.band.as_deref().unwrap_or("-")),
             fmt_change(b.change_previous_year),
-            fmt_change(b.change_three_year_mean)
+            fmt_change(b.change_three_year_mean),
+            b.interval.map_or_else(String::new, |i| format!(
+                " Over the draws of the framework's alternatives: {}.",
+                fmt_interval(&i)
+            ))
         );
         let crimes: Vec<String> = b
             .crimes

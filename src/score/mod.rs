@@ -5,6 +5,7 @@ pub mod normalise;
 pub mod recommend;
 pub mod stream;
 pub mod transform;
+pub mod uncertainty;
 
 use crate::data::Panel;
 use crate::framework::compile::{MeasurePlan, Plan};
@@ -135,7 +136,7 @@ fn transformed_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64
     s
 }
 
-fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f64>) {
+pub(crate) fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Status>, Vec<f64>) {
     let ny = panel.n_years;
     let n_cells = panel.countries.len() * ny;
     let mut raw = vec![f64::NAN; n_cells];

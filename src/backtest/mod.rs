@@ -1,0 +1,563 @@
+//! Backtesting: how well a framework's scores would have picked out the
+//! country-years that preceded an event, such as the onset of a mass killing.
+//!
+//! A country-year `t` is positive when an onset falls in `t+1 ..= t+H`
+//! (`H`, the horizon). Only years whose outcome is known (`t + H` no later
+//! than the last year of the events file) are scored. Country-years with an
+//! ongoing episode can be left out. For each node the report gives the
+//! area under the ROC curve, the average precision (area under the
+//! precision-recall curve), the Brier score for nodes whose values are
+//! probabilities, and the share of positive country-years ranked in the top
+//! 10, 20 and 30 of their year.
+
+pub mod events;
+pub mod metrics;
+
+use serde::Serialize;
+
+use crate::data::Panel;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::fit::{self, Design, Model, Settings};
+use crate::framework::compile::{Kind, Plan};
+use crate::framework::model::Method;
+use crate::score::Scores;
+pub use events::Events;
+
+/// The top-k cut-offs reported.
+pub const TOP_K: [usize; 3] = [10, 20, 30];
+
+/// Which country-years are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Horizon in years (1 or more).
+    pub horizon: u32,
+    /// First data year scored.
+    pub from: i32,
+    /// Last data year scored.
+    pub to: i32,
+    /// Leave out country-years with an ongoing episode.
+    pub exclude_ongoing: bool,
+}
+
+/// One scored country-year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Unit index in the panel.
+    pub unit: usize,
+    /// Data year.
+    pub year: i32,
+    /// Onset years in `year+1 ..= year+H`.
+    pub onsets: Vec<i32>,
+}
+
+impl Row {
+    /// True when an onset follows within the horizon.
+    pub fn positive(&self) -> bool {
+        !self.onsets.is_empty()
+    }
+}
+
+fn err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, Origin::Usage, msg)
+}
+
+/// Checks the requested years against the data and the events and fills in
+/// the defaults: from the data's first year to the last year whose outcome
+/// is known.
+pub fn window(
+    panel: &Panel,
+    ev: &Events,
+    horizon: u32,
+    from: Option<i32>,
+    to: Option<i32>,
+    exclude_ongoing: bool,
+) -> Result<Window, Diagnostic> {
+    if horizon == 0 {
+        return Err(
+            err("B006", "the horizon must be at least 1 year").with_hint(
+                "--horizon 2 counts an onset in either of the two years after a country-year",
+            ),
+        );
+    }
+    let (first, last) = (panel.first_year, panel.last_year());
+    let known = ev.last_year - horizon as i32;
+    let from = from.unwrap_or(first);
+    let to = to.unwrap_or(last.min(known));
+    for (flag, y) in [("--from", from), ("--to", to)] {
+        if y < first || y > last {
+            return Err(err(
+                "B007",
+                format!("{flag} {y} lies outside the data's years {first}-{last}"),
+            )
+            .with_hint("choose years the data cover"));
+        }
+    }
+    if to > known {
+        return Err(err(
+            "B007",
+            format!(
+                "the outcome of {to} is not known: with a horizon of {horizon}, it needs events up to {}, and `{}` ends in {}",
+                to + horizon as i32,
+                ev.file,
+                ev.last_year
+            ),
+        )
+        .with_hint(format!("use --to {known} or earlier")));
+    }
+    if from > to {
+        return Err(err(
+            "B007",
+            format!("no years to score: --from {from} is after --to {to}"),
+        )
+        .with_hint("give --from a year no later than --to"));
+    }
+    Ok(Window {
+        horizon,
+        from,
+        to,
+        exclude_ongoing,
+    })
+}
+
+/// Every country-year of the window, with its outcome.
+pub fn rows(panel: &Panel, ev: &Events, w: &Window) -> Vec<Row> {
+    let mut out = Vec::new();
+    for year in w.from..=w.to {
+        for unit in 0..panel.countries.len() {
+            if w.exclude_ongoing && ev.ongoing.contains(&(unit, year)) {
+                continue;
+            }
+            out.push(Row {
+                unit,
+                year,
+                onsets: ev.onsets_after(unit, year, w.horizon),
+            });
+        }
+    }
+    out
+}
+
+/// The share of positive country-years ranked within the top `k` of their year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recall {
+    /// Cut-off.
+    pub k: usize,
+    /// Positive country-years within the top `k`.
+    pub hits: usize,
+    /// Hits over all positive country-years.
+    pub share: Option<f64>,
+    /// The mean, over years with a positive country-year, of that year's share.
+    pub share_by_year: Option<f64>,
+}
+
+/// A positive country-year and where the score ranked it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Unit code.
+    pub unit: String,
+    /// Unit name.
+    pub name: String,
+    /// Data year.
+    pub year: i32,
+    /// The onset years that make it positive.
+    pub onset_years: Vec<i32>,
+    /// Score.
+    pub score: f64,
+    /// Rank within its year (1 = highest; ties share the best rank).
+    pub rank: usize,
+    /// Country-years ranked that year.
+    pub ranked: usize,
+}
+
+/// The skill of one node's scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skill {
+    /// Node id.
+    pub node: String,
+    /// Node kind.
+    pub kind: Kind,
+    /// Country-years with a score.
+    pub n: usize,
+    /// Country-years of the window without a score (left out).
+    pub unscored: usize,
+    /// Positive country-years with a score.
+    pub positives: usize,
+    /// Area under the ROC curve (ties count one half).
+    pub auc_roc: Option<f64>,
+    /// Average precision.
+    pub auc_pr: Option<f64>,
+    /// Brier score, for nodes whose values are probabilities.
+    pub brier: Option<f64>,
+    /// Share of positives in the top 10, 20 and 30 of each year.
+    pub recall: Vec<Recall>,
+    /// Every positive country-year with its rank.
+    pub hits: Vec<Hit>,
+}
+
+impl Skill {
+    /// Positive country-years ranked below the largest top-k cut-off.
+    pub fn missed(&self) -> impl Iterator<Item = &Hit> {
+        let k = TOP_K[TOP_K.len() - 1];
+        self.hits.iter().filter(move |h| h.rank > k)
+    }
+}
+
+/// True when a node's values are probabilities: a logistic aggregation, or
+/// a mean, maximum or geometric mean of exactly one probability (with the
+/// other children at weight 0), which passes it on unchanged.
+pub fn is_probability(plan: &Plan, node: usize) -> bool {
+    let n = &plan.nodes[node];
+    match n.rule.method {
+        Method::Logistic => true,
+        Method::Mean | Method::Max | Method::GeometricMean => {
+            let live: Vec<usize> = n
+                .children
+                .iter()
+                .filter(|(_, w)| *w != 0.0)
+                .map(|(c, _)| *c)
+                .collect();
+            live.len() == 1 && is_probability(plan, live[0])
+        }
+        Method::ShareAbove => false,
+    }
+}
+
+/// Measures the skill of a score over the rows. `score` gives the value of
+/// a row (NaN: no score, left out); `probability` asks for the Brier score.
+pub fn skill(
+    panel: &Panel,
+    rows: &[Row],
+    node: String,
+    kind: Kind,
+    probability: bool,
+    score: &dyn Fn(&Row) -> f64,
+) -> Skill {
+    let mut s = Vec::with_capacity(rows.len());
+    let mut l = Vec::with_capacity(rows.len());
+    let mut kept: Vec<&Row> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let v = score(r);
+        if !v.is_nan() {
+            s.push(v);
+            l.push(r.positive());
+            kept.push(r);
+        }
+    }
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        let year = kept[i].year;
+        let j = i + kept[i..].iter().take_while(|r| r.year == year).count();
+        let rk = metrics::ranks(&s[i..j]);
+        for (o, r) in kept[i..j].iter().enumerate() {
+            if r.positive() {
+                let c = &panel.countries[r.unit];
+                hits.push(Hit {
+                    unit: c.iso3.clone(),
+                    name: c.name.clone(),
+                    year,
+                    onset_years: r.onsets.clone(),
+                    score: s[i + o],
+                    rank: rk[o],
+                    ranked: j - i,
+                });
+            }
+        }
+        i = j;
+    }
+    let positives = hits.len();
+    let recall = TOP_K
+        .iter()
+        .map(|&k| {
+            let got = hits.iter().filter(|h| h.rank <= k).count();
+            let mut years: Vec<(i32, usize, usize)> = Vec::new();
+            for h in &hits {
+                match years.last_mut() {
+                    Some(y) if y.0 == h.year => {
+                        y.1 += usize::from(h.rank <= k);
+                        y.2 += 1;
+                    }
+                    _ => years.push((h.year, usize::from(h.rank <= k), 1)),
+                }
+            }
+            let by_year = (!years.is_empty()).then(|| {
+                years
+                    .iter()
+                    .map(|(_, a, b)| *a as f64 / *b as f64)
+                    .sum::<f64>()
+                    / years.len() as f64
+            });
+            Recall {
+                k,
+                hits: got,
+                share: (positives > 0).then(|| got as f64 / positives as f64),
+                share_by_year: by_year,
+            }
+        })
+        .collect();
+    Skill {
+        node,
+        kind,
+        n: s.len(),
+        unscored: rows.len() - s.len(),
+        positives,
+        auc_roc: metrics::auc_roc(&s, &l),
+        auc_pr: metrics::average_precision(&s, &l),
+        brier: if probability {
+            metrics::brier(&s, &l)
+        } else {
+            None
+        },
+        recall,
+        hits,
+    }
+}
+
+/// The skill of a plan's node on the rows, from its scores.
+pub fn node_skill(plan: &Plan, panel: &Panel, scores: &Scores, rows: &[Row], node: usize) -> Skill {
+    let n = &plan.nodes[node];
+    let ny = panel.year_idx(panel.first_year).unwrap_or(0);
+    let score = |r: &Row| {
+        let y = panel.year_idx(r.year).unwrap_or(ny);
+        scores.value(node, panel.cell(r.unit, y))
+    };
+    skill(
+        panel,
+        rows,
+        n.id.clone(),
+        n.kind,
+        is_probability(plan, node),
+        &score,
+    )
+}
+
+/// Finds the logistic node to fit: the one named, or the only one.
+pub fn logistic_node(plan: &Plan, id: Option<&str>) -> Result<usize, Diagnostic> {
+    let logistic: Vec<usize> = (0..plan.nodes.len())
+        .filter(|&i| plan.nodes[i].rule.method == Method::Logistic)
+        .collect();
+    match id {
+        Some(id) => {
+            let Some(i) = plan.find(id) else {
+                return Err(err("B008", format!("no node `{id}` in the framework"))
+                    .with_hint("give the id of an indicator, risk factor or crime with --node"));
+            };
+            if plan.nodes[i].rule.method != Method::Logistic {
+                return Err(Diagnostic::error(
+                    "B009",
+                    Origin::Framework,
+                    format!("node `{id}` is not a logistic model, so it has no weights to fit"),
+                )
+                .with_hint("fit a node with `aggregate: {method: logistic, intercept: ...}`"));
+            }
+            Ok(i)
+        }
+        None => match logistic.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Diagnostic::error("B009", Origin::Framework, "the framework has no logistic node to fit")
+                .with_hint("fitting needs a node with `aggregate: {method: logistic, intercept: ...}` whose children are its predictors")),
+            many => Err(err(
+                "B009",
+                format!(
+                    "the framework has {} logistic nodes ({})",
+                    many.len(),
+                    many.iter().map(|&i| plan.nodes[i].id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_hint("choose one with --node")),
+        },
+    }
+}
+
+/// The predictors of a logistic node for a country-year: its children's
+/// values, or `None` when one is missing.
+pub fn predictors(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    node: usize,
+    unit: usize,
+    year: i32,
+) -> Option<Vec<f64>> {
+    let y = panel.year_idx(year)?;
+    let cell = panel.cell(unit, y);
+    let v: Vec<f64> = plan.nodes[node]
+        .children
+        .iter()
+        .map(|&(c, _)| scores.value(c, cell))
+        .collect();
+    v.iter().all(|x| !x.is_nan()).then_some(v)
+}
+
+/// The training rows of a logistic node: country-years from the data's
+/// first year to `through` with every predictor present and a known outcome,
+/// ordered by year, then unit.
+pub fn design(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    ev: &Events,
+    node: usize,
+    w: &Window,
+    through: i32,
+) -> (Design, Vec<i32>) {
+    let mut d = Design::new(plan.nodes[node].children.len());
+    let mut years = Vec::new();
+    for year in panel.first_year..=through {
+        for unit in 0..panel.countries.len() {
+            if w.exclude_ongoing && ev.ongoing.contains(&(unit, year)) {
+                continue;
+            }
+            if let Some(x) = predictors(plan, panel, scores, node, unit, year) {
+                d.push(&x, !ev.onsets_after(unit, year, w.horizon).is_empty());
+                years.push(year);
+            }
+        }
+    }
+    (d, years)
+}
+
+/// One refit of a rolling-origin backtest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refit {
+    /// First data year scored with this fit.
+    pub test_year: i32,
+    /// Last data year of its training rows.
+    pub trained_through: i32,
+    /// Training rows.
+    pub n: usize,
+    /// Positive training rows.
+    pub positives: usize,
+    /// Non-zero weights.
+    pub nonzero: usize,
+}
+
+/// The result of a rolling-origin evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RollingSkill {
+    /// By country-year, as [`skill`]: the window's data years, positive when
+    /// an onset follows within the horizon.
+    pub by_country_year: Skill,
+    /// By onset year, as EWP counts: each unit and outcome year `Y` from the
+    /// first data year + 1 to the last year of the events file, scored with
+    /// the largest of the forecasts made from data of `Y-1 ..= Y-H`, positive
+    /// when an onset falls in `Y` itself. `year` in its hits is the outcome
+    /// year.
+    pub by_onset_year: Skill,
+    /// The fits.
+    pub refits: Vec<Refit>,
+}
+
+/// Rolling-origin evaluation: for each data year `t` from the window's first
+/// year, the logistic node is refitted (every `every` years) on the rows up
+/// to `t - H`, whose outcomes were known in year `t`, and scores year `t`
+/// only. Forecasts are made up to the year before the last year of the
+/// events file, so that every outcome year with known events is scored by
+/// onset year; the by-country-year figures keep to the window.
+#[allow(clippy::too_many_arguments)]
+pub fn rolling(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    ev: &Events,
+    node: usize,
+    w: &Window,
+    every: u32,
+    settings: &Settings,
+) -> Result<RollingSkill, Diagnostic> {
+    if every == 0 {
+        return Err(err("B010", "--refit-every must be at least 1")
+            .with_hint("--refit-every 1 refits before every year scored"));
+    }
+    let h = w.horizon as i32;
+    let last = (ev.last_year - 1).min(panel.last_year()).max(w.to);
+    let (all, years) = design(plan, panel, scores, ev, node, w, last - h);
+    let p = all.p;
+    let mut model: Option<Model> = None;
+    let mut refits = Vec::new();
+    let mut preds: std::collections::HashMap<(usize, i32), f64> = std::collections::HashMap::new();
+    for (k, t) in (w.from..=last).enumerate() {
+        if model.is_none() || k % every as usize == 0 {
+            let through = t - h;
+            let n = years.partition_point(|y| *y <= through);
+            let train = Design {
+                p,
+                x: all.x[..n * p].to_vec(),
+                y: all.y[..n].to_vec(),
+            };
+            let m = fit::fit_from(&train, settings, model.as_ref())
+                .map_err(|e| fit_error(&e, through))?;
+            refits.push(Refit {
+                test_year: t,
+                trained_through: through,
+                n: m.n,
+                positives: m.positives,
+                nonzero: m.nonzero(),
+            });
+            model = Some(m);
+        }
+        let m = model.as_ref().expect("fitted above");
+        for unit in 0..panel.countries.len() {
+            if let Some(x) = predictors(plan, panel, scores, node, unit, t) {
+                preds.insert((unit, t), m.predict(&x));
+            }
+        }
+    }
+    let rows = rows(panel, ev, w);
+    let score = |r: &Row| preds.get(&(r.unit, r.year)).copied().unwrap_or(f64::NAN);
+    let id = &plan.nodes[node].id;
+    let kind = plan.nodes[node].kind;
+    let by_country_year = skill(panel, &rows, id.clone(), kind, true, &score);
+    // By onset year: Y's score is the largest forecast made 1..=H years before.
+    let mut onset_rows = Vec::new();
+    for year in w.from + 1..=ev.last_year {
+        for unit in 0..panel.countries.len() {
+            let onset = ev.onsets.contains_key(&(unit, year));
+            onset_rows.push(Row {
+                unit,
+                year,
+                onsets: if onset { vec![year] } else { Vec::new() },
+            });
+        }
+    }
+    let latest = |r: &Row| {
+        (1..=h)
+            .filter_map(|k| preds.get(&(r.unit, r.year - k)).copied())
+            .fold(f64::NAN, f64::max)
+    };
+    let by_onset_year = skill(panel, &onset_rows, id.clone(), kind, true, &latest);
+    Ok(RollingSkill {
+        by_country_year,
+        by_onset_year,
+        refits,
+    })
+}
+
+/// A fit failure as a diagnostic.
+pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
+    let hint = match e {
+        fit::FitError::OneClass { .. } => {
+            "fit on more years (a later --through or an earlier --first-fit), or check that the events file matches the data"
+        }
+        fit::FitError::Separation => {
+            "raise --lambda, fit on more years, or drop the predictor that separates the outcomes"
+        }
+        fit::FitError::NotConverged { .. } => "raise --lambda, or drop nearly collinear predictors",
+        fit::FitError::Settings(_) => "give --alpha between 0 and 1 and --lambda 0 or more",
+    };
+    let code = match e {
+        fit::FitError::Separation => "B011",
+        fit::FitError::NotConverged { .. } => "B012",
+        _ => "B013",
+    };
+    let origin = match e {
+        fit::FitError::Settings(_) => Origin::Usage,
+        _ => Origin::Data,
+    };
+    Diagnostic::error(
+        code,
+        origin,
+        format!("fit on the years up to {through}: {e}"),
+    )
+    .with_hint(hint)
+}

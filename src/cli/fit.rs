@@ -1,0 +1,371 @@
+//! `atrisk fit`: fit the weights and intercept of a logistic node by
+//! penalised logistic regression, and write a new framework file with them.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use serde_saphyr::Spanned;
+
+use super::backtest::{EventArgs, fail, load_events};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
+use crate::backtest;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::embedded;
+use crate::fit::{self, Settings};
+use crate::framework::compile::Kind;
+use crate::framework::model::Framework;
+use crate::framework::validate::measure_id;
+
+/// Arguments of `fit`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Last data year of the training rows; their outcomes (up to YEAR + horizon) must be known.
+    #[arg(long, value_name = "YEAR")]
+    pub through: i32,
+    /// The logistic node to fit (default: the framework's only one).
+    #[arg(long, value_name = "ID")]
+    pub node: Option<String>,
+    /// Elastic-net mixing: 1 lasso, 0 ridge.
+    #[arg(long, value_name = "A", default_value_t = 0.5)]
+    pub alpha: f64,
+    /// Penalty strength.
+    #[arg(
+        long,
+        value_name = "L",
+        conflicts_with = "cv",
+        required_unless_present = "cv"
+    )]
+    pub lambda: Option<f64>,
+    /// Choose lambda by K-fold cross-validation (lowest held-out deviance; folds assigned in turn, no random seed).
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// Write the new framework to this file (which must not exist yet) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The framework text of the top file.
+fn framework_text(a: &Args, name: &str) -> Result<String, Failure> {
+    if let Some(p) = &a.input.framework
+        && p.exists()
+    {
+        return crate::framework::load::read_file(p).map_err(fail);
+    }
+    embedded::FRAMEWORKS
+        .iter()
+        .find(|(_, f, _)| *f == name)
+        .map(|(_, _, t)| (*t).to_string())
+        .or_else(|| (embedded::FRAMEWORK.0 == name).then(|| embedded::FRAMEWORK.1.to_string()))
+        .ok_or_else(|| fail(no_text(name)))
+}
+
+fn no_text(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "B015",
+        Origin::Framework,
+        format!("cannot read the text of `{name}`"),
+    )
+}
+
+/// A number as written in a framework file, if it is.
+type Written<'a> = &'a Option<Spanned<f64>>;
+
+/// The weight of each child of a node, as written in the file, and the
+/// node's intercept, or why they cannot be rewritten.
+fn spans<'a>(
+    fw: &'a Framework,
+    kind: Kind,
+    id: &str,
+    children: &[String],
+) -> Result<(Vec<Written<'a>>, Written<'a>), String> {
+    let find = |got: Vec<(String, Written<'a>)>| -> Result<Vec<_>, String> {
+        children
+            .iter()
+            .map(|c| {
+                got.iter()
+                    .find(|(i, _)| i == c)
+                    .map(|(_, w)| *w)
+                    .ok_or_else(|| format!("`{c}` is not defined in this file"))
+            })
+            .collect()
+    };
+    match kind {
+        Kind::Indicator => {
+            let ind = fw
+                .indicators
+                .iter()
+                .find(|i| i.id.value == id)
+                .ok_or_else(|| format!("`{id}` is defined in a framework this one extends"))?;
+            let got = ind
+                .measures
+                .iter()
+                .map(|m| (format!("{id}/{}", measure_id(m).0), &m.weight))
+                .collect();
+            Ok((find(got)?, &ind.aggregate.intercept))
+        }
+        Kind::RiskFactor => {
+            let rf = fw
+                .risk_factors
+                .iter()
+                .find(|r| r.id.value == id)
+                .ok_or_else(|| format!("`{id}` is defined in a framework this one extends"))?;
+            let got = fw
+                .indicators
+                .iter()
+                .map(|i| (i.id.value.clone(), &i.weight))
+                .collect();
+            Ok((find(got)?, &rf.aggregate.intercept))
+        }
+        Kind::Crime => {
+            let cr = fw
+                .crimes
+                .iter()
+                .find(|r| r.id.value == id)
+                .ok_or_else(|| format!("`{id}` is defined in a framework this one extends"))?;
+            let got = fw
+                .risk_factors
+                .iter()
+                .map(|r| (r.id.value.clone(), &r.weight))
+                .collect();
+            Ok((find(got)?, &cr.aggregate.intercept))
+        }
+        _ => Err("only indicators, risk factors and crimes can be fitted".to_string()),
+    }
+}
+
+/// Replaces the number that starts at a 1-based line and character column.
+fn replace_at(lines: &mut [String], line: u64, col: u64, value: &str) -> bool {
+    let Some(l) = lines.get_mut(line as usize - 1) else {
+        return false;
+    };
+    let chars: Vec<char> = l.chars().collect();
+    let start = col as usize - 1;
+    if start >= chars.len() {
+        return false;
+    }
+    let end = chars[start..]
+        .iter()
+        .position(|c| matches!(c, ',' | '}' | ']' | ' ' | '\t' | '#'))
+        .map_or(chars.len(), |e| start + e);
+    let mut out: String = chars[..start].iter().collect();
+    out.push_str(value);
+    out.extend(&chars[end..]);
+    *l = out;
+    true
+}
+
+/// A number written so it reads back exactly.
+fn number(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// Runs `fit`.
+pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    let Scored {
+        loaded,
+        plan,
+        panel,
+        scores,
+    } = a.input.score(ctx)?;
+    if let Some(out) = &a.output
+        && out.exists()
+    {
+        return Err(fail(
+            Diagnostic::error(
+                "B016",
+                Origin::Usage,
+                format!("`{}` exists already; fit writes a new file", out.display()),
+            )
+            .with_hint("choose a new file name with -o"),
+        ));
+    }
+    let ev = load_events(&a.events.events, &panel)?;
+    let node = backtest::logistic_node(&plan, a.node.as_deref()).map_err(fail)?;
+    let w = backtest::window(
+        &panel,
+        &ev,
+        a.events.horizon,
+        None,
+        Some(a.through),
+        a.events.exclude_ongoing,
+    )
+    .map_err(fail)?;
+    let (d, years) = backtest::design(&plan, &panel, &scores, &ev, node, &w, a.through);
+    let (lambda, cv_note) = match (a.lambda, a.cv) {
+        (Some(l), _) => (l, None),
+        (None, Some(k)) => {
+            let cv = fit::cross_validate(&d, a.alpha, k)
+                .map_err(|e| fail(backtest::fit_error(&e, a.through)))?;
+            let l = cv.lambdas[cv.best];
+            (
+                l,
+                Some(format!(
+                    "lambda chosen by {k}-fold cross-validation over {} values (row i in fold i mod {k}, rows ordered by year then unit): held-out binomial deviance {:.6} per row",
+                    cv.lambdas.len(),
+                    cv.deviance[cv.best]
+                )),
+            )
+        }
+        (None, None) => unreachable!("clap requires --lambda or --cv"),
+    };
+    let model = fit::fit(&d, &Settings::new(a.alpha, lambda))
+        .map_err(|e| fail(backtest::fit_error(&e, a.through)))?;
+    if model.nonzero() == 0 {
+        return Err(fail(
+            Diagnostic::error(
+                "B017",
+                Origin::Usage,
+                format!(
+                    "every weight is 0 at lambda {lambda}: the framework would have no predictor"
+                ),
+            )
+            .with_hint("lower --lambda"),
+        ));
+    }
+    // Rewrite the weights and the intercept in the file's text.
+    let n = &plan.nodes[node];
+    let top = plan.files.len() - 1;
+    let children: Vec<String> = n
+        .children
+        .iter()
+        .map(|&(c, _)| plan.nodes[c].id.clone())
+        .collect();
+    let located = if n.file == top {
+        spans(&loaded.fw, n.kind, &n.id, &children)
+    } else {
+        Err(format!(
+            "`{}` is defined in a framework this one extends",
+            n.id
+        ))
+    };
+    let (weights, intercept) = located.map_err(|why| {
+        fail(
+            Diagnostic::error(
+                "B015",
+                Origin::Framework,
+                format!("cannot write the fitted weights of `{}`: {why}", n.id),
+            )
+            .with_hint("fit a node defined in the framework file given with --framework"),
+        )
+    })?;
+    let text = framework_text(a, &loaded.name)?;
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut edits: Vec<(u64, u64, String, String)> = Vec::new();
+    for ((w, b), c) in weights.iter().zip(&model.beta).zip(&children) {
+        match w {
+            Some(s) => edits.push((
+                s.referenced.line(),
+                s.referenced.column(),
+                number(*b),
+                c.clone(),
+            )),
+            None => {
+                return Err(fail(
+                    Diagnostic::error(
+                        "B015",
+                        Origin::Framework,
+                        format!("`{c}` has no `weight` written in `{}`, so there is no number to replace", loaded.name),
+                    )
+                    .at(&loaded.name, plan.nodes[plan.find(c).unwrap_or(node)].line, 1, 1, "no weight")
+                    .with_hint("write its weight explicitly (such as `weight: 1`) and run fit again"),
+                ));
+            }
+        }
+    }
+    let ic = intercept
+        .as_ref()
+        .expect("a logistic node has an intercept");
+    edits.push((
+        ic.referenced.line(),
+        ic.referenced.column(),
+        number(model.intercept),
+        "intercept".into(),
+    ));
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    for (line, col, v, what) in &edits {
+        if !replace_at(&mut lines, *line, *col, v) {
+            return Err(fail(Diagnostic::error(
+                "B015",
+                Origin::Framework,
+                format!(
+                    "cannot find the number of {what} at {}:{line}:{col}",
+                    loaded.name
+                ),
+            )));
+        }
+    }
+    let data: Vec<String> = a
+        .input
+        .data
+        .iter()
+        .map(|d| d.path.display().to_string())
+        .collect();
+    let mut head = String::new();
+    let _ = writeln!(
+        head,
+        "# Weights and intercept of `{}` fitted with `atrisk fit`:",
+        n.id
+    );
+    let _ = writeln!(
+        head,
+        "#   penalised logistic regression (elastic net, glmnet's binomial objective), alpha {}, lambda {};",
+        a.alpha, lambda
+    );
+    if let Some(c) = &cv_note {
+        let _ = writeln!(head, "#   {c};");
+    }
+    let _ = writeln!(
+        head,
+        "#   predictors standardised internally (population SD), weights on the raw scale, intercept unpenalised;"
+    );
+    let _ = writeln!(
+        head,
+        "#   data: {}; unit key: {}; events: {};",
+        if data.is_empty() {
+            "the shipped panel".to_string()
+        } else {
+            data.join(", ")
+        },
+        panel.unit_key_label(),
+        a.events.events.display()
+    );
+    let _ = writeln!(
+        head,
+        "#   outcome: an onset within {} year(s); training rows: {}-{} with every predictor present{}: {} rows, {} positive;",
+        w.horizon,
+        years.first().copied().unwrap_or(panel.first_year),
+        a.through,
+        if w.exclude_ongoing {
+            ", ongoing episodes left out"
+        } else {
+            ""
+        },
+        model.n,
+        model.positives
+    );
+    let _ = writeln!(
+        head,
+        "#   {} of {} weights non-zero; deviance explained {:.4}; {} reweighting steps.",
+        model.nonzero(),
+        model.beta.len(),
+        model.dev_ratio,
+        model.irls_steps
+    );
+    let mut out = head;
+    for l in &lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let mut inputs = a.input.paths();
+    inputs.push(a.events.events.clone());
+    write_output(a.output.as_deref(), &out, &inputs)?;
+    Ok(EXIT_OK)
+}

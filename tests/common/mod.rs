@@ -1,0 +1,40 @@
+//! Helpers shared by the backtest and fit tests.
+
+#![allow(dead_code)]
+
+pub mod ewp;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The synthetic framework, data and events of the backtest and fit tests.
+pub const FW: &str = "tests/fixtures/backtest/fw.yaml";
+pub const DATA: &str = "tests/fixtures/backtest/data.csv";
+pub const EVENTS: &str = "tests/fixtures/backtest/events.csv";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs atrisk in the repository root, without colour.
+pub fn run(args: &[&str]) -> Output {
+    Command::cargo_bin("atrisk")
+        .expect("binary")
+        .current_dir(root())
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// Runs atrisk and checks the exit code and the diagnostic code; returns standard error.
+pub fn fails(args: &[&str], code: i32, diag: &str) -> String {
+    let o = run(args);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    assert!(err.contains(&format!("error[{diag}]")), "{err}");
+    assert!(err.contains("help: "), "no hint: {err}");
+    err
+}
