@@ -12,9 +12,11 @@ mod output;
 mod report;
 mod schema;
 mod score;
+mod stream;
 mod summary;
 mod test;
 mod uncertainty;
+mod units;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -325,6 +327,8 @@ pub struct DataArg {
     pub prefix: Option<String>,
     /// File.
     pub path: PathBuf,
+    /// Derive `iso3` from another column (set from `--to-iso3`).
+    pub to_iso3: Option<crate::data::units::ToIso3>,
 }
 
 impl std::str::FromStr for DataArg {
@@ -342,12 +346,14 @@ impl std::str::FromStr for DataArg {
                 return Ok(DataArg {
                     prefix: Some(pre.to_string()),
                     path: PathBuf::from(path),
+                    to_iso3: None,
                 });
             }
         }
         Ok(DataArg {
             prefix: None,
             path: PathBuf::from(s),
+            to_iso3: None,
         })
     }
 }
@@ -367,6 +373,9 @@ pub struct InputArgs {
     /// The data column(s) that identify a unit, overriding the framework's `unit_key` (default iso3), e.g. ewp_name or iso3,admin1.
     #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
     pub unit_key: Vec<String>,
+    /// Key data files that have column COL (and no iso3) by ISO3 codes derived from COL through the shipped correspondence table: COL:cow for Correlates of War codes, COL:name for country names.
+    #[arg(long, value_name = "COL:cow|COL:name")]
+    pub to_iso3: Option<crate::data::units::ToIso3>,
 }
 
 /// A framework scored on a panel.
@@ -388,7 +397,8 @@ impl InputArgs {
         let mut sources = Sources::default();
         let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
         let key = unit_key_of(&self.unit_key, &loaded);
-        let (panel, assessments) = load_inputs(&self.data, &self.assessments, &key, &mut sources)?;
+        let data = self.mapped_data(&key)?;
+        let (panel, assessments) = load_inputs(&data, &self.assessments, &key, &mut sources)?;
         let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
         print_warnings(ctx, &loaded.warnings, &sources);
         let scores = crate::score::evaluate(&plan, &panel);
@@ -445,6 +455,15 @@ pub fn load_data(
             let name = a.path.display().to_string();
             let bytes = crate::limits::read_data_file(&a.path, "data file", "--data")
                 .map_err(|d| Failure::new(d, sources))?;
+            let bytes = match &a.to_iso3 {
+                Some(t) => {
+                    crate::data::units::to_iso3_or_keep(&name, bytes, t).map_err(|(d, text)| {
+                        sources.add(&name, &text);
+                        Failure::new(d, sources)
+                    })?
+                }
+                None => bytes,
+            };
             owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
         }
     }

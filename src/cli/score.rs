@@ -41,6 +41,12 @@ pub struct Args {
     /// Write to this file instead of standard output (written whole, or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Score a large wide CSV panel sorted by unit, then year, block by block in flat memory (CSV only: one line per row read, with its line number; all years unless --year/--years).
+    #[arg(long)]
+    pub stream: bool,
+    /// Threads for --stream (default: the number of cores); the output is the same for any number.
+    #[arg(long, value_name = "N", requires = "stream", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// The latest year in which at least half of the countries get an overall score.
@@ -81,26 +87,37 @@ pub fn select_years(
         None => Ok(vec![default]),
         Some("all") => Ok((0..panel.n_years).collect()),
         Some(s) => {
-            let bad = || {
-                usage(
-                    format!("`--years {s}` is not a range"),
-                    "write --years 2010..2020, or --years alone for all years",
-                )
-            };
-            let (a, b) = s.split_once("..").ok_or_else(bad)?;
-            let a: i32 = a.trim().parse().map_err(|_| bad())?;
-            let b: i32 = b.trim().parse().map_err(|_| bad())?;
-            if a > b {
-                return Err(bad());
-            }
+            let (a, b) = parse_range(s)?;
             let (ia, ib) = (idx(a)?, idx(b)?);
             Ok((ia..=ib).collect())
         }
     }
 }
 
+/// Parses the `A..B` of `--years A..B`.
+pub fn parse_range(s: &str) -> Result<(i32, i32), Failure> {
+    let bad = || {
+        usage(
+            format!("`--years {s}` is not a range"),
+            "write --years 2010..2020, or --years alone for all years",
+        )
+    };
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let a: i32 = a.trim().parse().map_err(|_| bad())?;
+    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    if a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
 /// Runs `score`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    if a.stream
+        && let Some(code) = super::stream::run(ctx, a)?
+    {
+        return Ok(code);
+    }
     let super::Scored {
         plan,
         panel,

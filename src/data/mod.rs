@@ -3,6 +3,8 @@
 //! Analyst assessments ([`assessments`]) are added to a panel as columns.
 
 pub mod assessments;
+pub mod stream;
+pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -3,7 +3,8 @@
 use super::{Run, round};
 use crate::framework::compile::Kind;
 
-fn cell(v: f64) -> String {
+/// A score as written in CSV: rounded to 6 places, empty when none.
+pub(crate) fn cell(v: f64) -> String {
     round(v, 6).map_or_else(String::new, |r| r.to_string())
 }
 

@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod normalise;
 pub mod recommend;
+pub mod stream;
 pub mod transform;
 pub mod uncertainty;
 

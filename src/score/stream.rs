@@ -1,0 +1,308 @@
+//! Scoring a wide panel sorted by unit, then year, block by block: memory
+//! stays flat whatever the number of rows, and blocks are scored on several
+//! threads. Each block is scored by [`evaluate`](super::evaluate), the same
+//! code as in memory, so the numbers are the same; the output is the same
+//! whatever the number of threads, because blocks are cut by size and
+//! written in file order.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Mutex, mpsc};
+
+use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block};
+use crate::framework::compile::{Kind, Plan};
+use crate::report::Run;
+use crate::report::csv::cell;
+
+use super::normalise;
+
+/// How to stream.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Only rows of these years (inclusive), if set.
+    pub years: Option<(i32, i32)>,
+    /// Size of a block aimed at.
+    pub block_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: 1,
+            years: None,
+            block_bytes: crate::data::stream::BLOCK_BYTES,
+        }
+    }
+}
+
+/// The panel columns a plan reads: the measures' columns and per-capita
+/// denominators.
+pub fn read_columns(plan: &Plan) -> Vec<usize> {
+    let mut cols: Vec<usize> = plan
+        .nodes
+        .iter()
+        .filter_map(|n| n.measure.as_ref())
+        .flat_map(|m| {
+            m.columns
+                .iter()
+                .copied()
+                .chain(m.denominators.iter().flatten().copied())
+        })
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
+}
+
+/// Why a plan cannot be scored unit by unit, if it cannot: percentile and
+/// z-score normalisation compare all units of a year.
+pub fn unstreamable(plan: &Plan) -> Option<String> {
+    plan.nodes
+        .iter()
+        .find(|n| {
+            n.measure
+                .as_ref()
+                .is_some_and(|m| normalise::is_cross_sectional(&m.normalise))
+        })
+        .map(|n| {
+            format!(
+                "measure `{}` is normalised across units (percentile or z-score), which needs every unit of a year",
+                n.id
+            )
+        })
+}
+
+/// Reads blocks on this thread and runs `work` on each on `threads` worker
+/// threads, handing the results to `sink` in file order. At most two
+/// blocks per thread are in hand at a time, so memory stays flat.
+fn rounds<R: Read, T: Send>(
+    blocks: &mut Blocks<R>,
+    threads: usize,
+    work: &(dyn Fn(&Block) -> Result<T, Stop> + Sync),
+    mut sink: impl FnMut(T) -> Result<(), Stop>,
+) -> Result<(), Stop> {
+    let io = |e: std::io::Error| Stop::Io(e.to_string());
+    if threads <= 1 {
+        while let Some(b) = blocks.next_block().map_err(io)? {
+            sink(work(&b)?)?;
+        }
+        return Ok(());
+    }
+    let failed = || Stop::Io("a worker thread failed".into());
+    let (to_workers, queue) = mpsc::sync_channel::<Block>(threads);
+    let queue = Mutex::new(queue);
+    std::thread::scope(|s| {
+        // Owned here, so that leaving this closure closes the queue and
+        // lets the workers end.
+        let to_workers = to_workers;
+        let (done, results) = mpsc::channel::<(usize, Result<T, Stop>)>();
+        for _ in 0..threads {
+            let (queue, done) = (&queue, done.clone());
+            s.spawn(move || {
+                loop {
+                    let next = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(b) = next else { return };
+                    let r = std::panic::catch_unwind(AssertUnwindSafe(|| work(&b)))
+                        .unwrap_or_else(|_| Err(failed()));
+                    if done.send((b.index, r)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut pending: BTreeMap<usize, Result<T, Stop>> = BTreeMap::new();
+        let (mut sent, mut next, mut eof) = (0usize, 0usize, false);
+        let outcome = loop {
+            while !eof && sent - next < 2 * threads {
+                match blocks.next_block() {
+                    Ok(Some(b)) => {
+                        if to_workers.send(b).is_err() {
+                            return Err(failed());
+                        }
+                        sent += 1;
+                    }
+                    Ok(None) => eof = true,
+                    Err(e) => return Err(io(e)),
+                }
+            }
+            if next == sent {
+                break Ok(());
+            }
+            let r = loop {
+                if let Some(r) = pending.remove(&next) {
+                    break r;
+                }
+                match results.recv() {
+                    Ok((i, r)) => {
+                        pending.insert(i, r);
+                    }
+                    Err(_) => break Err(failed()),
+                }
+            };
+            next += 1;
+            if let Err(e) = r.and_then(&mut sink) {
+                break Err(e);
+            }
+        };
+        drop(to_workers);
+        outcome
+    })
+}
+
+/// Checks that consecutive blocks keep units in order.
+#[derive(Debug, Default)]
+struct Order {
+    last: Option<String>,
+}
+
+impl Order {
+    fn next(&mut self, bp: &BlockPanel, first_line: u64) -> Result<(), Stop> {
+        let Some((first, last)) = &bp.first_last else {
+            return Ok(());
+        };
+        if let Some(prev) = &self.last
+            && prev.as_str() >= first.as_str()
+        {
+            let line = bp.rows.first().map_or(first_line, |r| u64::from(r.1));
+            return Err(Stop::Unsorted {
+                line,
+                what: format!("unit `{first}` comes after `{prev}`"),
+            });
+        }
+        self.last = Some(last.clone());
+        Ok(())
+    }
+}
+
+/// Reads the whole stream without scoring, to learn whether it can be
+/// streamed. Returns the number of rows.
+pub fn check<R: Read>(
+    src: R,
+    first_line: u64,
+    layout: &Layout,
+    opts: &Options,
+) -> Result<usize, Stop> {
+    let mut blocks = Blocks::new(src, first_line, layout, opts.block_bytes);
+    let mut order = Order::default();
+    let mut rows = 0;
+    let work = |b: &Block| read_block(b, layout).map(|p| (p, b.first_line));
+    rounds(&mut blocks, opts.threads, &work, |(bp, line)| {
+        order.next(&bp, line)?;
+        rows += bp.rows.len();
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// The header of streamed CSV: like `score --format csv` without `rank`,
+/// with the line each row was read from.
+pub fn header(plan: &Plan, layout: &Layout) -> Vec<String> {
+    let mut h = vec![
+        "year".to_string(),
+        layout.schema.unit_key_label(),
+        "country".to_string(),
+        "score".to_string(),
+        "band".to_string(),
+        "indicators_with_data".to_string(),
+        "indicators_measured".to_string(),
+    ];
+    h.extend(
+        score_columns(plan)
+            .iter()
+            .map(|&n| plan.nodes[n].id.clone()),
+    );
+    h.push("line".to_string());
+    h
+}
+
+fn score_columns(plan: &Plan) -> Vec<usize> {
+    [Kind::Crime, Kind::RiskFactor]
+        .iter()
+        .flat_map(|k| plan.of_kind(*k))
+        .collect()
+}
+
+/// Scores one block and writes its rows as CSV (no header).
+fn score_block(plan: &Plan, bp: &BlockPanel, years: Option<(i32, i32)>) -> Vec<u8> {
+    let panel = &bp.panel;
+    let scores = super::evaluate(plan, panel);
+    let run = Run {
+        plan,
+        panel,
+        scores: &scores,
+        years: Vec::new(),
+    };
+    let measured = run.measured_indicators();
+    let cols = score_columns(plan);
+    let overall = plan.overall();
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(bp.rows.len() * 64));
+    let mut rec: Vec<String> = Vec::new();
+    for &(c, line) in &bp.rows {
+        let (unit, y) = (c / panel.n_years, c % panel.n_years);
+        let year = panel.year(y);
+        if years.is_some_and(|(a, b)| year < a || year > b) {
+            continue;
+        }
+        let u = &panel.countries[unit];
+        let score = scores.value(overall, c);
+        let with = measured
+            .iter()
+            .filter(|&&i| !scores.value(i, c).is_nan())
+            .count();
+        rec.clear();
+        rec.extend([
+            year.to_string(),
+            u.iso3.clone(),
+            u.name.clone(),
+            cell(score),
+            plan.band(overall, score).unwrap_or_default().to_string(),
+            with.to_string(),
+            measured.len().to_string(),
+        ]);
+        rec.extend(cols.iter().map(|&n| cell(scores.value(n, c))));
+        rec.push(line.to_string());
+        let _ = w.write_record(&rec);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Scores the stream and writes CSV (header first) to `out`. Returns the
+/// number of rows read. On [`Stop`], part of the output may have been
+/// written: check first ([`check`]) when that matters.
+pub fn write_csv<R: Read, W: Write>(
+    src: R,
+    first_line: u64,
+    plan: &Plan,
+    layout: &Layout,
+    opts: &Options,
+    out: &mut W,
+) -> Result<usize, Stop> {
+    let io = |e: std::io::Error| Stop::Io(e.to_string());
+    let mut head = csv::Writer::from_writer(Vec::new());
+    let _ = head.write_record(header(plan, layout));
+    out.write_all(&head.into_inner().unwrap_or_default())
+        .map_err(io)?;
+    let mut blocks = Blocks::new(src, first_line, layout, opts.block_bytes);
+    let mut order = Order::default();
+    let mut rows = 0;
+    let work = |b: &Block| {
+        let bp = read_block(b, layout)?;
+        let text = score_block(plan, &bp, opts.years);
+        Ok((bp, b.first_line, text))
+    };
+    rounds(&mut blocks, opts.threads, &work, |(bp, line, text)| {
+        order.next(&bp, line)?;
+        rows += bp.rows.len();
+        out.write_all(&text).map_err(io)
+    })?;
+    Ok(rows)
+}

@@ -1,0 +1,327 @@
+//! `score --stream`: scoring a panel sorted by unit, then year, block by
+//! block gives the numbers of the in-memory path, for any number of threads
+//! and any block size; unsorted or unsuitable input falls back to the
+//! in-memory path with a note.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use atrisk::data::stream::{Stop, layout};
+use atrisk::data::{Input, Panel};
+use atrisk::report::Run;
+use atrisk::score::stream::{Options, check, read_columns, write_csv};
+
+fn atrisk() -> Command {
+    let mut c = Command::cargo_bin("atrisk").expect("the atrisk binary is built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("ATRISK_COLOR")
+        .arg("--color")
+        .arg("never");
+    c
+}
+
+/// The shipped panel (two files) joined into one wide CSV sorted by iso3,
+/// then year: every cell with a row, values written so they read back exactly.
+fn shipped_joined() -> String {
+    let inputs: Vec<Input<'_>> = atrisk::embedded::DATA
+        .iter()
+        .map(|(name, bytes)| Input {
+            name: (*name).to_string(),
+            prefix: None,
+            bytes,
+        })
+        .collect();
+    let p = Panel::load(&inputs).unwrap();
+    let names: Vec<&str> = p.column_names().collect();
+    let mut out = format!("iso3,country,year,{}\n", names.join(","));
+    for (ci, c) in p.countries.iter().enumerate() {
+        for y in 0..p.n_years {
+            let cell = p.cell(ci, y);
+            if (0..names.len()).all(|k| p.line(k, cell) == 0) {
+                continue;
+            }
+            out.push_str(&format!("{},\"{}\",{}", c.iso3, c.name, p.year(y)));
+            for k in 0..names.len() {
+                let v = p.value(k, cell);
+                out.push(',');
+                if !v.is_nan() {
+                    out.push_str(&v.to_string());
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Rows of a score CSV by (year, code), without `rank` and `line`.
+fn by_unit_year(csv: &str) -> HashMap<(String, String), Vec<String>> {
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let keep: Vec<usize> = (0..head.len())
+        .filter(|&i| head[i] != "rank" && head[i] != "line")
+        .collect();
+    let (yi, ki) = (0, keep[1]);
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let key = (rec[yi].to_string(), rec[ki].to_string());
+            (key, keep.iter().map(|&i| rec[i].to_string()).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_panel_streams_like_in_memory_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("joined.csv");
+    let text = shipped_joined();
+    fs::write(&data, &text).unwrap();
+    let run = |extra: &[&str]| {
+        let mut c = atrisk();
+        c.args(["score", "--framework", "un-foa-2014", "--format", "csv"])
+            .arg("--data")
+            .arg(&data)
+            .args(["--years"])
+            .args(extra);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (memory, _) = run(&[]);
+    let (one, err) = run(&["--stream", "--threads", "1"]);
+    assert!(err.is_empty(), "no fallback expected: {err}");
+    let out_file = dir.path().join("two.csv");
+    let (_, _) = run(&[
+        "--stream",
+        "--threads",
+        "2",
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    let two = fs::read_to_string(&out_file).unwrap();
+    assert_eq!(one, two, "the output depends on the number of threads");
+    let rows = text.lines().count() - 1;
+    assert_eq!(one.lines().count() - 1, rows, "one line per row read");
+    let mem = by_unit_year(&memory);
+    let streamed = by_unit_year(&one);
+    assert_eq!(streamed.len(), rows);
+    let mut scored = 0;
+    for (k, v) in &streamed {
+        assert_eq!(mem.get(k), Some(v), "{k:?}");
+        scored += usize::from(!v[3].is_empty());
+    }
+    assert!(scored > rows / 2, "most unit-years have a score");
+    // Each row names the line it was read from.
+    let line_of_first = one.lines().nth(1).unwrap().rsplit(',').next().unwrap();
+    assert_eq!(line_of_first, "2");
+}
+
+// Synthetic framework exercising lags, changes, rolling windows, per-capita,
+// carrying forward and filling.
+const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, title: G}]\nrisk_factors: [{id: r, title: R, crimes: [g], kind: dynamic}, {id: s, title: S, crimes: [g], kind: structural}]\nindicators:\n  - id: i\n    risk_factor: r\n    text: t\n    aggregate: {method: logistic, intercept: -1}\n    measures:\n      - {id: lag, column: x, transform: [{lag: 2}], normalise: raw, missing: {carry_forward: 2}, weight: 0.5}\n      - {id: chg, column: x, transform: [{change: 1}], normalise: raw, missing: {fill: 0}, weight: -0.3}\n      - {id: roll, column: y, transform: [{rolling_mean: 3}, log1p], normalise: raw, missing: {fill: 0}, weight: 0.2}\n  - id: j\n    risk_factor: s\n    text: t\n    measures:\n      - {id: pc, column: y, transform: [{per_capita: {column: z, per: 10}}], direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 5}}}\n      - {id: mx, column: x, transform: [{rolling_max: 4}], direction: lower_is_riskier, normalise: {goalposts: {min: -5, max: 5}}, missing: {carry_forward: 1}}\n";
+
+/// A synthetic panel: units with gaps in their years and missing cells, and
+/// a column no framework reads, holding `unused`.
+fn synthetic(units: usize, unused: &str) -> String {
+    let mut s = String::from("iso3,year,x,y,z,unused\n");
+    for u in 0..units {
+        for y in 0..12 {
+            // Deterministic gaps and missing values.
+            if (u + y) % 7 == 3 {
+                continue;
+            }
+            let x = if (u * 3 + y) % 5 == 0 {
+                String::new()
+            } else {
+                format!("{}", ((u * 13 + y * 7) % 11) as f64 - 5.5)
+            };
+            let y_ = if (u + 2 * y) % 6 == 0 {
+                "NA".to_string()
+            } else {
+                format!("{}", (u * 17 + y * 5) % 23)
+            };
+            let z = 1 + (u + y) % 4;
+            s.push_str(&format!("U{u:04},{},{x},{y_},{z},{unused}\n", 2000 + y));
+        }
+    }
+    s
+}
+
+#[test]
+fn synthetic_panel_streams_like_in_memory_for_any_block_size() {
+    let numbers = synthetic(40, "7");
+    let input = Input {
+        name: "s.csv".into(),
+        prefix: None,
+        bytes: numbers.as_bytes(),
+    };
+    let (plan, panel, scores) = atrisk::assess("t.yaml", FW, &[input]).unwrap();
+    let run = Run {
+        plan: &plan,
+        panel: &panel,
+        scores: &scores,
+        years: (0..panel.n_years).collect(),
+    };
+    let memory = by_unit_year(&atrisk::report::csv::write(&run));
+    // Streamed, the column `unused` is not parsed: `junk` is not a number.
+    let csv_text = synthetic(40, "junk");
+    let (head_line, body) = csv_text.split_once('\n').unwrap();
+    let first_row = body.lines().next().unwrap();
+    let head = format!("{head_line}\n{first_row}\n");
+    let mut lay = layout("s.csv", None, head.as_bytes(), &[]).unwrap();
+    lay.parse_columns(&read_columns(&plan));
+    assert_eq!(lay.parsed.len(), 3);
+    let mut outputs = Vec::new();
+    for (threads, block_bytes) in [(1, 1 << 20), (1, 1), (3, 50), (2, 700)] {
+        let opts = Options {
+            threads,
+            block_bytes,
+            years: None,
+        };
+        let mut out = Vec::new();
+        let n = write_csv(body.as_bytes(), 2, &plan, &lay, &opts, &mut out).unwrap();
+        assert_eq!(n, body.lines().count());
+        outputs.push(String::from_utf8(out).unwrap());
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let streamed = by_unit_year(&outputs[0]);
+    for (k, v) in &streamed {
+        assert_eq!(memory.get(k), Some(v), "{k:?}");
+    }
+    // Some values come from lags across a gap and from carrying forward.
+    assert!(streamed.values().filter(|v| !v[3].is_empty()).count() > 100);
+    // A year filter keeps only those years.
+    let opts = Options {
+        years: Some((2003, 2004)),
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    write_csv(body.as_bytes(), 2, &plan, &lay, &opts, &mut out).unwrap();
+    let kept = by_unit_year(std::str::from_utf8(&out).unwrap());
+    assert!(!kept.is_empty() && kept.keys().all(|(y, _)| y == "2003" || y == "2004"));
+    // Units out of order are found, whatever the block size.
+    let swapped = body.replacen("U0000,", "U9999,", 1);
+    for block_bytes in [1, 1 << 20] {
+        let opts = Options {
+            block_bytes,
+            ..Options::default()
+        };
+        let e = check(swapped.as_bytes(), 2, &lay, &opts).unwrap_err();
+        assert!(matches!(e, Stop::Unsorted { line: 3, .. }), "{e:?}");
+    }
+}
+
+#[test]
+fn unsorted_input_falls_back_to_memory_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let sorted = dir.path().join("sorted.csv");
+    let unsorted = dir.path().join("unsorted.csv");
+    let text = synthetic(6, "0");
+    fs::write(&sorted, &text).unwrap();
+    let (head, body) = text.split_once('\n').unwrap();
+    let mut lines: Vec<&str> = body.lines().collect();
+    lines.reverse();
+    fs::write(&unsorted, format!("{head}\n{}\n", lines.join("\n"))).unwrap();
+    let fw = dir.path().join("t.yaml");
+    fs::write(&fw, FW).unwrap();
+    let score = |data: &Path, stream: bool| {
+        let mut c = atrisk();
+        c.arg("score")
+            .arg("--framework")
+            .arg(&fw)
+            .arg("--data")
+            .arg(data)
+            .args(["--format", "csv", "--years"]);
+        if stream {
+            c.arg("--stream");
+        }
+        c.output().unwrap()
+    };
+    let out = score(&unsorted, true);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("D040") && err.contains("not sorted"), "{err}");
+    assert!(err.contains("unsorted.csv:3:1"), "{err}");
+    // The fallback is the in-memory output.
+    assert_eq!(out.stdout, score(&unsorted, false).stdout);
+    // Sorted, the same unit-years get the same scores.
+    let streamed = score(&sorted, true);
+    assert!(streamed.stderr.is_empty());
+    let s = by_unit_year(&String::from_utf8(streamed.stdout).unwrap());
+    let m = by_unit_year(&String::from_utf8(out.stdout).unwrap());
+    assert!(s.iter().all(|(k, v)| m.get(k) == Some(v)));
+}
+
+#[test]
+fn stream_refuses_formats_it_cannot_write_and_notes_what_it_cannot_stream() {
+    let out = atrisk()
+        .args(["score", "--stream", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("U020"));
+    let out = atrisk()
+        .args(["score", "--stream", "--format", "csv", "--top", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    // The shipped panel (no --data) is scored in memory, with a note.
+    let out = atrisk()
+        .args(["score", "--stream", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("D041"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("year,rank,iso3"));
+}
+
+#[test]
+fn subnational_example_scores_end_to_end_in_memory_and_streamed() {
+    let run = |stream: bool| {
+        let mut c = atrisk();
+        c.args([
+            "score",
+            "--framework",
+            "examples/subnational/framework.yaml",
+            "--data",
+            "examples/subnational/regions.csv",
+            "--format",
+            "csv",
+            "--years",
+        ]);
+        if stream {
+            c.arg("--stream");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(out.stderr.is_empty(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let memory = run(false);
+    assert!(
+        memory.starts_with("year,rank,iso3|admin1,country,"),
+        "{memory}"
+    );
+    let m = by_unit_year(&memory);
+    let s = by_unit_year(&run(true));
+    let rows = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/subnational/regions.csv"),
+    )
+    .unwrap()
+    .lines()
+    .count()
+        - 1;
+    assert_eq!(s.len(), rows);
+    assert!(s.iter().all(|(k, v)| m.get(k) == Some(v)));
+    // Two-column codes, and most region-years are scored.
+    let darfur = &s[&("2023".to_string(), "SDN|Darfur".to_string())];
+    assert!(darfur[2].contains("synthetic region"));
+    assert!(s.values().filter(|v| !v[3].is_empty()).count() > rows / 2);
+}
