@@ -217,12 +217,12 @@ fn bad_draw_counts_are_usage_errors() {
 }
 
 #[test]
-fn summary_counts_a_rise_only_beyond_its_interval() {
+fn summary_counts_a_rise_only_when_it_holds_in_paired_draws() {
     let summary = |draws: &str| -> Value {
         let out = Command::new(env!("CARGO_BIN_EXE_atrisk"))
             .current_dir(root())
             .args([
-                "summary", "--year", "2023", "--top", "5", "--format", "json",
+                "summary", "--year", "2024", "--top", "5", "--format", "json",
             ])
             .args(["--draws", draws])
             .output()
@@ -234,34 +234,45 @@ fn summary_counts_a_rise_only_beyond_its_interval() {
     let judged = summary("100");
     assert!(plain.get("uncertainty").is_none());
     assert_eq!(judged["uncertainty"]["draws"], 100);
-    let movers = |v: &Value| -> Vec<(String, f64, f64)> {
+    let movers = |v: &Value| -> Vec<(String, f64, Option<f64>)> {
         v["movers"]["previous_year"]
             .as_array()
             .unwrap()
             .iter()
             .map(|m| {
-                let width = m["interval"]["score_p95"].as_f64().unwrap_or(0.0)
-                    - m["interval"]["score_p05"].as_f64().unwrap_or(0.0);
                 (
                     m["iso3"].as_str().unwrap().to_string(),
                     m["change"].as_f64().unwrap(),
-                    width,
+                    m["rise_share"].as_f64(),
                 )
             })
             .collect()
     };
     let (all, kept) = (movers(&plain), movers(&judged));
-    // every kept rise exceeds its interval; some rise of the plain list does not
+    // every kept rise holds in at least 95% of the paired draws; some rise of
+    // the plain list does not
     assert!(!kept.is_empty());
-    for (iso3, change, width) in &kept {
-        assert!(change > width, "{iso3}: {change} within {width}");
+    for (iso3, change, share) in &kept {
+        assert!(*change > 0.0, "{iso3}: {change}");
+        let share = share.unwrap_or_else(|| panic!("{iso3}: no rise_share"));
+        assert!(
+            (0.95..=1.0).contains(&share),
+            "{iso3}: rose in {share} of draws"
+        );
     }
+    assert!(
+        all.iter().all(|m| m.2.is_none()),
+        "rise_share without draws"
+    );
     let dropped: Vec<&String> = all
         .iter()
         .map(|m| &m.0)
         .filter(|iso3| !kept.iter().any(|k| &k.0 == *iso3))
         .collect();
-    assert!(!dropped.is_empty(), "no rise fell within its interval");
+    assert!(
+        !dropped.is_empty(),
+        "no rise depended on the choice of method"
+    );
     // the watch list carries rank intervals; without draws it has none
     for e in judged["watch_list"]["overall"].as_array().unwrap() {
         let iv = &e["interval"];

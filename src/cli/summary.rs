@@ -6,7 +6,7 @@ use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::report::Run;
 use crate::report::summary::{self, Builder, Summary};
-use crate::score::uncertainty::Simulation;
+use crate::score::uncertainty::{Alternatives, Model, Simulation};
 
 /// Output formats of `summary`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -88,11 +88,36 @@ pub(super) fn build(
         (a.draws > 0).then(|| super::uncertainty::simulate(scored, y, a.draws, 0, a.seed, true));
     let builder = Builder::new(&run);
     let builder = match &sim {
-        Some(s) => builder.with_uncertainty(s),
+        Some(s) => {
+            let (prev, mean) = rise_shares(scored, y, a.draws, a.seed);
+            builder.with_uncertainty(s).with_rise_shares(prev, mean)
+        }
         None => builder,
     };
     let summary = builder.build(y, top);
     Ok((y, summary, sim))
+}
+
+/// Per country, the share of paired draws in which year index `y` scored
+/// above the previous year, and above the mean of the three years before
+/// (`None` where those years are not in the panel).
+fn rise_shares(
+    scored: &Scored,
+    y: usize,
+    draws: usize,
+    seed: u64,
+) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
+    let alts = Alternatives::of_chain(&scored.loaded.located());
+    let model = |y| Model::build(&scored.plan, &scored.panel, &scored.scores, &alts, y);
+    let now = model(y);
+    let earlier: Vec<Model> = (y.saturating_sub(3)..y).rev().map(model).collect();
+    let prev = earlier
+        .first()
+        .and_then(|m| now.rise_shares(std::slice::from_ref(m), draws, seed));
+    let mean = (earlier.len() == 3)
+        .then(|| now.rise_shares(&earlier, draws, seed))
+        .flatten();
+    (prev, mean)
 }
 
 /// Runs `summary`.

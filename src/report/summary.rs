@@ -256,10 +256,14 @@ pub struct Mover {
     pub change: f64,
     /// Risk factors whose change moved the score most, largest first.
     pub drivers: Vec<Driver>,
-    /// Rank and score intervals this year; a rise counts only when it is
-    /// larger than the width of the score interval.
+    /// Rank and score intervals this year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
+    /// Share of the draws in which the score rose, each draw applying the
+    /// same choices to both years; a rise counts as a move only when this
+    /// is at least 0.95.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rise_share: Option<f64>,
 }
 
 /// A risk factor whose change moved the overall score.
@@ -564,6 +568,9 @@ pub struct Builder<'r, 'a> {
     measured: Vec<usize>,
     risk_factors: Vec<usize>,
     sim: Option<&'r Simulation>,
+    /// Per country, the share of paired draws in which the score rose
+    /// against the previous year, and against the three-year mean.
+    rises: [Option<Vec<f64>>; 2],
 }
 
 impl<'r, 'a> Builder<'r, 'a> {
@@ -578,7 +585,26 @@ impl<'r, 'a> Builder<'r, 'a> {
             measured,
             risk_factors,
             sim: None,
+            rises: [None, None],
         }
+    }
+
+    /// Share of paired draws a rise must hold in to count as a move.
+    pub const RISE_SHARE: f64 = 0.95;
+
+    /// Gives the movers, per country, the share of paired draws in which
+    /// the score rose against the previous year and against the three-year
+    /// mean (see [`crate::score::uncertainty::Model::rise_shares`]). A rise
+    /// then counts as a move only when it holds in at least
+    /// [`Self::RISE_SHARE`] of the draws, instead of when it is larger than
+    /// the width of the score interval.
+    pub fn with_rise_shares(
+        mut self,
+        previous_year: Option<Vec<f64>>,
+        mean: Option<Vec<f64>>,
+    ) -> Self {
+        self.rises = [previous_year, mean];
+        self
     }
 
     /// Gives the watch list, briefs and movers the intervals of a Monte
@@ -878,7 +904,21 @@ impl<'r, 'a> Builder<'r, 'a> {
         v
     }
 
-    fn movers(&self, y: usize, before: &[usize], top: usize) -> Vec<Mover> {
+    /// Whether country `c`'s rise of `rise` counts as a move: held in enough
+    /// paired draws when they were run, else larger than the width of its
+    /// score interval (0 without draws).
+    fn moved(&self, c: usize, rise: f64, which: usize) -> bool {
+        match &self.rises[which] {
+            Some(shares) => rise > 0.0 && shares[c] >= Self::RISE_SHARE,
+            None => rise > self.width(c),
+        }
+    }
+
+    fn rise_share(&self, c: usize, which: usize) -> Option<f64> {
+        self.rises[which].as_ref().and_then(|s| r6(s[c]))
+    }
+
+    fn movers(&self, y: usize, before: &[usize], top: usize, which: usize) -> Vec<Mover> {
         let plan = self.run.plan;
         let overall = plan.overall();
         let panel = self.run.panel;
@@ -887,7 +927,7 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
         let mut rises: Vec<(usize, f64, f64)> = (0..panel.countries.len())
             .map(|c| (c, self.value(overall, c, y), self.mean(overall, c, before)))
-            .filter(|&(c, a, b)| !a.is_nan() && !b.is_nan() && a - b > self.width(c))
+            .filter(|&(c, a, b)| !a.is_nan() && !b.is_nan() && self.moved(c, a - b, which))
             .collect();
         rises.sort_by(|x, z| {
             (z.1 - z.2)
@@ -908,6 +948,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                     change: r6f(a - b),
                     drivers: self.change_drivers(c, y, before),
                     interval: self.interval(c),
+                    rise_share: self.rise_share(c, which),
                 }
             })
             .collect()
@@ -1091,8 +1132,8 @@ impl<'r, 'a> Builder<'r, 'a> {
                 crimes: crime_lists,
             },
             movers: Movers {
-                previous_year: self.movers(y, &prev, top),
-                three_year_mean: self.movers(y, &mean_years, top),
+                previous_year: self.movers(y, &prev, top, 0),
+                three_year_mean: self.movers(y, &mean_years, top, 1),
             },
             new_in_top_bands,
             data_warnings: DataWarnings {
@@ -1324,7 +1365,7 @@ pub fn compared_with(s: &Summary, mean: bool) -> Option<String> {
 pub fn movers_note(s: &Summary) -> Option<String> {
     let u = s.uncertainty.as_ref()?;
     Some(format!(
-        "A rise counts only when it is larger than the width of the country's 5-95% score interval this year, over {} draws of the framework's declared alternatives (seed {}).",
+        "A rise counts only when it holds in at least 95% of {} draws of the framework's declared alternatives (seed {}), each draw applying the same choices to both years.",
         u.draws, u.seed
     ))
 }

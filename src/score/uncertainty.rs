@@ -330,7 +330,7 @@ fn check_missing(file: &str, m: &Spanned<Missing>, out: &mut Diagnostics) {
 // The compiled model.
 
 /// What a factor draws.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Draw {
     /// A weight in `lo..=hi`, peaking at `mode` when triangular.
     Weight {
@@ -937,6 +937,67 @@ impl Model {
         acc.finish(self, draws, sens, seed)
     }
 
+    /// For each country, the share of `draws` draws in which its overall
+    /// score this year is above the mean of its scores in the `earlier`
+    /// models' years, each draw applying the same choices to every year
+    /// (paired draws from `seed`, as [`Model::simulate`] draws them). NaN
+    /// for a country without a score in some year of every draw. `None`
+    /// when the models do not draw the same factors.
+    pub fn rise_shares(&self, earlier: &[Model], draws: usize, seed: u64) -> Option<Vec<f64>> {
+        let same = |m: &Model| {
+            m.nc == self.nc
+                && m.factors.len() == self.factors.len()
+                && m.factors
+                    .iter()
+                    .zip(&self.factors)
+                    .all(|(a, b)| a.group == b.group && a.draw == b.draw)
+        };
+        if earlier.is_empty() || !earlier.iter().all(same) {
+            return None;
+        }
+        let nc = self.nc;
+        let mut bufs: Vec<Buf> = std::iter::once(self.buf())
+            .chain(earlier.iter().map(Model::buf))
+            .collect();
+        let mut scores = vec![0.0f64; (earlier.len() + 1) * nc];
+        let mut ranks = vec![0u16; nc];
+        let (mut rose, mut counted) = (vec![0u64; nc], vec![0u64; nc]);
+        for j in 0..draws {
+            for (k, (m, b)) in std::iter::once(self)
+                .chain(earlier)
+                .zip(bufs.iter_mut())
+                .enumerate()
+            {
+                for f in 0..b.u.len() {
+                    b.u[f] = uniform(seed, 0, j as u64, f as u64);
+                }
+                m.run(b, &mut scores[k * nc..(k + 1) * nc], &mut ranks);
+            }
+            for c in 0..nc {
+                let now = scores[c];
+                let before: f64 = (1..=earlier.len()).map(|k| scores[k * nc + c]).sum::<f64>()
+                    / earlier.len() as f64;
+                if now.is_nan() || before.is_nan() {
+                    continue;
+                }
+                counted[c] += 1;
+                rose[c] += u64::from(now > before);
+            }
+        }
+        Some(
+            rose.iter()
+                .zip(&counted)
+                .map(|(&r, &n)| {
+                    if n == 0 {
+                        f64::NAN
+                    } else {
+                        r as f64 / n as f64
+                    }
+                })
+                .collect(),
+        )
+    }
+
     /// Model runs needed for `draws` draws with `sens` sensitivity rows.
     pub fn model_runs(&self, draws: usize, sens: usize) -> u64 {
         let ng = self.groups.len();
@@ -1261,6 +1322,35 @@ mod tests {
             assert_eq!(usize::from(r[c]), i + 1);
         }
         assert_eq!(r[..3], [1, 2, 3]);
+    }
+
+    #[test]
+    fn rise_shares_pair_the_choices_of_both_years() {
+        // synthetic: AAA rises on both columns; BBB trades a fall in `a` for
+        // a rise in `b`, which wins only when rf1 weighs less than rf2
+        // (w < 1, with w uniform in 0.1..10: 0.9 / 9.9 of the draws); CCC
+        // does not change.
+        let csv = "iso3,year,a,b\nAAA,2000,0.9,0.1\nAAA,2001,0.95,0.2\n\
+                   BBB,2000,0.1,0.9\nBBB,2001,0.0,1.0\nCCC,2000,0.5,0.5\nCCC,2001,0.5,0.5\n";
+        let (plan, panel, scores) = crate::assess_csv(FW, csv);
+        let fw = crate::framework::load::parse("t.yaml", FW).unwrap();
+        let alts = Alternatives::of_chain(&[Located {
+            file: "t.yaml",
+            fw: &fw,
+        }]);
+        let m = |y| Model::build(&plan, &panel, &scores, &alts, y);
+        let shares = m(1).rise_shares(&[m(0)], 4000, 5).unwrap();
+        assert_eq!(shares[0], 1.0);
+        assert!((shares[1] - 0.9 / 9.9).abs() < 0.02, "{shares:?}");
+        assert_eq!(shares[2], 0.0);
+        // against itself nothing rises
+        assert!(
+            m(1).rise_shares(&[m(1)], 10, 5)
+                .unwrap()
+                .iter()
+                .all(|&s| s == 0.0)
+        );
+        assert!(m(1).rise_shares(&[], 10, 5).is_none());
     }
 
     #[test]
