@@ -325,3 +325,36 @@ fn subnational_example_scores_end_to_end_in_memory_and_streamed() {
     assert!(darfur[2].contains("synthetic region"));
     assert!(s.values().filter(|v| !v[3].is_empty()).count() > rows / 2);
 }
+
+#[test]
+fn one_unit_larger_than_the_data_limit_is_not_held_whole() {
+    // Synthetic: one unit whose single row is 1.5 MB, over a data-bytes limit
+    // of 1.2 MB: the stream stops growing its buffer at the limit, and the
+    // in-memory fallback refuses the file with L005.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("huge.csv");
+    let row = format!("AAA,2000,{}\nBBB,2000,1\n", "1".repeat(1_500_000));
+    fs::write(&data, format!("iso3,year,x\n{row}")).unwrap();
+    let out = atrisk()
+        .args(["--limit", "data-bytes=1200000", "score"])
+        .args(["--framework", "tests/fixtures/units/keyed.yaml"])
+        .args([
+            "--unit-key",
+            "iso3",
+            "--format",
+            "csv",
+            "--stream",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("D041") && err.contains("`data-bytes` limit"),
+        "{err}"
+    );
+    assert!(err.contains("error[L005]"), "{err}");
+    assert!(out.stdout.is_empty());
+}

@@ -338,8 +338,16 @@ impl<R: Read> Blocks<R> {
                 }
             };
             if cut == 0 {
-                // One unit fills the whole buffer: read more.
-                want = self.buf.len() * 2;
+                // One unit fills the whole buffer: read more, up to the limit
+                // on what is held of a data file.
+                let cap = crate::limits::Limit::DataBytes.get_usize();
+                if self.buf.len() >= cap {
+                    return Err(std::io::Error::other(format!(
+                        "the rows of one unit from line {} on are longer than the `data-bytes` limit of {cap} bytes",
+                        self.next_line
+                    )));
+                }
+                want = (self.buf.len() * 2).min(cap);
                 continue;
             }
             let rest = self.buf.split_off(cut);
