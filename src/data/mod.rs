@@ -663,10 +663,24 @@ impl Panel {
     pub fn load_keyed(inputs: &[Input<'_>], key: &[String]) -> Result<Panel, Diagnostic> {
         let default = [DEFAULT_UNIT_KEY.to_string()];
         let key = if key.is_empty() { &default[..] } else { key };
-        let mut tables = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            tables.push(read_table(input, key)?);
-        }
+        // Files are parsed side by side; the first error in the order the
+        // files were given is reported, so the result does not depend on
+        // which thread finishes first.
+        let results: Vec<Result<Table, Diagnostic>> = if inputs.len() > 1 {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = inputs
+                    .iter()
+                    .map(|input| s.spawn(move || read_table(input, key)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        } else {
+            inputs.iter().map(|input| read_table(input, key)).collect()
+        };
+        let tables = results.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut panel = Self::join(tables)?;
         panel.unit_key = key.to_vec();
         Ok(panel)
