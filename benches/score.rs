@@ -52,7 +52,9 @@ fn main() {
     let (t_summary, summary) = time(runs, || {
         atrisk::report::summary::Builder::new(&run).build(last, 20)
     });
-    let (t_html, html) = time(runs, || atrisk::report::html::write(&run, &summary, &[]));
+    let (t_html, html) = time(runs, || {
+        atrisk::report::html::write(&run, &summary, &[], None)
+    });
     let sdn = panel2.find_country("SDN").expect("Sudan is in the panel");
     let (t_explain, explained) = time(runs, || {
         atrisk::report::explain::json(&atrisk::report::explain::explain(

@@ -155,7 +155,7 @@ fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
     let _ = report::summary::write_text(&summary);
     let _ = report::summary::write_markdown(&summary);
     let _ = report::summary::write_json(&summary);
-    let _ = report::html::write(&one, &summary, &[]);
+    let _ = report::html::write(&one, &summary, &[], None);
     for c in 0..panel.countries.len().min(2) {
         let e = report::explain::explain(plan, panel, scores, c, last);
         let _ = report::explain::text(&e, plan);

@@ -410,3 +410,30 @@ fn report_with_a_bad_framework_exits_2() {
     assert_exit(&o, 2);
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn full_ranking_gives_every_country_its_rank_interval_with_draws_only() {
+    let with = report_html(&["--year", "2023", "--draws", "20"]);
+    let ranking = &with[with.find("id=\"ranking\"").expect("a full ranking")..];
+    let ranking = &ranking[..ranking.find("</table>").expect("its table ends")];
+    assert!(ranking.contains("<th class=\"num\">Rank interval</th>"));
+    assert!(ranking.contains("over 20 draws"));
+    let rows = ranking.matches("<tr><td").count();
+    assert!(rows > 100, "{rows} rows");
+    // every row: rank, then an interval `lo-hi` or a single rank
+    let intervals = ranking
+        .split("<tr><td class=\"num\">")
+        .skip(1)
+        .filter(|row| {
+            let cell = row
+                .split("<td class=\"num\">")
+                .nth(1)
+                .and_then(|c| c.split("</td>").next())
+                .unwrap_or("");
+            !cell.is_empty() && cell.split('-').all(|n| n.parse::<usize>().is_ok())
+        })
+        .count();
+    assert_eq!(intervals, rows);
+    let without = report_html(&["--year", "2023", "--draws", "0"]);
+    assert!(!without.contains("Rank interval"));
+}

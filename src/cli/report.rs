@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
     let scored = c.input.score(ctx)?;
-    let (y, summary, _) = super::summary::build(&scored, c)?;
+    let (y, summary, sim) = super::summary::build(&scored, c)?;
     let run = Run {
         plan: &scored.plan,
         panel: &scored.panel,
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         years: vec![y],
     };
     let text = match a.format {
-        Format::Html => html::write(&run, &summary, &scored.loaded.fw.sources),
+        Format::Html => html::write(&run, &summary, &scored.loaded.fw.sources, sim.as_ref()),
     };
     write_output(c.output.as_deref(), &text, &c.input.paths())?;
     Ok(EXIT_OK)

@@ -5,13 +5,14 @@
 use std::fmt::Write;
 
 use super::summary::{
-    self, Brief, DataAge, Mover, Summary, fmt_change, fmt_column_value, fmt_data_age,
+    self, Brief, DataAge, Interval, Mover, Summary, fmt_change, fmt_column_value, fmt_data_age,
     fmt_input_change, fmt_reasons,
 };
 use super::{Run, fmt_score};
 use crate::embedded;
 use crate::framework::compile::Kind;
 use crate::framework::model::Source;
+use crate::score::uncertainty::Simulation;
 
 /// Years shown in each country's sparkline (at most; fewer when the panel is shorter).
 pub const SPARK_YEARS: usize = 15;
@@ -122,6 +123,9 @@ struct Ctx<'r, 'a> {
     s: &'r Summary,
     y: usize,
     bands: Vec<(String, f64)>,
+    /// The draws behind the summary's intervals, for every country's rank
+    /// interval in the full ranking.
+    sim: Option<&'r Simulation>,
 }
 
 impl Ctx<'_, '_> {
@@ -145,8 +149,9 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// Writes the report.
-pub fn write(run: &Run<'_>, s: &Summary, sources: &[Source]) -> String {
+/// Writes the report; with the draws behind the summary's intervals
+/// (`sim`), the full ranking also gives every country's rank interval.
+pub fn write(run: &Run<'_>, s: &Summary, sources: &[Source], sim: Option<&Simulation>) -> String {
     let plan = run.plan;
     let y = run.years.first().copied().unwrap_or(0);
     let ctx = Ctx {
@@ -154,6 +159,7 @@ pub fn write(run: &Run<'_>, s: &Summary, sources: &[Source]) -> String {
         s,
         y,
         bands: plan.band_sets[plan.nodes[plan.overall()].bands].clone(),
+        sim,
     };
     let mut out = String::new();
     let title = format!("Atrocity risk report {}: {}", s.year, s.framework.title);
@@ -786,12 +792,24 @@ fn ranking(out: &mut String, c: &Ctx<'_, '_>) {
     let first = c.y.saturating_sub(SPARK_YEARS - 1);
     let _ = writeln!(
         out,
-        "<h2 id=\"ranking\">Full ranking, {}</h2>\n<p>All countries, highest score first. The line shows the overall score from {} to {} on a fixed 0 to 1 scale; the dashed line marks where the two top bands begin. Data: measured indicators with a value out of all measured indicators.</p>",
+        "<h2 id=\"ranking\">Full ranking, {}</h2>\n<p>All countries, highest score first. The line shows the overall score from {} to {} on a fixed 0 to 1 scale; the dashed line marks where the two top bands begin. Data: measured indicators with a value out of all measured indicators.{}</p>",
         c.s.year,
         panel.year(first),
-        panel.year(c.y)
+        panel.year(c.y),
+        c.sim.map_or_else(String::new, |sim| format!(
+            " Rank interval: the 5th to 95th percentile of the rank over {} draws of the framework's declared alternatives (seed {}).",
+            sim.info.draws, sim.info.seed
+        ))
     );
-    out.push_str("<table class=\"ranked\"><thead><tr><th class=\"num\">Rank</th><th>Country</th><th class=\"num\">Score</th><th>Band</th><th class=\"num\">Change</th><th>Trend</th><th class=\"num\">Data</th></tr></thead><tbody>\n");
+    let interval_head = if c.sim.is_some() {
+        "<th class=\"num\">Rank interval</th>"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "<table class=\"ranked\"><thead><tr><th class=\"num\">Rank</th>{interval_head}<th>Country</th><th class=\"num\">Score</th><th>Band</th><th class=\"num\">Change</th><th>Trend</th><th class=\"num\">Data</th></tr></thead><tbody>"
+    );
     for r in c.run.ranked(c.y) {
         let prev = c.y.checked_sub(1).map_or(f64::NAN, |p| {
             scores.value(overall, panel.cell(r.country, p))
@@ -799,8 +817,12 @@ fn ranking(out: &mut String, c: &Ctx<'_, '_>) {
         let change = super::round(r.score - prev, 6);
         let _ = writeln!(
             out,
-            "<tr><td class=\"num\">{}</td><td>{} <span class=\"small\">{}</span></td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}/{}</td></tr>",
+            "<tr><td class=\"num\">{}</td>{}<td>{} <span class=\"small\">{}</span></td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}/{}</td></tr>",
             r.rank,
+            c.sim.map_or_else(String::new, |sim| format!(
+                "<td class=\"num\">{}</td>",
+                Interval::of(&sim.countries[r.country]).fmt_rank()
+            )),
             c.country_name(r.country),
             esc(&panel.countries[r.country].iso3),
             fmt_score(r.score),
