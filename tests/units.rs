@@ -119,3 +119,30 @@ fn to_iso3_needs_the_iso3_key_and_a_valid_spec() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("D043"));
 }
+
+#[test]
+fn validate_reads_data_through_to_iso3_too() {
+    let validate = |extra: &[&str]| {
+        atrisk()
+            .args(["validate", "tests/fixtures/minimal.yaml"])
+            .args(["--data", "tests/fixtures/units/cow.csv"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Without the mapping the file has no iso3 column.
+    let out = validate(&[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("D003"));
+    let out = validate(&["--to-iso3", "ccode:cow"]);
+    assert!(out.status.success(), "{out:?}");
+    // Unmatched names are listed by validate as by score.
+    let out = atrisk()
+        .args(["validate", "tests/fixtures/minimal.yaml"])
+        .args(["--data", "tests/fixtures/units/names.csv"])
+        .args(["--to-iso3", "country:name"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("D042"));
+}

@@ -38,6 +38,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Key data files that have column COL (and no iso3) by ISO3 codes through the shipped correspondence table: COL:cow or COL:name (as on `score`).
+    #[arg(long, value_name = "COL:cow|COL:name")]
+    pub to_iso3: Option<crate::data::units::ToIso3>,
     /// The data column(s) that identify a unit, overriding the framework's `unit_key` (default iso3).
     #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
     pub unit_key: Vec<String>,
@@ -187,7 +190,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                     None => {
                         // Without --data, normalisations are checked against
                         // the shipped panel when the framework's columns are in it.
-                        let p = match load_inputs(&a.data, &a.assessments, &key, &mut sources) {
+                        let data = super::units::mapped_data(&a.data, a.to_iso3.as_ref(), &key)?;
+                        let p = match load_inputs(&data, &a.assessments, &key, &mut sources) {
                             Ok(p) => Some(p),
                             Err(e) if strict => return Err(e),
                             Err(_) => None,
