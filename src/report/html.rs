@@ -425,9 +425,13 @@ fn heat_map(out: &mut String, c: &Ctx<'_, '_>) {
     out.push_str("</tbody></table>\n");
 }
 
-fn mover_list(out: &mut String, movers: &[Mover]) {
+fn mover_list(out: &mut String, movers: &[Mover], judged: bool) {
     if movers.is_empty() {
-        out.push_str("<p>No country's score rose.</p>\n");
+        out.push_str(if judged {
+            "<p>No rise held in at least 95% of the draws.</p>\n"
+        } else {
+            "<p>No country's score rose.</p>\n"
+        });
         return;
     }
     out.push_str("<table><thead><tr><th>Country</th><th class=\"num\">Before</th><th class=\"num\">Now</th><th class=\"num\">Change</th><th>What moved it</th></tr></thead><tbody>\n");
@@ -440,6 +444,10 @@ fn mover_list(out: &mut String, movers: &[Mover]) {
             fmt_score(m.before),
             fmt_score(m.score),
             fmt_change(Some(m.change))
+                + &m.rise_share.map_or_else(String::new, |r| format!(
+                    "<br><span class=\"small\">in {:.0}% of draws</span>",
+                    r * 100.0
+                ))
         );
         if m.drivers.is_empty() {
             let _ = write!(out, "<li>{}</li>", esc(summary::NO_FACTOR_ROSE));
@@ -507,7 +515,7 @@ fn movers(out: &mut String, c: &Ctx<'_, '_>) {
             } else {
                 &s.movers.previous_year
             };
-            mover_list(out, list);
+            mover_list(out, list, s.uncertainty.is_some());
         }
     }
 }

@@ -1370,6 +1370,18 @@ pub fn movers_note(s: &Summary) -> Option<String> {
     ))
 }
 
+/// How sure a move is, in words: `; rank 3-9, score 0.581-0.702; rose in
+/// 98% of draws` (empty without draws).
+pub fn fmt_certainty(m: &Mover) -> String {
+    let mut out = m
+        .interval
+        .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)));
+    if let Some(share) = m.rise_share {
+        let _ = write!(out, "; rose in {:.0}% of draws", share * 100.0);
+    }
+    out
+}
+
 /// A country's intervals in words, such as `rank 3-9, score 0.581-0.702`.
 pub fn fmt_interval(i: &Interval) -> String {
     let score = match (i.score_p05, i.score_p95) {
@@ -1449,8 +1461,7 @@ fn text_movers(out: &mut String, s: &Summary, mean: bool) {
             fmt_score(m.score),
             fmt_change(Some(m.change)),
             m.band.as_deref().unwrap_or("-"),
-            m.interval
-                .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)))
+            fmt_certainty(m)
         );
         if m.drivers.is_empty() {
             let _ = writeln!(out, "     {NO_FACTOR_ROSE}");
@@ -1764,8 +1775,7 @@ fn md_movers(out: &mut String, s: &Summary, mean: bool) {
             fmt_score(m.score),
             fmt_change(Some(m.change)),
             md(m.band.as_deref().unwrap_or("-")),
-            m.interval
-                .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)))
+            fmt_certainty(m)
         );
         if m.drivers.is_empty() {
             let _ = writeln!(out, "  - {NO_FACTOR_ROSE}");
