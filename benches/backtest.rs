@@ -5,8 +5,11 @@
 //! times the plain backtest of the shipped framework on the shipped panel.
 //! Prints timings; run with `cargo bench --bench backtest`.
 
+mod common;
+
+use common::time;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use atrisk::backtest::{self, Events};
 use atrisk::data::{Input, Panel, UNIT_KEY_SEPARATOR};
@@ -14,18 +17,6 @@ use atrisk::embedded;
 use atrisk::fit::{self, Settings};
 
 const LAMBDA: f64 = 0.002586428948318162;
-
-fn time<T>(runs: u32, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let out = f();
-        best = best.min(t.elapsed());
-        last = Some(out);
-    }
-    (best, last.expect("at least one run"))
-}
 
 fn events(panel: &Panel) -> Events {
     let path = concat!(
@@ -45,14 +36,7 @@ fn events(panel: &Panel) -> Events {
 }
 
 fn shipped() {
-    let inputs: Vec<Input<'_>> = embedded::DATA
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: (*name).to_string(),
-            prefix: None,
-            bytes,
-        })
-        .collect();
+    let inputs = embedded::inputs();
     let (name, text) = embedded::FRAMEWORK;
     let (plan, panel, scores) = atrisk::assess(name, text, &inputs).expect("scores");
     let ev = events(&panel);

@@ -2,42 +2,21 @@
 //! country-year. Prints timings and country-years per second. Run with
 //! `cargo bench`.
 
-use std::time::{Duration, Instant};
+mod common;
 
-use atrisk::data::{Input, Panel};
+use common::time;
+
+use atrisk::data::Panel;
 use atrisk::embedded;
-
-fn inputs() -> Vec<Input<'static>> {
-    embedded::DATA
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: (*name).to_string(),
-            prefix: None,
-            bytes,
-        })
-        .collect()
-}
-
-fn time<T>(runs: u32, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let out = f();
-        best = best.min(t.elapsed());
-        last = Some(out);
-    }
-    (best, last.expect("at least one run"))
-}
 
 fn main() {
     let runs = 20;
     let (fw_name, fw_text) = embedded::FRAMEWORK;
     let (t_load, panel) = time(runs, || {
-        Panel::load(&inputs()).expect("shipped panel loads")
+        Panel::load(&embedded::inputs()).expect("shipped panel loads")
     });
     let (t_all, (plan, panel2, scores)) = time(runs, || {
-        atrisk::assess(fw_name, fw_text, &inputs()).expect("shipped framework scores")
+        atrisk::assess(fw_name, fw_text, &embedded::inputs()).expect("shipped framework scores")
     });
     let (t_eval, _) = time(runs, || atrisk::score::evaluate(&plan, &panel2));
     let years: Vec<usize> = (0..panel2.n_years).collect();

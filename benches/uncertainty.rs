@@ -5,20 +5,12 @@
 
 use std::time::Instant;
 
-use atrisk::data::Input;
 use atrisk::embedded;
 use atrisk::framework::extends;
 use atrisk::score::uncertainty::{Alternatives, Model};
 
 fn main() {
-    let inputs: Vec<Input<'static>> = embedded::DATA
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: (*name).to_string(),
-            prefix: None,
-            bytes,
-        })
-        .collect();
+    let inputs = embedded::inputs();
     let (_, name, text) = embedded::FRAMEWORKS
         .iter()
         .find(|(id, _, _)| *id == "un-foa-2014")

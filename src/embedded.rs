@@ -30,6 +30,17 @@ pub const DATA: [(&str, &[u8]); 2] = [
     ),
 ];
 
+/// The default data files as inputs of [`crate::data::Panel::load`].
+pub fn inputs() -> Vec<crate::data::Input<'static>> {
+    DATA.iter()
+        .map(|(name, bytes)| crate::data::Input {
+            name: (*name).to_string(),
+            prefix: None,
+            bytes,
+        })
+        .collect()
+}
+
 /// Frameworks shipped in the binary, by id.
 pub const FRAMEWORKS: [(&str, &str, &str); 2] = [
     ("un-foa-2014", UN_FOA_2014.0, UN_FOA_2014.1),

@@ -24,12 +24,9 @@ use score::Scores;
 /// For analyst assessments, see [`assess_with`].
 ///
 /// ```
-/// use atrisk::{data::Input, embedded};
+/// use atrisk::embedded;
 ///
-/// let inputs: Vec<Input<'_>> = embedded::DATA
-///     .iter()
-///     .map(|(name, bytes)| Input { name: name.to_string(), prefix: None, bytes })
-///     .collect();
+/// let inputs = embedded::inputs();
 /// let (name, text) = embedded::FRAMEWORK;
 /// let (plan, panel, scores) = atrisk::assess(name, text, &inputs).unwrap();
 /// let sudan = panel.find_country("Sudan").unwrap();
@@ -56,10 +53,7 @@ pub fn assess(
 /// ```
 /// use atrisk::{data::Input, embedded};
 ///
-/// let inputs: Vec<Input<'_>> = embedded::DATA
-///     .iter()
-///     .map(|(name, bytes)| Input { name: name.to_string(), prefix: None, bytes })
-///     .collect();
+/// let inputs = embedded::inputs();
 /// // a synthetic judgement, for illustration only
 /// let csv = "iso3,year,indicator,value,confidence,source,note\n\
 ///            SDN,2023,rf7.hate_speech,present,medium,illustration,\n";

@@ -25,14 +25,7 @@ fn atrisk() -> Command {
 /// The shipped panel (two files) joined into one wide CSV sorted by iso3,
 /// then year: every cell with a row, values written so they read back exactly.
 fn shipped_joined() -> String {
-    let inputs: Vec<Input<'_>> = atrisk::embedded::DATA
-        .iter()
-        .map(|(name, bytes)| Input {
-            name: (*name).to_string(),
-            prefix: None,
-            bytes,
-        })
-        .collect();
+    let inputs = atrisk::embedded::inputs();
     let p = Panel::load(&inputs).unwrap();
     let names: Vec<&str> = p.column_names().collect();
     let mut out = format!("iso3,country,year,{}\n", names.join(","));
