@@ -119,14 +119,6 @@ impl Interval {
     pub fn fmt_rank(&self) -> String {
         crate::report::uncertainty::fmt_range(self.rank_p05, self.rank_p95)
     }
-
-    /// Width of the score interval.
-    pub fn width(&self) -> f64 {
-        match (self.score_p05, self.score_p95) {
-            (Some(a), Some(b)) => b - a,
-            _ => 0.0,
-        }
-    }
 }
 
 /// Someone a recommendation addresses.
@@ -596,8 +588,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     /// the score rose against the previous year and against the three-year
     /// mean (see [`crate::score::uncertainty::Model::rise_shares`]). A rise
     /// then counts as a move only when it holds in at least
-    /// [`Self::RISE_SHARE`] of the draws, instead of when it is larger than
-    /// the width of the score interval.
+    /// [`Self::RISE_SHARE`] of the draws.
     pub fn with_rise_shares(
         mut self,
         previous_year: Option<Vec<f64>>,
@@ -608,8 +599,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     }
 
     /// Gives the watch list, briefs and movers the intervals of a Monte
-    /// Carlo run over the summarised year: a rise then counts as a move only
-    /// when it is larger than the width of the country's score interval.
+    /// Carlo run over the summarised year.
     pub fn with_uncertainty(mut self, sim: &'r Simulation) -> Self {
         self.sim = Some(sim);
         self
@@ -617,11 +607,6 @@ impl<'r, 'a> Builder<'r, 'a> {
 
     fn interval(&self, c: usize) -> Option<Interval> {
         Some(Interval::of(&self.sim?.countries[c]))
-    }
-
-    /// Width of a country's score interval (0 without draws).
-    fn width(&self, c: usize) -> f64 {
-        self.sim.map_or(0.0, |s| s.countries[c].score_width())
     }
 
     fn value(&self, node: usize, country: usize, y: usize) -> f64 {
@@ -904,14 +889,13 @@ impl<'r, 'a> Builder<'r, 'a> {
         v
     }
 
-    /// Whether country `c`'s rise of `rise` counts as a move: held in enough
-    /// paired draws when they were run, else larger than the width of its
-    /// score interval (0 without draws).
+    /// Whether country `c`'s rise of `rise` counts as a move: any rise, and
+    /// when paired draws were run, one held in enough of them.
     fn moved(&self, c: usize, rise: f64, which: usize) -> bool {
-        match &self.rises[which] {
-            Some(shares) => rise > 0.0 && shares[c] >= Self::RISE_SHARE,
-            None => rise > self.width(c),
-        }
+        rise > 0.0
+            && self.rises[which]
+                .as_ref()
+                .is_none_or(|shares| shares[c] >= Self::RISE_SHARE)
     }
 
     fn rise_share(&self, c: usize, which: usize) -> Option<f64> {

@@ -961,16 +961,18 @@ impl Model {
             .collect();
         let mut scores = vec![0.0f64; (earlier.len() + 1) * nc];
         let mut ranks = vec![0u16; nc];
+        let mut u = vec![0.0; self.factors.len()];
         let (mut rose, mut counted) = (vec![0u64; nc], vec![0u64; nc]);
         for j in 0..draws {
+            for (f, u) in u.iter_mut().enumerate() {
+                *u = uniform(seed, 0, j as u64, f as u64);
+            }
             for (k, (m, b)) in std::iter::once(self)
                 .chain(earlier)
                 .zip(bufs.iter_mut())
                 .enumerate()
             {
-                for f in 0..b.u.len() {
-                    b.u[f] = uniform(seed, 0, j as u64, f as u64);
-                }
+                b.u.copy_from_slice(&u);
                 m.run(b, &mut scores[k * nc..(k + 1) * nc], &mut ranks);
             }
             for c in 0..nc {
@@ -1176,16 +1178,6 @@ pub struct CountryInterval {
     pub rank: [Option<usize>; 3],
     /// Draws per overall band, lowest band first.
     pub bands: Vec<u32>,
-}
-
-impl CountryInterval {
-    /// Width of the 5-95% score interval (0 when the country has no score).
-    pub fn score_width(&self) -> f64 {
-        match (self.score[0], self.score[2]) {
-            (Some(a), Some(b)) => b - a,
-            _ => 0.0,
-        }
-    }
 }
 
 /// A group's share of the variance of ranks.
