@@ -221,10 +221,16 @@ pub fn files_read() -> Vec<PathBuf> {
     FILES_READ.lock().map(|f| f.clone()).unwrap_or_default()
 }
 
-/// Reads a data or assessment file up to the `data-bytes` limit. `what`
-/// names the kind of file ("data file", "assessment file") and `flag` the
-/// option that gave it, for the messages.
-pub fn read_data_file(path: &Path, what: &str, flag: &str) -> Result<Vec<u8>, Diagnostic> {
+/// Reads a data, assessment or events file up to the `data-bytes` limit.
+/// `what` names the kind of file ("data file", "assessment file") and `flag`
+/// the option that gave it, for the messages; `unreadable` is the code of a
+/// file that cannot be read (D001, or B001 for an events file).
+pub fn read_data_file(
+    path: &Path,
+    what: &str,
+    flag: &str,
+    unreadable: &'static str,
+) -> Result<Vec<u8>, Diagnostic> {
     let name = path.display().to_string();
     match read_capped(path, Limit::DataBytes) {
         Ok(Ok(bytes)) => Ok(bytes),
@@ -235,7 +241,7 @@ pub fn read_data_file(path: &Path, what: &str, flag: &str) -> Result<Vec<u8>, Di
             )
             .at(&name, 1, 1, 1, "this file")),
         Err(e) => Err(Diagnostic::error(
-            "D001",
+            unreadable,
             Origin::Data,
             format!("cannot read {what} `{name}`: {e}"),
         )

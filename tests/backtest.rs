@@ -205,6 +205,19 @@ fn bad_input_gets_a_clear_message() {
         3,
         "B001",
     );
+    // An events file is read under the same size limit as data files.
+    // (the 188-byte data file fits; the shipped 77 KB events file does not)
+    let err = fails(
+        &[
+            &["--limit", "data-bytes=1000"][..],
+            &base[..],
+            &["--events", "examples/data/mass-killing-onsets.csv"],
+        ]
+        .concat(),
+        3,
+        "L005",
+    );
+    assert!(err.contains("events file"), "{err}");
     fails(
         &[&base[..], &["--events", EVENTS, "--node", "nope"]].concat(),
         64,

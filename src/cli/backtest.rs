@@ -82,17 +82,8 @@ pub struct Args {
 /// Reads the events file against a panel.
 pub fn load_events(path: &std::path::Path, panel: &Panel) -> Result<Events, Failure> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::new(
-            Diagnostic::error(
-                "B001",
-                Origin::Data,
-                format!("cannot read events file `{name}`: {e}"),
-            )
-            .with_hint("check the path given with --events"),
-            &Sources::default(),
-        )
-    })?;
+    let bytes = crate::limits::read_data_file(path, "events file", "--events", "B001")
+        .map_err(|d| Failure::new(d, &Sources::default()))?;
     let index: std::collections::HashMap<&str, usize> = panel
         .countries
         .iter()

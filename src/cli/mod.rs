@@ -453,7 +453,7 @@ pub fn load_data(
     } else {
         for a in args {
             let name = a.path.display().to_string();
-            let bytes = crate::limits::read_data_file(&a.path, "data file", "--data")
+            let bytes = crate::limits::read_data_file(&a.path, "data file", "--data", "D001")
                 .map_err(|d| Failure::new(d, sources))?;
             let bytes = match &a.to_iso3 {
                 Some(t) => {
@@ -498,7 +498,7 @@ pub fn load_inputs(
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
     for p in assessments {
         let name = p.display().to_string();
-        let bytes = crate::limits::read_data_file(p, "assessment file", "--assessments")
+        let bytes = crate::limits::read_data_file(p, "assessment file", "--assessments", "D001")
             .map_err(|d| Failure::new(d, sources))?;
         sources.add(&name, &String::from_utf8_lossy(&bytes));
         owned.push((name, bytes));
