@@ -6,7 +6,7 @@ use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::report::Run;
 use crate::report::summary::{self, Builder, Summary};
-use crate::score::uncertainty::{Alternatives, Model, Simulation};
+use crate::score::uncertainty::{Model, Simulation};
 
 /// Output formats of `summary`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -84,33 +84,35 @@ pub(super) fn build(
         scores,
         years: vec![y],
     };
-    let sim =
-        (a.draws > 0).then(|| super::uncertainty::simulate(scored, y, a.draws, 0, a.seed, true));
-    let builder = Builder::new(&run);
-    let builder = match &sim {
-        Some(s) => {
-            let (prev, mean) = rise_shares(scored, y, a.draws, a.seed);
-            builder.with_uncertainty(s).with_rise_shares(prev, mean)
-        }
-        None => builder,
+    let (sim, (prev, mean)) = if a.draws > 0 {
+        let now = super::uncertainty::model(scored, y);
+        let sim = super::uncertainty::simulate(&now, a.draws, 0, a.seed, true);
+        (Some(sim), rise_shares(scored, &now, y, a.draws, a.seed))
+    } else {
+        (None, (None, None))
     };
+    let mut builder = Builder::new(&run).with_rise_shares(prev, mean);
+    if let Some(s) = &sim {
+        builder = builder.with_uncertainty(s);
+    }
     let summary = builder.build(y, top);
     Ok((y, summary, sim))
 }
 
-/// Per country, the share of paired draws in which year index `y` scored
+/// Per country, the share of paired draws in which `now` (year index `y`) scored
 /// above the previous year, and above the mean of the three years before
 /// (`None` where those years are not in the panel).
 fn rise_shares(
     scored: &Scored,
+    now: &Model,
     y: usize,
     draws: usize,
     seed: u64,
 ) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
-    let alts = Alternatives::of_chain(&scored.loaded.located());
-    let model = |y| Model::build(&scored.plan, &scored.panel, &scored.scores, &alts, y);
-    let now = model(y);
-    let earlier: Vec<Model> = (y.saturating_sub(3)..y).rev().map(model).collect();
+    let earlier: Vec<Model> = (y.saturating_sub(3)..y)
+        .rev()
+        .map(|y| super::uncertainty::model(scored, y))
+        .collect();
     let prev = earlier
         .first()
         .and_then(|m| now.rise_shares(std::slice::from_ref(m), draws, seed));

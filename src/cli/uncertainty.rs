@@ -82,18 +82,22 @@ pub fn check_draws(draws: usize, sens: Option<usize>) -> Result<usize, Failure> 
     }
 }
 
-/// Compiles the alternatives and runs the draws over year index `y`,
-/// with a progress bar on a terminal when `show_progress` and the run is long.
+/// The framework's declared alternatives compiled for draws over year
+/// index `y` of a scored panel.
+pub fn model(scored: &Scored, y: usize) -> Model {
+    let alts = Alternatives::of_chain(&scored.loaded.located());
+    Model::build(&scored.plan, &scored.panel, &scored.scores, &alts, y)
+}
+
+/// Runs `draws` draws of `model` (with `sens` sensitivity rows), with a
+/// progress bar on a terminal when asked and the run is long.
 pub fn simulate(
-    scored: &Scored,
-    y: usize,
+    model: &Model,
     draws: usize,
     sens: usize,
     seed: u64,
     show_progress: bool,
 ) -> Simulation {
-    let alts = Alternatives::of_chain(&scored.loaded.located());
-    let model = Model::build(&scored.plan, &scored.panel, &scored.scores, &alts, y);
     let runs = model.model_runs(draws, sens);
     let bar = if show_progress && runs >= PROGRESS_FROM && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(runs);
@@ -119,7 +123,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         .first()
         .copied()
         .unwrap_or(default);
-    let sim = simulate(&scored, y, a.draws, sens, a.seed, true);
+    let sim = simulate(&model(&scored, y), a.draws, sens, a.seed, true);
     let doc = out::document(&scored.plan, &scored.panel, &sim);
     let text = match a.format {
         Format::Text => out::write_text(&doc),
