@@ -44,8 +44,8 @@ fn shipped() {
     let (t, n) = time(10, || {
         let rows = backtest::rows(&panel, &ev, &w);
         let mut nodes = vec![plan.overall()];
-        nodes.extend(plan.of_kind(atrisk::framework::compile::Kind::Crime));
-        nodes.extend(plan.of_kind(atrisk::framework::compile::Kind::RiskFactor));
+        nodes.extend(plan.of_kind(atrisk::compile::Kind::Crime));
+        nodes.extend(plan.of_kind(atrisk::compile::Kind::RiskFactor));
         nodes
             .iter()
             .map(|&i| backtest::node_skill(&plan, &panel, &scores, &rows, i).n)
@@ -55,10 +55,8 @@ fn shipped() {
         "shipped framework, {}-{}: skill of {} nodes ({n} scored country-years in all) in {:.2} ms",
         w.from,
         w.to,
-        1 + plan.of_kind(atrisk::framework::compile::Kind::Crime).len()
-            + plan
-                .of_kind(atrisk::framework::compile::Kind::RiskFactor)
-                .len(),
+        1 + plan.of_kind(atrisk::compile::Kind::Crime).len()
+            + plan.of_kind(atrisk::compile::Kind::RiskFactor).len(),
         t.as_secs_f64() * 1e3
     );
 }

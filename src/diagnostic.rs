@@ -289,6 +289,21 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
     s
 }
 
+/// Suggests the closest of `candidates` to `word`, if one is close enough.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::normalized_levenshtein(&word.to_lowercase(), &c.to_lowercase());
+        if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

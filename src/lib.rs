@@ -2,7 +2,9 @@
 //! testable YAML rules, scored against country-year data.
 
 pub mod backtest;
+pub mod check;
 pub mod cli;
+pub mod compile;
 pub mod data;
 pub mod diagnostic;
 pub mod embedded;
@@ -13,10 +15,10 @@ pub mod limits;
 pub mod report;
 pub mod score;
 
+use compile::Plan;
 use data::assessments::Assessments;
 use data::{Input, Panel};
 use diagnostic::Diagnostics;
-use framework::compile::Plan;
 use score::Scores;
 
 /// Loads, validates and compiles a framework text and scores it on data
@@ -80,7 +82,7 @@ pub fn assess_with(
     let mut panel = Panel::load_keyed(inputs, &key)?;
     let assessed = Assessments::parse(assessments)?;
     assessed.add_to(&mut panel)?;
-    let plan = framework::compile::compile_chain(&chain.located(), &panel)?;
+    let plan = compile::compile_chain(&chain.located(), &panel)?;
     let diags = assessed.check(&plan, &panel);
     if diags.has_errors() {
         return Err(diags);

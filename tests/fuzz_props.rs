@@ -8,10 +8,10 @@
 //!
 //! Case counts are small so that the whole file runs in a few seconds.
 
+use atrisk::compile::{Kind, Plan};
 use atrisk::data::{Input, Panel};
 use atrisk::diagnostic::Diagnostics;
 use atrisk::embedded;
-use atrisk::framework::compile::{Kind, Plan};
 use atrisk::score::Scores;
 use proptest::prelude::*;
 

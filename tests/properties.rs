@@ -3,8 +3,8 @@
 //! the order of rows; `explain` reports exactly the numbers `score` computes;
 //! any assessment file is scored or refused, never a panic.
 
+use atrisk::compile::Kind;
 use atrisk::data::Input;
-use atrisk::framework::compile::Kind;
 use proptest::prelude::*;
 
 /// A synthetic framework exercising every aggregation method, several
@@ -67,7 +67,7 @@ fn csv(rows: &[(usize, i32, f64, Option<f64>)]) -> String {
 fn run(
     text: &str,
 ) -> (
-    atrisk::framework::compile::Plan,
+    atrisk::compile::Plan,
     atrisk::data::Panel,
     atrisk::score::Scores,
 ) {
@@ -97,7 +97,7 @@ fn panel_rows() -> impl Strategy<Value = Vec<(usize, i32, f64, Option<f64>)>> {
 
 /// Checks every node of an explanation tree against the scores.
 fn check_tree(
-    plan: &atrisk::framework::compile::Plan,
+    plan: &atrisk::compile::Plan,
     scores: &atrisk::score::Scores,
     cell: usize,
     n: &atrisk::report::explain::ExNode<'_>,
@@ -214,7 +214,7 @@ fn run_assessed(
     assessments: &[u8],
 ) -> Result<
     (
-        atrisk::framework::compile::Plan,
+        atrisk::compile::Plan,
         atrisk::data::Panel,
         atrisk::score::Scores,
     ),

@@ -56,7 +56,7 @@ fn every_shipped_framework_passes_its_examples() {
         let name = path.display().to_string();
         let src = std::fs::read_to_string(&path).expect("readable");
         let fw = atrisk::framework::load::parse(&name, &src).expect("parses");
-        let found = atrisk::framework::examples::run(&fw, &name).expect("examples run");
+        let found = atrisk::check::examples::run(&fw, &name).expect("examples run");
         let failed: Vec<String> = found
             .iter()
             .filter(|o| !o.passed)

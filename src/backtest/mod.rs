@@ -15,10 +15,10 @@ pub mod metrics;
 
 use serde::Serialize;
 
+use crate::compile::{Kind, Plan};
 use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::fit::{self, Design, Model, Settings};
-use crate::framework::compile::{Kind, Plan};
 use crate::framework::model::Method;
 use crate::score::Scores;
 pub use events::Events;

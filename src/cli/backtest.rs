@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::backtest::{self, Events, Refit, Skill, TOP_K, Window};
+use crate::compile::Kind;
 use crate::data::{Panel, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::{Diagnostic, Origin, Sources};
 use crate::fit::Settings;
-use crate::framework::compile::Kind;
 
 /// EWP's own rolling-origin backtest (outcome years 1994-2024, 39 onsets),
 /// computed from its published file (`FOOSforecasts_3Sep2025.csv`): AUC 0.825.

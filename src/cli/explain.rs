@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
 use crate::data::Panel;
-use crate::framework::validate::did_you_mean;
+use crate::diagnostic::did_you_mean;
 use crate::report::explain;
 
 /// Output formats of `explain`.

@@ -9,10 +9,10 @@ use serde_saphyr::Spanned;
 use super::backtest::{EventArgs, fail, load_events};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
 use crate::backtest;
+use crate::compile::Kind;
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::embedded;
 use crate::fit::{self, Settings};
-use crate::framework::compile::Kind;
 use crate::framework::model::Framework;
 use crate::framework::validate::measure_id;
 

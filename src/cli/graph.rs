@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
-use crate::framework::validate::did_you_mean;
+use crate::diagnostic::did_you_mean;
 use crate::graph::Graph;
 
 /// Output formats of `graph`.

@@ -25,11 +25,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::compile::{self, Plan};
 use crate::data::assessments::Assessments;
 use crate::data::{Input, Panel};
 use crate::diagnostic::{self, Diagnostic, Diagnostics, Origin, Severity, Sources};
 use crate::embedded;
-use crate::framework::compile::{self, Plan};
 use crate::framework::extends::{self, Layer};
 use crate::framework::load;
 use crate::framework::model::Framework;

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
+use crate::compile::Plan;
 use crate::data::Panel;
-use crate::framework::compile::Plan;
 use crate::report::{self, Run};
 use crate::score::Scores;
 

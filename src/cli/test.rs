@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::validate::{Format, framework_paths};
 use super::{Ctx, EXIT_CHECK_FAILED, EXIT_OK, Failure, load_framework};
+use crate::check::examples::{self, Outcome};
 use crate::diagnostic::{self, Diagnostic, Sources};
-use crate::framework::examples::{self, Outcome};
 
 /// Arguments of `test`.
 #[derive(Debug, clap::Args)]

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
 use crate::diagnostic::{Diagnostic, Origin, Sources};
+use crate::framework::uncertainty::Alternatives;
 use crate::report::uncertainty as out;
-use crate::score::uncertainty::{Alternatives, Model, Simulation};
+use crate::score::uncertainty::{Model, Simulation};
 
 /// Seed used when none is given.
 pub const DEFAULT_SEED: u64 = 1;

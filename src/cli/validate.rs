@@ -7,10 +7,10 @@ use super::{
     Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, load_framework,
     load_inputs, unit_key_of,
 };
+use crate::check::lint::{self, Unused};
 use crate::data::Panel;
 use crate::data::assessments::Assessments;
 use crate::diagnostic::{self, Diagnostic, Sources};
-use crate::framework::lint::{self, Unused};
 use crate::framework::model::Framework;
 use crate::score;
 

@@ -16,10 +16,10 @@ use super::{
     check_record_limits, csv_error, csv_error_at, data_err, field_span, line_at, row_key,
     strip_bom,
 };
+use crate::compile::{Kind, MeasurePlan, Plan};
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::framework::compile::{Kind, MeasurePlan, Plan};
 use crate::framework::model::{Direction, Goalposts, Missing, Normalise};
-use crate::framework::validate::did_you_mean;
 
 /// An assessment holds for its year and up to this many later years.
 pub const CARRY_FORWARD_YEARS: u32 = 5;

@@ -8,7 +8,6 @@ use super::load;
 use super::model::Framework;
 use super::validate::{Located, label, validate_on};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
-use crate::graph;
 
 /// Longest `extends` chain accepted.
 pub const MAX_CHAIN: usize = 8;
@@ -121,7 +120,7 @@ pub fn load_chain(name: &str, text: &str, fetch: &mut Fetch<'_>) -> Result<Chain
         for i in 0..=located.len() {
             let found = match located.get(i) {
                 Some(l) => validate_on(l, &located[..i]),
-                None => graph::check_links(&located),
+                None => super::links::check_links(&located),
             };
             let (mut errors, w): (Vec<_>, Vec<_>) = found.0.into_iter().partition(|d| d.is_error());
             warnings.extend(w);
@@ -162,7 +161,7 @@ pub fn not_found(from: &str, ext: &Spanned<String>) -> Diagnostic {
         ext,
         "named here",
     );
-    match super::validate::did_you_mean(&ext.value, ids.iter().copied()) {
+    match crate::diagnostic::did_you_mean(&ext.value, ids.iter().copied()) {
         Some(s) => d.with_hint(format!("did you mean `{s}`?")),
         None => d.with_hint(format!(
             "give a path relative to this file, or a shipped framework id: {}",

@@ -1,10 +1,9 @@
 //! Frameworks: the YAML rule model, its loading and its validation.
 
-pub mod compile;
-pub mod examples;
 pub mod extends;
-pub mod lint;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod scan;
+pub mod uncertainty;
 pub mod validate;

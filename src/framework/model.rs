@@ -717,3 +717,13 @@ pub struct WeightRange {
     /// Largest weight.
     pub max: f64,
 }
+
+/// Bands used when a framework defines none.
+pub fn default_bands() -> Vec<(String, f64)> {
+    vec![
+        ("low".to_string(), 0.0),
+        ("moderate".to_string(), 0.25),
+        ("high".to_string(), 0.5),
+        ("very high".to_string(), 0.75),
+    ]
+}

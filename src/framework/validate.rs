@@ -5,12 +5,11 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
-use super::compile::default_bands;
 use super::model::{
     Aggregate, Band, Example, Framework, Given, Measure, Method, Missing, Normalise, Transform,
-    UnitKey,
+    UnitKey, default_bands,
 };
-use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+use crate::diagnostic::{Diagnostic, Diagnostics, Origin, did_you_mean};
 
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -44,21 +43,6 @@ pub fn label(d: Diagnostic, file: &str, s: &Spanned<String>, text: &str) -> Diag
     at(d, file, s, s.value.chars().count(), text)
 }
 
-/// Suggests the closest of `candidates` to `word`, if one is close enough.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::normalized_levenshtein(&word.to_lowercase(), &c.to_lowercase());
-        if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
-
 /// Runs every check; returns all findings (errors and warnings).
 pub fn validate(loc: &Located<'_>) -> Diagnostics {
     validate_on(loc, &[])
@@ -74,9 +58,7 @@ pub fn validate_on(loc: &Located<'_>, base: &[Located<'_>]) -> Diagnostics {
         out: Diagnostics::default(),
     };
     v.run(loc.fw);
-    v.out
-        .0
-        .extend(crate::score::uncertainty::validate(loc, base).0);
+    v.out.0.extend(super::uncertainty::validate(loc, base).0);
     // A node checked from several parents reports each problem once.
     let mut out = Diagnostics::default();
     for d in v.out.0 {

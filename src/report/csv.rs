@@ -1,7 +1,7 @@
 //! One CSV line per country-year with the overall, crime and risk-factor scores.
 
 use super::{Run, round};
-use crate::framework::compile::Kind;
+use crate::compile::Kind;
 
 /// A score as written in CSV: rounded to 6 places, empty when none.
 pub(crate) fn cell(v: f64) -> String {

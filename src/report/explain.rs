@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::json::{RecResult, recommendations};
 use super::{fmt_score, round};
+use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::{CellRef, Panel};
-use crate::framework::compile::{Kind, MeasurePlan, Plan};
 use crate::framework::model::{Direction, Method, Missing, Normalise, Transform};
 use crate::score::{self, Scores, Status};
 

@@ -9,8 +9,8 @@ use super::summary::{
     fmt_input_change, fmt_reasons,
 };
 use super::{Run, fmt_score};
+use crate::compile::Kind;
 use crate::embedded;
-use crate::framework::compile::Kind;
 use crate::framework::model::Source;
 use crate::score::uncertainty::Simulation;
 

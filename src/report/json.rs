@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use super::{Run, round};
+use crate::compile::Kind;
 use crate::data::CellRef;
 use crate::data::assessments::Analyst;
-use crate::framework::compile::Kind;
 use crate::score::{self, Status, recommend};
 
 #[derive(Serialize)]
@@ -84,7 +84,7 @@ pub struct TriggerResult<'a> {
 
 /// The recommendations triggered for a cell, ready to serialise.
 pub fn recommendations<'a>(
-    plan: &'a crate::framework::compile::Plan,
+    plan: &'a crate::compile::Plan,
     panel: &crate::data::Panel,
     scores: &score::Scores,
     country: usize,

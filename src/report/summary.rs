@@ -18,7 +18,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{Run, fmt_score, round};
-use crate::framework::compile::{Kind, Plan};
+use crate::compile::{Kind, Plan};
 use crate::framework::model::Method;
 use crate::score::uncertainty::{CountryInterval, Simulation};
 use crate::score::{self, Status};
@@ -1202,7 +1202,7 @@ fn actors(plan: &Plan, idx: &[usize]) -> Vec<ActorRef> {
 }
 
 /// Counts, per recommendation, the briefs it appears in.
-fn tally(recs: &[crate::framework::compile::RecPlan], briefs: &[Brief]) -> Vec<RecTally> {
+fn tally(recs: &[crate::compile::RecPlan], briefs: &[Brief]) -> Vec<RecTally> {
     let mut out: Vec<RecTally> = Vec::new();
     for b in briefs {
         for r in &b.recommendations {

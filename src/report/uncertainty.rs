@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::round;
 use super::summary::Interval;
+use crate::compile::Plan;
 use crate::data::Panel;
-use crate::framework::compile::Plan;
 use crate::score::uncertainty::{CountryInterval, RunInfo, Simulation};
 
 /// The JSON document.

@@ -1,19 +1,7 @@
 //! Aggregation of child scores into a parent score, with coverage.
 
+use crate::compile::Rule;
 use crate::framework::model::Method;
-
-/// Parameters of one node's aggregation.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    /// Method.
-    pub method: Method,
-    /// `share_above` threshold.
-    pub threshold: f64,
-    /// `logistic` intercept.
-    pub intercept: f64,
-    /// Minimum coverage for a score.
-    pub min_coverage: f64,
-}
 
 /// Result of aggregating: the value (NaN when insufficient data) and the
 /// share of the children's weight that had data.

@@ -7,8 +7,8 @@ pub mod stream;
 pub mod transform;
 pub mod uncertainty;
 
+use crate::compile::{MeasurePlan, Plan};
 use crate::data::Panel;
-use crate::framework::compile::{MeasurePlan, Plan};
 use crate::framework::model::Missing;
 
 /// How a measure's value for a country-year was obtained.

@@ -4,7 +4,7 @@
 //! graph search runs per country.
 
 use super::Scores;
-use crate::framework::compile::{Condition, Kind, Plan};
+use crate::compile::{Condition, Kind, Plan};
 
 /// One condition that holds.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@ use std::io::{Read, Write};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, mpsc};
 
+use crate::compile::{Kind, Plan};
 use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block};
-use crate::framework::compile::{Kind, Plan};
 use crate::report::Run;
 use crate::report::csv::cell;
 

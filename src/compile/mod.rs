@@ -1,12 +1,15 @@
 //! Stage 3: compile a validated framework against a panel into a plan: a flat
 //! list of nodes in evaluation order, with data columns resolved to indices.
 
-use super::model::{Band, Direction, Framework, Method, Missing, Normalise, Transform};
-use super::validate::{Located, did_you_mean, measure_id, weight};
+pub mod order;
+
 use crate::data::{Panel, assessments};
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
-use crate::graph;
-use crate::score::aggregate::Rule;
+use crate::framework::model::{
+    Band, Direction, Framework, Method, Missing, Normalise, Transform, default_bands,
+};
+use crate::framework::validate::{Located, measure_id, weight};
 
 /// Default minimum coverage when a framework sets none.
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
@@ -234,14 +237,17 @@ impl Plan {
     }
 }
 
-/// Bands used when a framework defines none.
-pub fn default_bands() -> Vec<(String, f64)> {
-    vec![
-        ("low".to_string(), 0.0),
-        ("moderate".to_string(), 0.25),
-        ("high".to_string(), 0.5),
-        ("very high".to_string(), 0.75),
-    ]
+/// Parameters of one node's aggregation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// Method.
+    pub method: Method,
+    /// `share_above` threshold.
+    pub threshold: f64,
+    /// `logistic` intercept.
+    pub intercept: f64,
+    /// Minimum coverage for a score.
+    pub min_coverage: f64,
 }
 
 fn bands_of(b: &[Band]) -> Vec<(String, f64)> {
@@ -282,7 +288,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             None => 0,
         }
     };
-    let rule = |a: &super::model::Aggregate, default: Method| -> Rule {
+    let rule = |a: &crate::framework::model::Aggregate, default: Method| -> Rule {
         let method = a.method.as_ref().map_or(default, |m| m.value);
         let min_cov =
             a.min_coverage
@@ -478,7 +484,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
     let title = overall
         .and_then(|o| o.title.as_deref())
         .unwrap_or("Overall");
-    let default_aggregate = super::model::Aggregate::default();
+    let default_aggregate = crate::framework::model::Aggregate::default();
     nodes.push(Node {
         children: kids,
         rule: rule(
@@ -520,7 +526,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
         return Err(diags);
     }
     let files: Vec<String> = layers.iter().map(|l| l.file.to_string()).collect();
-    let nodes = graph::evaluation_order(nodes, &files)?;
+    let nodes = order::evaluation_order(nodes, &files)?;
     let mut plan = Plan {
         id: top.fw.id.value.clone(),
         title: top.fw.title.clone(),

@@ -11,11 +11,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_saphyr::Spanned;
 
-use super::compile::{self, Plan};
-use super::model::{Example, Framework, Given};
-use super::validate::measure_columns;
+use crate::compile::{self, Plan};
 use crate::data::{Input, Panel};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+use crate::framework::model::{Example, Framework, Given};
+use crate::framework::validate::measure_columns;
 use crate::score::{self, aggregate};
 
 /// Largest accepted difference from an expected value when an example sets no `tolerance`.
