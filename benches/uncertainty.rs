@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use atrisk::embedded;
 use atrisk::framework::extends;
-use atrisk::score::uncertainty::{Alternatives, Model};
+use atrisk::framework::uncertainty::Alternatives;
+use atrisk::score::uncertainty::Model;
 
 fn main() {
     let inputs = embedded::inputs();

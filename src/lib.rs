@@ -83,7 +83,7 @@ pub fn assess_with(
     let assessed = Assessments::parse(assessments)?;
     assessed.add_to(&mut panel)?;
     let plan = compile::compile_chain(&chain.located(), &panel)?;
-    let diags = assessed.check(&plan, &panel);
+    let diags = compile::assessments::check(&assessed, &plan, &panel);
     if diags.has_errors() {
         return Err(diags);
     }

@@ -51,15 +51,15 @@ impl Events {
                 .at(file, 1, 1, 1, "here")
                 .with_hint("save the file as UTF-8")
         })?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let heads: Vec<String> = rdr
-            .headers()
-            .map_err(|e| err("B001", format!("cannot read the header of `{file}`: {e}")))?
+        let input = crate::data::Input {
+            name: file.to_string(),
+            prefix: None,
+            bytes: text.as_bytes(),
+        };
+        let (mut csv_file, header) = crate::data::read::CsvFile::open(&input, false)?;
+        let heads: Vec<String> = header
             .iter()
-            .map(|h| h.trim().to_string())
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
         let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));
         let mut key_f = Vec::new();
@@ -98,15 +98,11 @@ impl Events {
                 label,
             )
         };
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                err("B003", format!("cannot read line {line} of `{file}`: {e}"))
-                    .at(file, line.max(1), 1, 1, "here")
-                    .with_hint("every row needs as many fields as the header")
-            })?;
-            let line = rec.position().map_or(0, |p| p.line()) as u32;
-            let ytext = rec.get(year_f).unwrap_or("").trim();
+        let mut rec = csv::ByteRecord::new();
+        while let Some(line) = csv_file.next(&mut rec)? {
+            let line = u32::try_from(line).unwrap_or(u32::MAX);
+            let get = |f: usize| std::str::from_utf8(rec.get(f).unwrap_or(b"")).unwrap_or("");
+            let ytext = get(year_f).trim();
             let year: i32 = match ytext.parse() {
                 Ok(y) if (1000..=3000).contains(&y) => y,
                 _ => {
@@ -122,7 +118,7 @@ impl Events {
                     .with_hint("give the year as a number such as 2011"));
                 }
             };
-            let kind = event_f.map_or("onset", |f| rec.get(f).unwrap_or("").trim());
+            let kind = event_f.map_or("onset", |f| get(f).trim());
             let onset = match kind {
                 "onset" => true,
                 "ongoing" => false,
@@ -146,10 +142,7 @@ impl Events {
                 ev.outside_years += 1;
                 continue;
             }
-            let vals: Vec<&str> = key_f
-                .iter()
-                .map(|&f| rec.get(f).unwrap_or("").trim())
-                .collect();
+            let vals: Vec<&str> = key_f.iter().map(|&f| get(f).trim()).collect();
             let Some(u) = unit(&vals) else {
                 return Err(at(
                     line,

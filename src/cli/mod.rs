@@ -527,7 +527,7 @@ pub fn compile_plan(
     sources: &Sources,
 ) -> Result<Plan, Failure> {
     let plan = compile::compile_chain(&l.located(), panel).map_err(|d| Failure::new(d, sources))?;
-    let found = assessments.check(&plan, panel);
+    let found = compile::assessments::check(assessments, &plan, panel);
     if found.has_errors() {
         return Err(Failure::new(found, sources));
     }

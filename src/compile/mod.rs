@@ -1,9 +1,13 @@
 //! Stage 3: compile a validated framework against a panel into a plan: a flat
 //! list of nodes in evaluation order, with data columns resolved to indices.
 
+pub mod assessments;
 pub mod order;
 
-use crate::data::{Panel, assessments};
+use crate::data::Panel;
+use crate::data::assessments::{
+    column_name as assessment_column, measure_id as assessment_measure_id,
+};
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 use crate::framework::model::{
@@ -388,7 +392,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
                 });
                 kids.push((nodes.len() - 1, weight(&m.weight)));
             }
-            let assessed = assessments::column_name(&ind.id.value);
+            let assessed = assessment_column(&ind.id.value);
             if ind.qualitative
                 && ind.measures.is_empty()
                 && let Some(col) = panel.column(&assessed)
@@ -398,7 +402,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
                     file: fi,
                     ..Node::new(
                         Kind::Measure,
-                        assessments::measure_id(&ind.id.value),
+                        assessment_measure_id(&ind.id.value),
                         "Analyst assessment",
                         ind.id.referenced.line(),
                     )

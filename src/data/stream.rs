@@ -13,7 +13,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
-use super::{Column, Country, DEFAULT_UNIT_KEY, Input, Panel, UNIT_KEY_SEPARATOR, parse_number};
+use super::read::{parse_number, strip_bom};
+use super::{Column, Country, DEFAULT_UNIT_KEY, Input, Panel, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::Diagnostic;
 
 /// Block size aimed at: big enough to keep threads busy, small enough to
@@ -70,7 +71,7 @@ pub fn layout(
     let default = [DEFAULT_UNIT_KEY.to_string()];
     let key = if key.is_empty() { &default[..] } else { key };
     let header = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    let heads: Vec<String> = split_fields(super::strip_bom(header))
+    let heads: Vec<String> = split_fields(strip_bom(header))
         .map(|f| String::from_utf8_lossy(f).trim().to_string())
         .collect();
     let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));

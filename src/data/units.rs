@@ -8,8 +8,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
+use super::Input;
+use super::read::data_err;
 use super::stream::split_record;
-use super::{Input, data_err};
 use crate::diagnostic::Diagnostic;
 
 /// The correspondence table: `scheme,code,iso3,first_year,last_year`.
@@ -126,7 +127,7 @@ pub fn add_iso3(
     mapping: &Mapping,
 ) -> Result<Option<Vec<u8>>, Diagnostic> {
     let name = &input.name;
-    let text = super::strip_bom(input.bytes);
+    let text = super::read::strip_bom(input.bytes);
     let body = text.strip_suffix(b"\n").unwrap_or(text);
     let mut lines = body.split(|b| *b == b'\n');
     let header = lines.next().unwrap_or_default();

@@ -84,7 +84,7 @@ pub struct Cell {
     pub value: f64,
     /// For analyst assessments: who says so, how sure, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub analyst: Option<crate::data::assessments::Analyst>,
+    pub analyst: Option<crate::data::Analyst>,
 }
 
 /// Explains a country-year.
@@ -372,7 +372,7 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
     }
 }
 
-fn analyst_text(a: &crate::data::assessments::Analyst) -> String {
+fn analyst_text(a: &crate::data::Analyst) -> String {
     let v = serde_json::to_value(a).unwrap_or_default();
     let mut parts = Vec::new();
     for key in ["source", "confidence", "note"] {

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{Run, round};
 use crate::compile::Kind;
+use crate::data::Analyst;
 use crate::data::CellRef;
-use crate::data::assessments::Analyst;
 use crate::score::{self, Status, recommend};
 
 #[derive(Serialize)]

@@ -13,9 +13,9 @@ pub mod uncertainty;
 
 use std::collections::BTreeSet;
 
+use crate::compile::assessments::reads_assessments;
 use crate::compile::{Kind, Plan};
 use crate::data::Panel;
-use crate::data::assessments::reads_assessments;
 use crate::score::Scores;
 
 /// A scored panel and the years to report.

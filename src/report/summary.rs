@@ -431,7 +431,7 @@ pub struct AnalystInput {
     pub value: f64,
     /// Who says so, how sure, and why.
     #[serde(flatten)]
-    pub analyst: crate::data::assessments::Analyst,
+    pub analyst: crate::data::Analyst,
 }
 
 /// A node's score and band.

@@ -1,0 +1,413 @@
+//! The joined country-year panel: units, years, columns of values with the
+//! file and line of every cell, and analyst assessments as columns.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::read::{check_cells, data_err};
+use super::table::{Table, read_table};
+use super::{DEFAULT_UNIT_KEY, key_label};
+use crate::diagnostic::Diagnostic;
+
+/// A country of the panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-3 code (or the code the data use).
+    pub iso3: String,
+    /// Name from a `country` column, or the code.
+    pub name: String,
+}
+
+/// One data column of the joined panel.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Name as referenced by frameworks (with the file's prefix, if any).
+    pub name: String,
+    /// Name in its file (without prefix), for provenance.
+    pub source_name: String,
+    /// Index into [`Panel::files`].
+    pub file: usize,
+    /// 1-based field number in the file (for long files, the `value` field).
+    pub field: u32,
+    /// Values by cell (`country * years + year`); NaN when missing.
+    pub(super) values: Vec<f64>,
+    /// 1-based physical line of each cell in its file; 0 when no row.
+    pub(super) lines: Vec<u32>,
+    /// For a column of analyst assessments: each assessed cell's file index
+    /// and the analyst's account. `None` for data columns.
+    pub(super) analyst: Option<BTreeMap<usize, (usize, Analyst)>>,
+}
+
+/// One cell of a column of analyst assessments, for [`Panel::add_assessed_column`].
+#[derive(Debug, Clone)]
+pub struct AssessedCell {
+    /// Cell index (`country * years + year`).
+    pub cell: usize,
+    /// The assessed value; NaN when the analyst stated that it is unknown.
+    pub value: f64,
+    /// File name (added to [`Panel::files`] when new).
+    pub file: String,
+    /// 1-based line of the row in its file.
+    pub line: u32,
+    /// Source, confidence and note.
+    pub analyst: Analyst,
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CellRef {
+    /// File name.
+    pub file: String,
+    /// 1-based line in the file.
+    pub line: u32,
+    /// Column name in the file.
+    pub column: String,
+    /// Year of the cell.
+    pub year: i32,
+}
+
+/// A joined country-year panel.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// Data files, by index.
+    pub files: Vec<String>,
+    /// Countries, sorted by code.
+    pub countries: Vec<Country>,
+    /// First year of the panel.
+    pub first_year: i32,
+    /// Number of years (the panel covers `first_year .. first_year + n_years`).
+    pub n_years: usize,
+    /// Data columns.
+    pub columns: Vec<Column>,
+    pub(super) index: HashMap<String, usize>,
+    /// The columns that identify a unit (default `["iso3"]`).
+    pub unit_key: Vec<String>,
+}
+
+/// One input file, before joining.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    /// Name shown in messages and provenance (usually the path).
+    pub name: String,
+    /// Prefix added to column names (`PREFIX.column`), if any.
+    pub prefix: Option<String>,
+    /// File contents.
+    pub bytes: &'a [u8],
+}
+
+impl Panel {
+    /// Reads and joins inputs on (iso3, year).
+    pub fn load(inputs: &[Input<'_>]) -> Result<Panel, Diagnostic> {
+        Self::load_keyed(inputs, &[DEFAULT_UNIT_KEY.to_string()])
+    }
+
+    /// Reads and joins inputs on (unit, year), where the unit is identified
+    /// by the `key` columns (such as `["ewp_name"]`, or `["iso3", "admin1"]`;
+    /// the values of several columns are joined with
+    /// [`UNIT_KEY_SEPARATOR`]). An empty key means the default, `iso3`.
+    pub fn load_keyed(inputs: &[Input<'_>], key: &[String]) -> Result<Panel, Diagnostic> {
+        let default = [DEFAULT_UNIT_KEY.to_string()];
+        let key = if key.is_empty() { &default[..] } else { key };
+        // Files are parsed side by side; the first error in the order the
+        // files were given is reported, so the result does not depend on
+        // which thread finishes first.
+        let results: Vec<Result<Table, Diagnostic>> = if inputs.len() > 1 {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = inputs
+                    .iter()
+                    .map(|input| s.spawn(move || read_table(input, key)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        } else {
+            inputs.iter().map(|input| read_table(input, key)).collect()
+        };
+        let tables = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut panel = Self::join(tables)?;
+        panel.unit_key = key.to_vec();
+        Ok(panel)
+    }
+
+    /// The unit key as one label: `iso3`, or `iso3|admin1` for several columns.
+    pub fn unit_key_label(&self) -> String {
+        key_label(&self.unit_key)
+    }
+
+    fn join(tables: Vec<Table>) -> Result<Panel, Diagnostic> {
+        // Column names, with clashes between files reported.
+        let mut owner: HashMap<String, (usize, u32)> = HashMap::new();
+        for (ti, t) in tables.iter().enumerate() {
+            for (c, field) in &t.columns {
+                let full = t.full_name(c);
+                if let Some((prev, pf)) = owner.get(&full) {
+                    let prev_name = &tables[*prev].name;
+                    return Err(data_err(
+                        "D008",
+                        format!("column `{full}` is in both `{prev_name}` and `{}`", t.name),
+                    )
+                    .at(&t.name, 1, 1, 1, format!("field {field}"))
+                    .at(prev_name, 1, 1, 1, format!("field {pf}"))
+                    .with_hint(format!(
+                        "prefix one file's columns: --data NAME={} makes them `NAME.{c}`",
+                        t.name
+                    )));
+                }
+                owner.insert(full, (ti, *field));
+            }
+        }
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for t in &tables {
+            for (iso3, y, _) in &t.keys {
+                if !names.contains_key(iso3) {
+                    names.insert(iso3.clone(), String::new());
+                }
+                lo = lo.min(*y);
+                hi = hi.max(*y);
+            }
+            for (iso3, n) in &t.names {
+                let e = names.entry(iso3.clone()).or_default();
+                if e.is_empty() {
+                    *e = n.clone();
+                }
+            }
+        }
+        if names.is_empty() || lo > hi {
+            return Err(data_err("D002", "the data files hold no country-year rows")
+                .with_hint("give at least one file with rows"));
+        }
+        let countries: Vec<Country> = names
+            .into_iter()
+            .map(|(iso3, name)| Country {
+                name: if name.is_empty() { iso3.clone() } else { name },
+                iso3,
+            })
+            .collect();
+        let cidx: HashMap<&str, usize> = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.iso3.as_str(), i))
+            .collect();
+        let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
+        let n_cells = countries.len() * n_years;
+        let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+        check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
+            format!(
+                "the joined panel has {} countries x {n_years} years ({lo}-{hi}) x {n_columns} columns",
+                countries.len()
+            )
+        })?;
+        let mut columns = Vec::new();
+        let mut files = Vec::new();
+        // Cell index of every row key, computed once per row.
+        let key_cell: Vec<Vec<usize>> = tables
+            .iter()
+            .map(|t| {
+                t.keys
+                    .iter()
+                    .map(|(iso3, y, _)| cidx[iso3.as_str()] * n_years + (y - lo) as usize)
+                    .collect()
+            })
+            .collect();
+        for (ti, t) in tables.into_iter().enumerate() {
+            files.push(t.name.clone());
+            for ((c, field), cells) in t.columns.iter().zip(&t.cells) {
+                let mut values = vec![f64::NAN; n_cells];
+                let mut lines = vec![0u32; n_cells];
+                for &(k, v) in cells {
+                    let i = key_cell[ti][k];
+                    values[i] = v;
+                    lines[i] = t.keys[k].2;
+                }
+                columns.push(Column {
+                    name: t.full_name(c),
+                    source_name: c.clone(),
+                    file: ti,
+                    field: *field,
+                    values,
+                    lines,
+                    analyst: None,
+                });
+            }
+        }
+        let index = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        Ok(Panel {
+            files,
+            countries,
+            first_year: lo,
+            n_years,
+            columns,
+            index,
+            unit_key: vec![DEFAULT_UNIT_KEY.to_string()],
+        })
+    }
+
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// All column names, in file order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// The value of a column for a cell (NaN when missing).
+    #[inline]
+    pub fn value(&self, column: usize, cell: usize) -> f64 {
+        self.columns[column].values[cell]
+    }
+
+    /// The source line of a cell, if it has a row.
+    #[inline]
+    pub fn line(&self, column: usize, cell: usize) -> u32 {
+        self.columns[column].lines[cell]
+    }
+
+    /// Cell index of a country and a year index.
+    #[inline]
+    pub fn cell(&self, country: usize, year_idx: usize) -> usize {
+        country * self.n_years + year_idx
+    }
+
+    /// The year of a year index.
+    pub fn year(&self, year_idx: usize) -> i32 {
+        self.first_year + year_idx as i32
+    }
+
+    /// The year index of a year, if in the panel.
+    pub fn year_idx(&self, year: i32) -> Option<usize> {
+        let i = usize::try_from(year - self.first_year).ok()?;
+        (i < self.n_years).then_some(i)
+    }
+
+    /// Last year of the panel.
+    pub fn last_year(&self) -> i32 {
+        self.first_year + self.n_years as i32 - 1
+    }
+
+    /// Adds a column of analyst assessments. A cell with a row but a NaN
+    /// value states that the value is unknown, which ends carrying forward
+    /// (see [`Panel::stated_unknown`]). Fails when the name is taken.
+    pub fn add_assessed_column(
+        &mut self,
+        name: &str,
+        source_name: &str,
+        field: u32,
+        cells: Vec<AssessedCell>,
+    ) -> Result<usize, Diagnostic> {
+        if self.index.contains_key(name) {
+            return Err(data_err(
+                "D008",
+                format!("column `{name}` is both in the data and in the assessments"),
+            )
+            .with_hint("rename the data column; this name is used for the analyst assessments"));
+        }
+        let n_cells = self.countries.len() * self.n_years;
+        let mut values = vec![f64::NAN; n_cells];
+        let mut lines = vec![0u32; n_cells];
+        let mut analyst = BTreeMap::new();
+        let mut first_file = None;
+        for c in cells.into_iter().filter(|c| c.cell < n_cells) {
+            let file = match self.files.iter().position(|f| *f == c.file) {
+                Some(i) => i,
+                None => {
+                    self.files.push(c.file);
+                    self.files.len() - 1
+                }
+            };
+            first_file.get_or_insert(file);
+            values[c.cell] = c.value;
+            lines[c.cell] = c.line;
+            analyst.insert(c.cell, (file, c.analyst));
+        }
+        self.columns.push(Column {
+            name: name.to_string(),
+            source_name: source_name.to_string(),
+            file: first_file.unwrap_or(0),
+            field,
+            values,
+            lines,
+            analyst: Some(analyst),
+        });
+        let i = self.columns.len() - 1;
+        self.index.insert(name.to_string(), i);
+        Ok(i)
+    }
+
+    /// True for a column of analyst assessments.
+    pub fn is_assessed(&self, column: usize) -> bool {
+        self.columns[column].analyst.is_some()
+    }
+
+    /// The analyst's account of an assessed cell, if any.
+    pub fn analyst(&self, column: usize, cell: usize) -> Option<&Analyst> {
+        let (_, a) = self.columns[column].analyst.as_ref()?.get(&cell)?;
+        Some(a)
+    }
+
+    /// True when an assessment row states that the cell's value is unknown.
+    pub fn stated_unknown(&self, column: usize, cell: usize) -> bool {
+        self.is_assessed(column)
+            && self.line(column, cell) != 0
+            && self.value(column, cell).is_nan()
+    }
+
+    /// Where a cell value came from.
+    pub fn cell_ref(&self, column: usize, cell: usize) -> CellRef {
+        let c = &self.columns[column];
+        let file = c
+            .analyst
+            .as_ref()
+            .and_then(|a| a.get(&cell))
+            .map_or(c.file, |(f, _)| *f);
+        CellRef {
+            file: self.files[file].clone(),
+            line: c.lines[cell],
+            column: c.source_name.clone(),
+            year: self.year(cell % self.n_years),
+        }
+    }
+
+    /// Finds a country by code or name (case-insensitive).
+    pub fn find_country(&self, query: &str) -> Option<usize> {
+        let q = query.trim();
+        self.countries
+            .iter()
+            .position(|c| c.iso3.eq_ignore_ascii_case(q))
+            .or_else(|| {
+                self.countries
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(q))
+            })
+    }
+}
+
+/// How sure the analyst is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Low confidence.
+    Low,
+    /// Medium confidence.
+    Medium,
+    /// High confidence.
+    High,
+}
+
+/// The analyst's account of an assessed value, reported with every score it enters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Analyst {
+    /// Who made the judgement, or on what it rests.
+    pub source: Option<String>,
+    /// How sure the analyst is.
+    pub confidence: Option<Confidence>,
+    /// Free text.
+    pub note: Option<String>,
+}

@@ -1,0 +1,310 @@
+//! One data file read into a table of (unit, year) rows: wide form (one
+//! column per measure) or long form (`indicator`, `value`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::read::*;
+use super::{DEFAULT_UNIT_KEY, Input, UNIT_KEY_SEPARATOR, key_label};
+use crate::diagnostic::Diagnostic;
+
+pub(crate) struct Table {
+    pub(crate) name: String,
+    pub(crate) prefix: Option<String>,
+    /// Row keys: (iso3, year, line).
+    pub(crate) keys: Vec<(String, i32, u32)>,
+    /// Column name and field number.
+    pub(crate) columns: Vec<(String, u32)>,
+    /// Per column: (row key index, value).
+    pub(crate) cells: Vec<Vec<(usize, f64)>>,
+    pub(crate) names: BTreeMap<String, String>,
+}
+
+impl Table {
+    /// A column's name in the joined panel: `PREFIX.column` or `column`.
+    pub(crate) fn full_name(&self, column: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}.{column}"),
+            None => column.to_string(),
+        }
+    }
+}
+
+pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
+    let name = &input.name;
+    let bytes = strip_bom(input.bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(data_err("D002", format!("data file `{name}` is empty"))
+            .at(name, 1, 1, 1, "no header row")
+            .with_hint("a panel starts with a header such as `iso3,year,column...`"));
+    }
+    let (mut file, header) = CsvFile::open(input, false)?;
+    check_record_limits(input, &header, 1, 0)?;
+    let mut heads = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        match std::str::from_utf8(h) {
+            Ok(s) => {
+                check_control(input, 1, i, s)?;
+                heads.push(s.trim().to_string());
+            }
+            Err(_) => {
+                return Err(cell_label(
+                    data_err("D007", format!("the header of `{name}` is not valid UTF-8")),
+                    input,
+                    1,
+                    i,
+                    "invalid bytes",
+                )
+                .with_hint("save the file as UTF-8"));
+            }
+        }
+    }
+    let find = |n: &str| heads.iter().position(|h| h.eq_ignore_ascii_case(n));
+    let mut key_fs = Vec::with_capacity(key.len());
+    for k in key.iter().map(String::as_str).chain(["year"]) {
+        let Some(f) = find(k) else {
+            let hint = if key == [DEFAULT_UNIT_KEY] {
+                "a panel needs `iso3` and `year` columns (wide form: iso3,year,col...; long form: iso3,year,indicator,value); \
+                 for data keyed by another column, set `unit_key` in the framework or pass --unit-key"
+                    .to_string()
+            } else {
+                format!(
+                    "the unit key is {}: every data file needs these columns and `year`; \
+                     change `unit_key` in the framework or --unit-key to the columns the file has",
+                    key_label(key)
+                )
+            };
+            return Err(
+                data_err("D003", format!("data file `{name}` has no `{k}` column"))
+                    .at(name, 1, 1, 1, "header")
+                    .with_hint(hint),
+            );
+        };
+        key_fs.push(f);
+    }
+    let year_f = key_fs.pop().unwrap_or_default();
+    let country_f = find("country").filter(|f| !key_fs.contains(f));
+    let long = find("indicator").zip(find("value"));
+    let long = long.filter(|_| heads.len() == key_fs.len() + 3 + usize::from(country_f.is_some()));
+    // Duplicate header names.
+    for (i, h) in heads.iter().enumerate() {
+        if let Some(j) = heads[..i].iter().position(|x| x == h) {
+            return Err(cell_label(
+                data_err(
+                    "D005",
+                    format!("column `{h}` appears twice in the header of `{name}`"),
+                ),
+                input,
+                1,
+                i,
+                "again here",
+            )
+            .with_hint(format!("rename one of them (the first is field {})", j + 1)));
+        }
+    }
+    let mut table = Table {
+        name: name.clone(),
+        prefix: input.prefix.clone(),
+        keys: Vec::new(),
+        columns: Vec::new(),
+        cells: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    let data_fields: Vec<usize> = if long.is_some() {
+        Vec::new()
+    } else {
+        (0..heads.len())
+            .filter(|&i| !key_fs.contains(&i) && i != year_f && Some(i) != country_f)
+            .collect()
+    };
+    for &f in &data_fields {
+        table.columns.push((heads[f].clone(), f as u32 + 1));
+        table.cells.push(Vec::new());
+    }
+    let mut long_index: HashMap<String, usize> = HashMap::new();
+    let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
+    let mut seen_long: HashMap<(String, i32, usize), u64> = HashMap::new();
+    let mut rec = csv::ByteRecord::new();
+    while let Some(line) = file.next(&mut rec)? {
+        let rows = file.rows;
+        let cells = (rows as u64).saturating_mul(data_fields.len().max(1) as u64);
+        check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
+            .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
+        let text = |i: usize| -> Result<&str, Diagnostic> {
+            std::str::from_utf8(&rec[i])
+                .map_err(|_| {
+                    cell_label(
+                        data_err(
+                            "D007",
+                            format!(
+                                "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                                heads[i]
+                            ),
+                        ),
+                        input,
+                        line,
+                        i,
+                        "invalid bytes",
+                    )
+                    .with_hint("save the file as UTF-8")
+                })
+                .and_then(|s| check_control(input, line, i, s).map(|()| s))
+        };
+        let mut unit = (text(key_fs[0])?, key_fs[0]);
+        let joined;
+        if key_fs.len() > 1 {
+            let mut parts = Vec::with_capacity(key_fs.len());
+            for &f in &key_fs {
+                let t = text(f)?.trim();
+                if t.is_empty() {
+                    unit = (t, f);
+                    parts.clear();
+                    break;
+                }
+                parts.push(t);
+            }
+            if !parts.is_empty() {
+                joined = parts.join(UNIT_KEY_SEPARATOR);
+                unit = (joined.as_str(), key_fs[0]);
+            }
+        }
+        let (iso3, year) = row_key(input, line, unit, (text(year_f)?, year_f), &heads[unit.1])?;
+        if let Some(cf) = country_f {
+            let c = text(cf)?.trim();
+            if !c.is_empty() {
+                table
+                    .names
+                    .entry(iso3.clone())
+                    .or_insert_with(|| c.to_string());
+            }
+        }
+        if let Some((ind_f, val_f)) = long {
+            let ind = text(ind_f)?.trim().to_string();
+            let raw = text(val_f)?;
+            let Some(v) = parse_number(raw) else {
+                return Err(non_numeric(input, line, val_f, raw, &ind));
+            };
+            let ci = *long_index.entry(ind.clone()).or_insert_with(|| {
+                table.columns.push((ind.clone(), val_f as u32 + 1));
+                table.cells.push(Vec::new());
+                table.cells.len() - 1
+            });
+            if let Some(prev) = seen_long.insert((iso3.clone(), year, ci), line) {
+                return Err(duplicate(input, line, prev, &iso3, year, Some(&ind), key));
+            }
+            table.keys.push((iso3, year, line as u32));
+            table.cells[ci].push((table.keys.len() - 1, v.unwrap_or(f64::NAN)));
+        } else {
+            if let Some(prev) = seen_rows.insert((iso3.clone(), year), line) {
+                return Err(duplicate(input, line, prev, &iso3, year, None, key));
+            }
+            table.keys.push((iso3, year, line as u32));
+            let k = table.keys.len() - 1;
+            for (ci, &f) in data_fields.iter().enumerate() {
+                let raw = text(f)?;
+                let Some(v) = parse_number(raw) else {
+                    return Err(non_numeric(input, line, f, raw, &heads[f]));
+                };
+                table.cells[ci].push((k, v.unwrap_or(f64::NAN)));
+            }
+        }
+    }
+    if file.rows == 0 {
+        return Err(data_err(
+            "D002",
+            format!("data file `{name}` has a header but no rows"),
+        )
+        .at(name, 1, 1, 1, "header only")
+        .with_hint("add country-year rows below the header"));
+    }
+    Ok(table)
+}
+
+/// A row's country code and year, checked (D011, D009); each comes with its
+/// 0-based field number.
+pub(crate) fn row_key(
+    input: &Input<'_>,
+    line: u64,
+    (iso3, iso_f): (&str, usize),
+    (year, year_f): (&str, usize),
+    column: &str,
+) -> Result<(String, i32), Diagnostic> {
+    let name = &input.name;
+    let iso3 = iso3.trim();
+    if iso3.is_empty() {
+        return Err(cell_label(
+            data_err(
+                "D011",
+                format!("empty `{column}` on line {line} of `{name}`"),
+            ),
+            input,
+            line,
+            iso_f,
+            "empty",
+        )
+        .with_hint("give every row a unit code (such as a country code), or remove the row"));
+    }
+    let year = year.trim();
+    match year.parse::<i32>() {
+        Ok(y) if (1000..=3000).contains(&y) => Ok((iso3.to_string(), y)),
+        _ => Err(cell_label(
+            data_err(
+                "D009",
+                format!("`{year}` is not a year (line {line} of `{name}`)"),
+            ),
+            input,
+            line,
+            year_f,
+            "not a year",
+        )
+        .with_hint("years are whole numbers such as 2023")),
+    }
+}
+
+pub(crate) fn non_numeric(
+    input: &Input<'_>,
+    line: u64,
+    field: usize,
+    raw: &str,
+    column: &str,
+) -> Diagnostic {
+    cell_label(
+        data_err(
+            "D004",
+            format!(
+                "`{}` in column `{column}` is not a number (line {line} of `{}`)",
+                raw.trim(),
+                input.name
+            ),
+        ),
+        input,
+        line,
+        field,
+        "not a number",
+    )
+    .with_hint("use a number, or leave the cell empty (or write NA) when the value is missing")
+}
+
+pub(crate) fn duplicate(
+    input: &Input<'_>,
+    line: u64,
+    prev: u64,
+    iso3: &str,
+    year: i32,
+    ind: Option<&str>,
+    key: &[String],
+) -> Diagnostic {
+    let what = match ind {
+        Some(i) => format!("{iso3} {year} `{i}`"),
+        None => format!("{iso3} {year}"),
+    };
+    data_err(
+        "D005",
+        format!("duplicate country-year {what} in `{}`", input.name),
+    )
+    .at(&input.name, line, 1, 3, "again here")
+    .at(&input.name, prev, 1, 3, "first here")
+    .with_hint(format!(
+        "each ({}, year) may appear once per file; remove or merge one of the rows",
+        key_label(key)
+    ))
+}
