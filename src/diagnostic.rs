@@ -289,6 +289,58 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
     s
 }
 
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a check failed (warnings with `validate --deny-warnings`, a failed example with `test`).
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// Exit code: a framework is invalid.
+pub const EXIT_FRAMEWORK: u8 = 2;
+/// Exit code: a data file is invalid or does not fit the framework.
+pub const EXIT_DATA: u8 = 3;
+/// Exit code: the command line is wrong.
+pub const EXIT_USAGE: u8 = 64;
+/// Exit code: the output could not be written.
+pub const EXIT_OUTPUT: u8 = 74;
+
+/// A failed command: its diagnostics and the sources to render them with.
+#[derive(Debug, Default)]
+pub struct Failure {
+    /// What went wrong.
+    pub diags: Diagnostics,
+    /// File texts for snippets.
+    pub sources: Sources,
+}
+
+impl Failure {
+    /// Diagnostics with the sources to render them with.
+    pub fn new(d: impl Into<Diagnostics>, sources: &Sources) -> Self {
+        Failure {
+            diags: d.into(),
+            sources: sources.clone(),
+        }
+    }
+
+    /// The documented exit code for the first error: 2 framework, 3 data,
+    /// 64 usage, 74 output.
+    pub fn exit_code(&self) -> u8 {
+        let first = self.diags.0.iter().find(|d| d.severity == Severity::Error);
+        match first.map(|d| d.origin) {
+            Some(Origin::Framework) => EXIT_FRAMEWORK,
+            Some(Origin::Data) => EXIT_DATA,
+            Some(Origin::Output) => EXIT_OUTPUT,
+            Some(Origin::Usage) | None => EXIT_USAGE,
+        }
+    }
+}
+
+/// A usage error (exit 64).
+pub fn usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
+    Failure::new(
+        Diagnostic::error("U001", Origin::Usage, msg).with_hint(hint),
+        &Sources::default(),
+    )
+}
+
 /// Suggests the closest of `candidates` to `word`, if one is close enough.
 pub fn did_you_mean<'a>(
     word: &str,

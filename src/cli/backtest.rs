@@ -173,6 +173,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         plan,
         panel,
         scores,
+        ..
     } = a.input.score(ctx)?;
     let ev = load_events(&a.events.events, &panel)?;
     let first = a.first_fit.map(|f| a.from.map_or(f, |x| x.max(f)));

@@ -174,6 +174,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         plan,
         panel,
         scores,
+        ..
     } = a.input.score(ctx)?;
     if let Some(out) = &a.output
         && out.exists()

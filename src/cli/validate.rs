@@ -190,7 +190,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                     None => {
                         // Without --data, normalisations are checked against
                         // the shipped panel when the framework's columns are in it.
-                        let data = super::units::mapped_data(&a.data, a.to_iso3.as_ref(), &key)?;
+                        let data = crate::pipeline::mapped_data(&a.data, a.to_iso3.as_ref(), &key)?;
                         let p = match load_inputs(&data, &a.assessments, &key, &mut sources) {
                             Ok(p) => Some(p),
                             Err(e) if strict => return Err(e),
