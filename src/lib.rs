@@ -3,6 +3,7 @@
 
 pub mod backtest;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compile;
 pub mod data;
