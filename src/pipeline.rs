@@ -15,8 +15,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Failure, Origin, Sources, usage
 use crate::embedded;
 use crate::framework::extends::{self, Layer};
 use crate::framework::load;
+use crate::framework::located::Located;
 use crate::framework::model::Framework;
-use crate::framework::validate::Located;
 use crate::score::Scores;
 
 /// What to score: a framework, data files, assessment files and how units

@@ -14,8 +14,8 @@ use serde_saphyr::Spanned;
 use crate::compile::{self, Plan};
 use crate::data::{Input, Panel};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+use crate::framework::located::measure_columns;
 use crate::framework::model::{Example, Framework, Given};
-use crate::framework::validate::measure_columns;
 use crate::score::{self, aggregate};
 
 /// Largest accepted difference from an expected value when an example sets no `tolerance`.

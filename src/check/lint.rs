@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use crate::compile::Plan;
 use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Origin};
+use crate::framework::located::{measure_columns, measure_id};
 use crate::framework::model::{Direction, Framework, Normalise};
-use crate::framework::validate::{measure_columns, measure_id};
 use crate::score::{Scores, Status};
 
 /// Below this share of the goalposts covered by the values seen, a warning is given.

@@ -13,8 +13,8 @@ use crate::compile::Kind;
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::embedded;
 use crate::fit::{self, Settings};
+use crate::framework::located::measure_id;
 use crate::framework::model::Framework;
-use crate::framework::validate::measure_id;
 
 /// Arguments of `fit`.
 #[derive(Debug, clap::Args)]

@@ -10,10 +10,10 @@ use crate::data::assessments::{
 };
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+use crate::framework::located::{Located, measure_id, weight};
 use crate::framework::model::{
     Band, Direction, Framework, Method, Missing, Normalise, Transform, default_bands,
 };
-use crate::framework::validate::{Located, measure_id, weight};
 
 /// Default minimum coverage when a framework sets none.
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;

@@ -5,8 +5,9 @@
 use serde_saphyr::Spanned;
 
 use super::load;
+use super::located::{Located, label};
 use super::model::Framework;
-use super::validate::{Located, label, validate_on};
+use super::validate::validate_on;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 
 /// Longest `extends` chain accepted.

@@ -9,8 +9,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use serde_saphyr::Spanned;
 
+use super::located::{Located, at, label};
 use super::model::{Band, Framework, default_bands};
-use super::validate::{Located, at, label};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin, did_you_mean};
 
 /// What a trigger may name, with its bands.

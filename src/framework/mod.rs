@@ -3,6 +3,7 @@
 pub mod extends;
 pub mod links;
 pub mod load;
+pub mod located;
 pub mod model;
 pub mod scan;
 pub mod uncertainty;

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
+use super::located::{Located, at, label, measure_id, node_ids};
 use super::model::{Distribution, Method, Missing, Normalise, WeightRange};
-use super::validate::{Located, at, label, measure_id, node_ids};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin, did_you_mean};
 
 // ---------------------------------------------------------------------------

@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
+use super::located::{
+    Located, at, label, measure_columns, measure_id, method_of, node_ids, weight,
+};
 use super::model::{
     Aggregate, Band, Example, Framework, Given, Measure, Method, Missing, Normalise, Transform,
     UnitKey, default_bands,
@@ -14,33 +17,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Origin, did_you_mean};
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A framework with the file name it was read from.
-#[derive(Debug, Clone, Copy)]
-pub struct Located<'a> {
-    /// File name used in diagnostics.
-    pub file: &'a str,
-    /// The parsed model.
-    pub fw: &'a Framework,
-}
-
-/// Labels a diagnostic with the location of a spanned value.
-pub fn at<T>(d: Diagnostic, file: &str, s: &Spanned<T>, len: usize, text: &str) -> Diagnostic {
-    d.at(
-        file,
-        s.referenced.line().max(1),
-        s.referenced.column().max(1),
-        len as u64,
-        text,
-    )
-}
-
 fn span_str(file: &str, s: &Spanned<String>, d: Diagnostic, text: &str) -> Diagnostic {
     label(d, file, s, text)
-}
-
-/// Labels a diagnostic with the location of a spanned string.
-pub fn label(d: Diagnostic, file: &str, s: &Spanned<String>, text: &str) -> Diagnostic {
-    at(d, file, s, s.value.chars().count(), text)
 }
 
 /// Runs every check; returns all findings (errors and warnings).
@@ -673,63 +651,7 @@ impl Validator<'_> {
     }
 }
 
-/// Ids of the scored nodes a framework defines: crimes, risk factors,
-/// indicators and themes.
-pub fn node_ids(fw: &Framework) -> impl Iterator<Item = &Spanned<String>> {
-    fw.crimes
-        .iter()
-        .map(|c| &c.id)
-        .chain(fw.risk_factors.iter().map(|r| &r.id))
-        .chain(fw.indicators.iter().map(|i| &i.id))
-        .chain(fw.themes.iter().map(|t| &t.id))
-}
-
 mod examples;
-
-/// The data columns a measure reads: its column(s) and any `per_capita` denominator.
-pub fn measure_columns(m: &Measure) -> Vec<String> {
-    let mut out: Vec<String> = m.column.iter().map(|c| c.value.clone()).collect();
-    out.extend(m.columns.iter().flatten().map(|c| c.value.clone()));
-    for t in &m.transform {
-        if let Transform::PerCapita(p) = &t.value {
-            out.push(p.column.clone());
-        }
-    }
-    out
-}
-
-/// A weight as written, or the default of 1.
-pub fn weight(w: &Option<Spanned<f64>>) -> f64 {
-    w.as_ref().map_or(1.0, |w| w.value)
-}
-
-/// The method of an aggregate, with the default.
-pub fn method_of(a: &Aggregate) -> Method {
-    a.method.as_ref().map_or(Method::Mean, |m| m.value)
-}
-
-/// A measure's id (explicit, or its first column) and where it is.
-pub fn measure_id(m: &Measure) -> (String, u64, u64) {
-    if let Some(id) = &m.id {
-        return (
-            id.value.clone(),
-            id.referenced.line(),
-            id.referenced.column(),
-        );
-    }
-    let first = m
-        .column
-        .as_ref()
-        .or_else(|| m.columns.as_ref().and_then(|c| c.first()));
-    match first {
-        Some(c) => (c.value.clone(), c.referenced.line(), c.referenced.column()),
-        None => (
-            "measure".to_string(),
-            m.normalise.referenced.line(),
-            m.normalise.referenced.column(),
-        ),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Unit tests of the Monte Carlo model.
 
 use super::*;
-use crate::framework::validate::Located;
+use crate::framework::located::Located;
 
 #[test]
 fn uniforms_depend_on_every_input_and_stay_in_range() {
