@@ -341,6 +341,11 @@ pub fn usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
     )
 }
 
+/// Whether a character is a control character other than tab and line ends.
+pub fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// Suggests the closest of `candidates` to `word`, if one is close enough.
 pub fn did_you_mean<'a>(
     word: &str,

@@ -136,10 +136,7 @@ pub(crate) fn check_control(
     field: usize,
     s: &str,
 ) -> Result<(), Diagnostic> {
-    match s
-        .chars()
-        .find(|c| crate::framework::scan::is_unsafe_control(*c))
-    {
+    match s.chars().find(|c| crate::diagnostic::is_unsafe_control(*c)) {
         None => Ok(()),
         Some(c) => Err(cell_label(
             data_err(

@@ -5,7 +5,8 @@ use std::path::Path;
 use serde_saphyr::{Budget, DeserializeError as YamlError};
 
 use super::model::Framework;
-use super::scan::{Scan, is_unsafe_control};
+use super::scan::Scan;
+use crate::diagnostic::is_unsafe_control;
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::limits::{self, Limit};
 

@@ -4,16 +4,12 @@
 //! holding a control character is found. Control characters such as ESC
 //! or BEL would otherwise reach the terminal through titles and texts.
 
+use crate::diagnostic::is_unsafe_control;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// The first text of a document with a control character, if any.
 #[derive(Debug, Default)]
 pub struct Scan(pub Option<String>);
-
-/// Whether a character is a control character other than tab and line ends.
-pub fn is_unsafe_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
-}
 
 struct ScanVisitor;
 
