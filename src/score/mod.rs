@@ -123,14 +123,17 @@ fn base_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64> {
         .collect()
 }
 
+/// One column's yearly series for one country.
+fn column_series(panel: &Panel, column: usize, country: usize) -> Vec<f64> {
+    (0..panel.n_years)
+        .map(|y| panel.value(column, panel.cell(country, y)))
+        .collect()
+}
+
 fn transformed_series(m: &MeasurePlan, panel: &Panel, country: usize) -> Vec<f64> {
     let mut s = base_series(m, panel, country);
     for (t, den) in m.transforms.iter().zip(&m.denominators) {
-        let d: Option<Vec<f64>> = den.map(|c| {
-            (0..panel.n_years)
-                .map(|y| panel.value(c, panel.cell(country, y)))
-                .collect()
-        });
+        let d = den.map(|c| column_series(panel, c, country));
         s = transform::apply(t, &s, d.as_deref());
     }
     s
@@ -196,8 +199,13 @@ pub(crate) fn eval_measure(m: &MeasurePlan, panel: &Panel) -> (Vec<f64>, Vec<Sta
     (raw, st, norm)
 }
 
-/// The data cells a measure's value for a country-year was computed from
-/// (cells with a value; for carried-forward values, those of the source year).
+/// The data cells that determine a measure's value for a country-year:
+/// for a carried-forward value those of the year it was carried from and no
+/// other; for a value read from the data, the cells each transform declares
+/// in [`transform::determines`], followed down the chain of transforms to
+/// the columns read (every summed column of a year, and for `per_capita` the
+/// denominator of the same year). Numerators come first, by year, then
+/// denominators, by year. Filled and missing values have none.
 pub fn trace(
     plan: &Plan,
     panel: &Panel,
@@ -211,48 +219,47 @@ pub fn trace(
     };
     let cell = panel.cell(country, year_idx);
     let year_idx = match scores.measure(node, cell) {
-        Some((_, Status::CarriedForward { from_year })) => {
-            panel.year_idx(from_year).unwrap_or(year_idx)
-        }
+        Some((_, Status::CarriedForward { from_year })) => match panel.year_idx(from_year) {
+            Some(y) => y,
+            None => return Vec::new(),
+        },
         Some((_, Status::Observed)) => year_idx,
         _ => return Vec::new(),
     };
-    // Year offsets read, walking the transforms from last to first.
-    let mut offsets = vec![0usize];
+    // The series after each transform: stages[0] is the base series.
+    let mut stages = vec![base_series(m, panel, country)];
+    for (t, den) in m.transforms.iter().zip(&m.denominators) {
+        let d = den.map(|c| column_series(panel, c, country));
+        let next = transform::apply(t, &stages[stages.len() - 1], d.as_deref());
+        stages.push(next);
+    }
+    let mut years = vec![year_idx];
     let mut denominators: Vec<(usize, usize)> = Vec::new();
-    for (t, den) in m.transforms.iter().zip(&m.denominators).rev() {
+    for (k, (t, den)) in m.transforms.iter().zip(&m.denominators).enumerate().rev() {
         if let Some(d) = den {
-            denominators.extend(offsets.iter().map(|o| (*d, *o)));
+            denominators.extend(years.iter().map(|&y| (*d, y)));
         }
-        let reads = transform::reads(t);
-        let mut next: Vec<usize> = offsets
+        let input = &stages[k];
+        let mut next: Vec<usize> = years
             .iter()
-            .flat_map(|o| reads.iter().map(move |r| o + r))
+            .flat_map(|&y| transform::determines(t, input, y))
             .collect();
         next.sort_unstable();
         next.dedup();
-        offsets = next;
+        years = next;
     }
     let mut out = Vec::new();
-    let mut push = |col: usize, off: usize| {
-        if off > year_idx {
-            return;
-        }
-        let c = panel.cell(country, year_idx - off);
-        if !panel.value(col, c).is_nan() {
-            out.push((col, c));
-        }
-    };
-    for &o in offsets.iter().rev() {
+    for &y in &years {
         for &col in &m.columns {
-            push(col, o);
+            out.push((col, panel.cell(country, y)));
         }
     }
-    denominators.sort_unstable();
+    denominators.sort_unstable_by_key(|&(col, y)| (y, col));
     denominators.dedup();
-    for (col, o) in denominators {
-        push(col, o);
+    for (col, y) in denominators {
+        out.push((col, panel.cell(country, y)));
     }
+    out.retain(|&(col, c)| !panel.value(col, c).is_nan());
     out
 }
 

@@ -2,6 +2,11 @@
 
 use crate::framework::model::{Direction, Normalise};
 
+/// A z-score's standard deviation at or below this share of the absolute
+/// mean is taken as zero (every value the same): each country then gets
+/// z = 0, the middle of the scale.
+pub const ZSCORE_TOLERANCE: f64 = 1e-12;
+
 fn orient(s: f64, d: Option<Direction>) -> f64 {
     match d {
         Some(Direction::LowerIsRiskier) => 1.0 - s,
@@ -62,7 +67,15 @@ pub fn cross_section(n: &Normalise, d: Option<Direction>, xs: &[f64]) -> Vec<f64
         Normalise::Zscore(z) => {
             let mean = present.iter().sum::<f64>() / m.max(1) as f64;
             let var = present.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / m.max(1) as f64;
+            // A spread within rounding of the mean counts as none: equal values
+            // can leave a standard deviation of about 1e-17 after summing, which
+            // would otherwise push every country to 0 or 1.
             let sd = var.sqrt();
+            let sd = if sd <= ZSCORE_TOLERANCE * mean.abs() || sd == 0.0 {
+                0.0
+            } else {
+                sd
+            };
             xs.iter()
                 .map(|&x| {
                     if x.is_nan() {
@@ -157,5 +170,12 @@ mod tests {
         assert!(zs > 1.0);
         let flat = cross_section(&z, UP, &[5.0, 5.0]);
         assert_eq!(flat, vec![0.5, 0.5]);
+        // ten equal values whose mean is not exact in floating point: the
+        // spread left by rounding is no spread
+        let tenths = [0.1; 10];
+        let mean = tenths.iter().sum::<f64>() / 10.0;
+        assert_ne!(mean, 0.1, "the case needs a mean that rounding moved");
+        let out = cross_section(&z, UP, &tenths);
+        assert!(out.iter().all(|&v| v == 0.5), "{out:?}");
     }
 }

@@ -66,14 +66,36 @@ fn rolling(s: &[f64], k: usize, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
         .collect()
 }
 
-/// The year offsets (0 = this year, 1 = a year earlier...) a transform's
-/// output at one year reads from its input.
-pub fn reads(t: &Transform) -> Vec<usize> {
+/// The positions of a transform's input series `s` that determine its
+/// output at position `i` (which must have a value): the same year for
+/// pointwise transforms (for `per_capita` the numerator; its denominator is
+/// the same year of the denominator column), the lagged year for `lag`, both
+/// ends for `change`, every year with data in the window for `rolling_mean`,
+/// and the peak for `rolling_max` (of tied peaks, the latest). Positions are
+/// in ascending order.
+pub fn determines(t: &Transform, s: &[f64], i: usize) -> Vec<usize> {
     match t {
-        Transform::Lag(k) => vec![*k as usize],
-        Transform::Change(k) => vec![0, *k as usize],
-        Transform::RollingMean(k) | Transform::RollingMax(k) => (0..(*k as usize).max(1)).collect(),
-        _ => vec![0],
+        Transform::Lag(k) => i.checked_sub(*k as usize).into_iter().collect(),
+        Transform::Change(k) => match i.checked_sub(*k as usize) {
+            Some(j) if j < i => vec![j, i],
+            Some(_) => vec![i],
+            None => Vec::new(),
+        },
+        Transform::RollingMean(k) => {
+            let lo = (i + 1).saturating_sub((*k as usize).max(1));
+            (lo..=i).filter(|&j| !s[j].is_nan()).collect()
+        }
+        Transform::RollingMax(k) => {
+            let lo = (i + 1).saturating_sub((*k as usize).max(1));
+            let mut peak: Option<usize> = None;
+            for j in lo..=i {
+                if !s[j].is_nan() && peak.is_none_or(|p| s[j] >= s[p]) {
+                    peak = Some(j);
+                }
+            }
+            peak.into_iter().collect()
+        }
+        _ => vec![i],
     }
 }
 
@@ -152,9 +174,16 @@ mod tests {
     }
 
     #[test]
-    fn read_offsets() {
-        assert_eq!(reads(&Transform::Change(2)), vec![0, 2]);
-        assert_eq!(reads(&Transform::RollingMax(3)), vec![0, 1, 2]);
-        assert_eq!(reads(&Transform::Log), vec![0]);
+    fn determining_positions() {
+        let s = [1.0, 3.0, N, 3.0, 2.0];
+        assert_eq!(determines(&Transform::Change(2), &s, 4), vec![2, 4]);
+        assert_eq!(determines(&Transform::Lag(1), &s, 4), vec![3]);
+        assert_eq!(determines(&Transform::Log, &s, 4), vec![4]);
+        // every year with data in the window
+        assert_eq!(determines(&Transform::RollingMean(3), &s, 3), vec![1, 3]);
+        // the peak, and of tied peaks the latest
+        assert_eq!(determines(&Transform::RollingMax(5), &s, 4), vec![3]);
+        assert_eq!(determines(&Transform::RollingMax(2), &s, 4), vec![3]);
+        assert_eq!(determines(&Transform::RollingMax(2), &s, 1), vec![1]);
     }
 }
