@@ -20,7 +20,7 @@ fn main() {
     });
     let (t_eval, _) = time(runs, || atrisk::score::evaluate(&plan, &panel2));
     let years: Vec<usize> = (0..panel2.n_years).collect();
-    let run = atrisk::report::Run {
+    let run = atrisk::analysis::Run {
         plan: &plan,
         panel: &panel2,
         scores: &scores,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
-use crate::report::Run;
+use crate::analysis::Run;
 use crate::report::summary::{self, Builder, Summary};
 use crate::score::uncertainty::{Model, Simulation};
 

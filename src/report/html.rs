@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
+use super::fmt_score;
 use super::summary::{
     self, Brief, DataAge, Interval, Mover, Summary, fmt_change, fmt_column_value, fmt_data_age,
     fmt_input_change, fmt_reasons,
 };
-use super::{Run, fmt_score};
+use crate::analysis::{Run, round};
 use crate::embedded;
 use crate::framework::compile::Kind;
 use crate::framework::model::Source;
@@ -822,7 +823,7 @@ fn ranking(out: &mut String, c: &Ctx<'_, '_>) {
         let prev = c.y.checked_sub(1).map_or(f64::NAN, |p| {
             scores.value(overall, panel.cell(r.country, p))
         });
-        let change = super::round(r.score - prev, 6);
+        let change = round(r.score - prev, 6);
         let _ = writeln!(
             out,
             "<tr><td class=\"num\">{}</td>{}<td>{} <span class=\"small\">{}</span></td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}/{}</td></tr>",

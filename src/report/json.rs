@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Run, round};
+use crate::analysis::{Run, round};
 use crate::data::CellRef;
 use crate::data::assessments::Analyst;
 use crate::framework::compile::Kind;

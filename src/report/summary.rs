@@ -17,7 +17,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{Run, fmt_score, round};
+use super::fmt_score;
+use crate::analysis::{Run, round};
 use crate::framework::compile::{Kind, Plan};
 use crate::framework::model::Method;
 use crate::score::uncertainty::{CountryInterval, Simulation};

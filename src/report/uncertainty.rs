@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::round;
 use super::summary::Interval;
+use crate::analysis::round;
 use crate::data::Panel;
 use crate::framework::compile::Plan;
 use crate::score::uncertainty::{CountryInterval, RunInfo, Simulation};
