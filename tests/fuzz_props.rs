@@ -152,7 +152,7 @@ fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
         scores,
         years: vec![last],
     };
-    let summary = report::summary::Builder::new(&one).build(last, 5);
+    let summary = atrisk::analysis::summary::Builder::new(&one).build(last, 5);
     let _ = report::summary::write_text(&summary);
     let _ = report::summary::write_markdown(&summary);
     let _ = report::summary::write_json(&summary);

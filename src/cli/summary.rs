@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::analysis::Run;
-use crate::report::summary::{self, Builder, Summary};
+use crate::analysis::summary::{Builder, Summary};
+use crate::report::summary;
 use crate::score::uncertainty::{Model, Simulation};
 
 /// Output formats of `summary`.

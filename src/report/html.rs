@@ -6,9 +6,11 @@ use std::fmt::Write;
 
 use super::fmt_score;
 use super::summary::{
-    self, Brief, DataAge, Interval, Mover, Summary, fmt_change, fmt_column_value, fmt_data_age,
-    fmt_input_change, fmt_reasons,
+    self, fmt_change, fmt_column_value, fmt_data_age, fmt_input_change, fmt_reasons,
 };
+use super::uncertainty::fmt_rank;
+use crate::analysis::summary::{ActorRef, Brief, DataAge, Mover, NodeScore, Summary};
+use crate::analysis::uncertainty::Interval;
 use crate::analysis::{Run, round};
 use crate::embedded;
 use crate::framework::compile::Kind;
@@ -310,7 +312,7 @@ fn bar_chart(out: &mut String, c: &Ctx<'_, '_>) {
                         ym + 4.0
                     ),
                     b.max(v),
-                    format!(", rank {}", iv.fmt_rank()),
+                    format!(", rank {}", fmt_rank(&iv)),
                 )
             }
             None => (String::new(), v, String::new()),
@@ -631,7 +633,7 @@ fn brief(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
 
 /// Conditions that hold, for readers: risk factors by number (RF4), other
 /// nodes by title.
-fn triggers(t: &[summary::NodeScore]) -> String {
+fn triggers(t: &[NodeScore]) -> String {
     t.iter()
         .map(|n| {
             let name = if n.id.starts_with("rf") && !n.id.contains('.') {
@@ -649,7 +651,7 @@ fn triggers(t: &[summary::NodeScore]) -> String {
         .join("; ")
 }
 
-fn actor_list(a: &[summary::ActorRef]) -> String {
+fn actor_list(a: &[ActorRef]) -> String {
     a.iter()
         .map(|a| a.title.as_str())
         .collect::<Vec<_>>()
@@ -830,7 +832,7 @@ fn ranking(out: &mut String, c: &Ctx<'_, '_>) {
             r.rank,
             c.sim.map_or_else(String::new, |sim| format!(
                 "<td class=\"num\">{}</td>",
-                Interval::of(&sim.countries[r.country]).fmt_rank()
+                fmt_rank(&Interval::of(&sim.countries[r.country]))
             )),
             c.country_name(r.country),
             esc(&panel.countries[r.country].iso3),
