@@ -1,6 +1,9 @@
-//! Renderers: the submodules write a scored [`Run`](crate::analysis::Run) as a
-//! text table, CSV, JSON or Markdown; `summary` builds the early-warning
-//! summary of a year and `html` the self-contained HTML report.
+//! Renderers: they write what the scores and the analyses give. A scored
+//! [`crate::analysis::Run`] as a text table (`text`), CSV, JSON or
+//! Markdown; the early-warning summary ([`crate::analysis::summary`]) as
+//! text, Markdown or JSON (`summary`) and as the self-contained HTML report
+//! (`html`); the uncertainty table as text, CSV or JSON (`uncertainty`); and
+//! the explanation of one score (`explain`).
 
 pub mod csv;
 pub mod explain;

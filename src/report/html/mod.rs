@@ -2,7 +2,7 @@
 //! script, no font, image or style sheet from elsewhere. Every text that comes
 //! from data, a framework or a note goes through [`esc`].
 //!
-//! [`write`] assembles the page from its sections: `charts` draws the bar
+//! [`write()`] assembles the page from its sections: `charts` draws the bar
 //! chart, heat map and sparklines, `sections` writes the parts built on the
 //! summary, `sources` the sources, method and caveats; `context` holds what
 //! they share.
