@@ -20,7 +20,7 @@ fn main() {
     });
     let (t_eval, _) = time(runs, || atrisk::score::evaluate(&plan, &panel2));
     let years: Vec<usize> = (0..panel2.n_years).collect();
-    let run = atrisk::report::Run {
+    let run = atrisk::analysis::Run {
         plan: &plan,
         panel: &panel2,
         scores: &scores,
@@ -29,7 +29,7 @@ fn main() {
     let (t_csv, csv) = time(runs, || atrisk::report::csv::write(&run));
     let last = panel2.n_years - 1;
     let (t_summary, summary) = time(runs, || {
-        atrisk::report::summary::Builder::new(&run).build(last, 20)
+        atrisk::analysis::summary::Builder::new(&run).build(last, 20)
     });
     let (t_html, html) = time(runs, || {
         atrisk::report::html::write(&run, &summary, &[], None)

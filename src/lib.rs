@@ -1,6 +1,7 @@
 //! atrisk: the UN Framework of Analysis for Atrocity Crimes as executable,
 //! testable YAML rules, scored against country-year data.
 
+pub mod analysis;
 pub mod backtest;
 pub mod check;
 #[cfg(feature = "cli")]

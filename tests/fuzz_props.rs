@@ -133,7 +133,8 @@ fn mutated(text: &[u8], ms: &[Mutation]) -> Vec<u8> {
 /// forms, HTML, explain) on a scored run: none may panic, whatever the
 /// values.
 fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
-    use atrisk::report::{self, Run};
+    use atrisk::analysis::Run;
+    use atrisk::report;
     let run = Run {
         plan,
         panel,
@@ -151,7 +152,7 @@ fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
         scores,
         years: vec![last],
     };
-    let summary = report::summary::Builder::new(&one).build(last, 5);
+    let summary = atrisk::analysis::summary::Builder::new(&one).build(last, 5);
     let _ = report::summary::write_text(&summary);
     let _ = report::summary::write_markdown(&summary);
     let _ = report::summary::write_json(&summary);

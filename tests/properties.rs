@@ -105,13 +105,13 @@ fn check_tree(
     let ni = plan.find(n.id).expect("explained nodes exist");
     prop_assert_eq!(
         n.value,
-        atrisk::report::round(scores.value(ni, cell), 6),
+        atrisk::analysis::round(scores.value(ni, cell), 6),
         "value of {}",
         n.id
     );
     prop_assert_eq!(
         n.coverage,
-        atrisk::report::round(scores.coverage(ni, cell), 6),
+        atrisk::analysis::round(scores.coverage(ni, cell), 6),
         "coverage of {}",
         n.id
     );

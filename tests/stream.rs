@@ -8,9 +8,9 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use atrisk::analysis::Run;
 use atrisk::data::stream::{Stop, layout};
 use atrisk::data::{Input, Panel};
-use atrisk::report::Run;
 use atrisk::score::stream::{Options, check, read_columns, write_csv};
 
 fn atrisk() -> Command {

@@ -2,7 +2,8 @@
 
 use super::summary::YearArgs;
 use super::{Ctx, EXIT_OK, Failure, write_output};
-use crate::report::{Run, html};
+use crate::analysis::Run;
+use crate::report::html;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

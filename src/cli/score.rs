@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
+use crate::analysis::Run;
 use crate::compile::Plan;
 use crate::data::Panel;
-use crate::report::{self, Run};
+use crate::report;
 use crate::score::Scores;
 
 /// Output formats of `score`.

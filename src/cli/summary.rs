@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
-use crate::report::Run;
-use crate::report::summary::{self, Builder, Summary};
+use crate::analysis::Run;
+use crate::analysis::summary::{Builder, Summary};
+use crate::report::summary;
 use crate::score::uncertainty::{Model, Simulation};
 
 /// Output formats of `summary`.

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
+use crate::analysis::uncertainty::document;
 use crate::diagnostic::{Diagnostic, Origin, Sources};
 use crate::framework::uncertainty::Alternatives;
 use crate::report::uncertainty as out;
@@ -125,7 +126,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         .copied()
         .unwrap_or(default);
     let sim = simulate(&model(&scored, y), a.draws, sens, a.seed, true);
-    let doc = out::document(&scored.plan, &scored.panel, &sim);
+    let doc = document(&scored.plan, &scored.panel, &sim);
     let text = match a.format {
         Format::Text => out::write_text(&doc),
         Format::Csv => out::write_csv(&doc),

@@ -1,6 +1,6 @@
 //! One CSV line per country-year with the overall, crime and risk-factor scores.
 
-use super::{Run, round};
+use crate::analysis::{Run, round};
 use crate::compile::Kind;
 
 /// A score as written in CSV: rounded to 6 places, empty when none.

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use super::fmt_score;
 use super::json::{RecResult, recommendations};
-use super::{fmt_score, round};
+use crate::analysis::round;
 use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::{CellRef, Panel};
 use crate::framework::model::{Direction, Method, Missing, Normalise, Transform};

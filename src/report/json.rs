@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Run, round};
+use crate::analysis::{Run, round};
 use crate::compile::Kind;
 use crate::data::Analyst;
 use crate::data::CellRef;

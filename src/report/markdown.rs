@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Run, fmt_score};
+use super::fmt_score;
+use crate::analysis::Run;
 
 fn esc(s: &str) -> String {
     s.replace('|', "\\|")

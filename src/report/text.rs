@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Run, fmt_score};
+use super::fmt_score;
+use crate::analysis::Run;
 
 /// Writes the ranked table for each year; `top` limits the rows per year.
 pub fn write(run: &Run<'_>, top: Option<usize>) -> String {

@@ -1,150 +1,13 @@
-//! Output of `atrisk uncertainty`: per country the point score and rank with
-//! their 5-95% intervals over the draws and the share of draws per band; per
-//! group of choices its share of the variance of ranks. Text, CSV and JSON
-//! (fields in docs/uncertainty.md).
+//! Output of `atrisk uncertainty`: the table of
+//! [`crate::analysis::uncertainty::Document`] (per country the point score and
+//! rank with their 5-95% intervals over the draws and the share of draws per
+//! band; per group of choices its share of the variance of ranks) as text,
+//! CSV and JSON (fields in docs/uncertainty.md).
 
 use std::fmt::Write;
 
-use serde::Serialize;
-
-use super::round;
-use super::summary::Interval;
-use crate::compile::Plan;
-use crate::data::Panel;
-use crate::score::uncertainty::{CountryInterval, RunInfo, Simulation};
-
-/// The JSON document.
-#[derive(Debug, Serialize)]
-pub struct Document<'a> {
-    /// Version of atrisk that wrote it.
-    pub atrisk_version: &'static str,
-    /// Framework id.
-    pub framework: &'a str,
-    /// Framework version.
-    pub framework_version: &'a str,
-    /// Data files.
-    pub data: &'a [String],
-    /// Year, draws, seed, model runs.
-    #[serde(flatten)]
-    pub info: RunInfo,
-    /// Countries in point-rank order (countries without a point score last).
-    pub countries: Vec<CountryRow>,
-    /// Groups of choices, in framework order.
-    pub sensitivity: Vec<SensitivityRow>,
-}
-
-/// One country.
-#[derive(Debug, Serialize)]
-pub struct CountryRow {
-    /// Point rank (the framework's own choices).
-    pub rank: Option<usize>,
-    /// Country code.
-    pub iso3: String,
-    /// Country name.
-    pub country: String,
-    /// Point score.
-    pub score: Option<f64>,
-    /// Median score over the draws.
-    pub score_median: Option<f64>,
-    /// Median rank and the 5-95% intervals of rank and score.
-    #[serde(flatten)]
-    pub interval: Interval,
-    /// Share of draws per overall band, lowest band first.
-    pub bands: Vec<BandShare>,
-    /// Share of draws without an overall score.
-    pub no_score: f64,
-}
-
-/// The share of draws in one band.
-#[derive(Debug, Serialize)]
-pub struct BandShare {
-    /// Band name.
-    pub band: String,
-    /// Share of draws, 0 to 1.
-    pub share: f64,
-}
-
-/// One group of choices.
-#[derive(Debug, Serialize)]
-pub struct SensitivityRow {
-    /// Group id.
-    pub group: String,
-    /// What it varies.
-    pub label: String,
-    /// Factors in the group.
-    pub factors: usize,
-    /// First-order index: the share of the variance of ranks due to this group alone.
-    pub first_order: f64,
-    /// Total index: the share including its interactions with other groups.
-    pub total: f64,
-}
-
-fn r6(v: f64) -> Option<f64> {
-    round(v, 6)
-}
-
-/// Builds the document from a simulation.
-pub fn document<'a>(plan: &'a Plan, panel: &'a Panel, sim: &Simulation) -> Document<'a> {
-    let n = sim.info.draws.max(1) as f64;
-    let share = |k: u64| round(k as f64 / n, 4).unwrap_or(0.0);
-    let mut order: Vec<usize> = (0..sim.countries.len()).collect();
-    let key = |c: usize| {
-        let p = sim.countries[c].point;
-        if p.is_nan() { f64::NEG_INFINITY } else { p }
-    };
-    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    let countries = order
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let ci: &CountryInterval = &sim.countries[c];
-            CountryRow {
-                rank: (!ci.point.is_nan()).then_some(i + 1),
-                iso3: panel.countries[c].iso3.clone(),
-                country: panel.countries[c].name.clone(),
-                score: r6(ci.point),
-                score_median: ci.score[1].and_then(r6),
-                interval: Interval::of(ci),
-                bands: sim
-                    .bands
-                    .iter()
-                    .zip(&ci.bands)
-                    .map(|(b, &k)| BandShare {
-                        band: b.clone(),
-                        share: share(u64::from(k)),
-                    })
-                    .collect(),
-                no_score: share(sim.info.draws as u64 - ci.scored),
-            }
-        })
-        .collect();
-    Document {
-        atrisk_version: env!("CARGO_PKG_VERSION"),
-        framework: &plan.id,
-        framework_version: &plan.version,
-        data: &panel.files,
-        info: sim.info.clone(),
-        countries,
-        sensitivity: sensitivity_rows(sim),
-    }
-}
-
-/// The groups, most influential (largest total index) first.
-fn sensitivity_rows(sim: &Simulation) -> Vec<SensitivityRow> {
-    let mut rows: Vec<SensitivityRow> = sim
-        .sensitivity
-        .iter()
-        .map(|s| SensitivityRow {
-            group: s.group.id.clone(),
-            label: s.group.label.clone(),
-            factors: s.group.factors,
-            first_order: round(s.first_order, 4).unwrap_or(0.0),
-            total: round(s.total, 4).unwrap_or(0.0),
-        })
-        .collect();
-    rows.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.group.cmp(&b.group)));
-    rows
-}
+use crate::analysis::round;
+use crate::analysis::uncertainty::{Document, Interval};
 
 /// JSON, pretty-printed, with a final newline.
 pub fn write_json(d: &Document<'_>) -> String {
@@ -220,6 +83,11 @@ pub fn fmt_range(lo: Option<usize>, hi: Option<usize>) -> String {
     }
 }
 
+/// A country's rank interval as `lo-hi` (or one number when it has no width).
+pub fn fmt_rank(i: &Interval) -> String {
+    fmt_range(i.rank_p05, i.rank_p95)
+}
+
 /// Text for the terminal.
 pub fn write_text(d: &Document<'_>) -> String {
     let mut out = String::new();
@@ -264,7 +132,7 @@ pub fn write_text(d: &Document<'_>) -> String {
             out,
             "{:>4}  {:<9}  {:<4}  {:<name_w$}  {:>5}  {:>6}  {:<11}",
             opt(c.rank),
-            fmt_range(c.interval.rank_p05, c.interval.rank_p95),
+            fmt_rank(&c.interval),
             c.iso3,
             name,
             fmt3(c.score),

@@ -1,0 +1,197 @@
+//! The ranking of a year and its data basis: a [`Run`] is a scored panel and
+//! the years to report; [`Run::ranked`] orders the countries of a year, and
+//! the other methods count what the scores rest on (carried-forward values,
+//! analyst assessments, measured indicators).
+
+use std::collections::BTreeSet;
+
+use crate::compile::assessments::reads_assessments;
+use crate::compile::{Kind, Plan};
+use crate::data::Panel;
+use crate::score::Scores;
+
+/// A scored panel and the years to report.
+#[derive(Debug)]
+pub struct Run<'a> {
+    /// The compiled framework.
+    pub plan: &'a Plan,
+    /// The data.
+    pub panel: &'a Panel,
+    /// The scores.
+    pub scores: &'a Scores,
+    /// Year indices to report, ascending.
+    pub years: Vec<usize>,
+}
+
+/// One ranked line of a report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Rank within the year (1 = highest risk); countries without a score come last.
+    pub rank: usize,
+    /// Country index.
+    pub country: usize,
+    /// Year index.
+    pub year_idx: usize,
+    /// Overall score (NaN when insufficient data).
+    pub score: f64,
+    /// Overall band.
+    pub band: Option<String>,
+    /// The three highest risk factors: (node, score).
+    pub top_factors: Vec<(usize, f64)>,
+    /// Measured indicators with a value, and measured indicators in all.
+    pub indicators_with_data: (usize, usize),
+}
+
+impl Run<'_> {
+    /// For a year: how many measure values were carried forward from an
+    /// earlier year, how many measure values there are, and the oldest year
+    /// a carried value comes from.
+    pub fn carried(&self, year_idx: usize) -> (usize, usize, Option<i32>) {
+        let (mut carried, mut with_value, mut oldest) = (0, 0, None::<i32>);
+        for ni in self.plan.of_kind(Kind::Measure) {
+            for c in 0..self.panel.countries.len() {
+                match self.scores.measure(ni, self.panel.cell(c, year_idx)) {
+                    Some((_, crate::score::Status::CarriedForward { from_year })) => {
+                        carried += 1;
+                        with_value += 1;
+                        oldest = Some(oldest.map_or(from_year, |o| o.min(from_year)));
+                    }
+                    Some((v, _)) if !v.is_nan() => with_value += 1,
+                    _ => {}
+                }
+            }
+        }
+        (carried, with_value, oldest)
+    }
+
+    /// A sentence on carried-forward data for a year, if any.
+    pub fn data_age_note(&self, year_idx: usize) -> Option<String> {
+        let (carried, total, oldest) = self.carried(year_idx);
+        let oldest = oldest?;
+        Some(format!(
+            "{carried} of {total} measure values for {} are carried forward from earlier years (the oldest from {oldest}); see --format json for which.",
+            self.panel.year(year_idx)
+        ))
+    }
+
+    /// For a year: the countries and the indicators whose scores used analyst
+    /// assessments (carried-forward ones included), and the files they came from.
+    pub fn analyst_inputs(&self, year_idx: usize) -> (usize, usize, Vec<String>) {
+        let (plan, panel) = (self.plan, self.panel);
+        let (mut countries, mut indicators, mut files) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        let assessed = plan
+            .of_kind(Kind::Measure)
+            .into_iter()
+            .filter(|&n| reads_assessments(plan, panel, n));
+        for n in assessed {
+            for c in 0..panel.countries.len() {
+                for (col, cell) in crate::score::trace(plan, panel, self.scores, n, c, year_idx) {
+                    if panel.is_assessed(col) {
+                        countries.insert(c);
+                        indicators.insert(n);
+                        files.insert(panel.cell_ref(col, cell).file);
+                    }
+                }
+            }
+        }
+        (
+            countries.len(),
+            indicators.len(),
+            files.into_iter().collect(),
+        )
+    }
+
+    /// A sentence on the analyst assessments used for a year, if any.
+    pub fn analyst_note(&self, year_idx: usize) -> Option<String> {
+        let (countries, indicators, files) = self.analyst_inputs(year_idx);
+        if countries == 0 {
+            return None;
+        }
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        Some(format!(
+            "Analyst assessments, not data, enter the scores of {countries} countr{} for {} ({indicators} qualitative indicator{}), from {}; see --format json for their source, confidence and note.",
+            if countries == 1 { "y" } else { "ies" },
+            self.panel.year(year_idx),
+            s(indicators),
+            files.join(", ")
+        ))
+    }
+
+    /// The indicators a score's data basis is counted on: those of a risk
+    /// factor (so they reach the crime and overall scores) that are measured
+    /// from data, not only from analyst assessments.
+    pub fn measured_indicators(&self) -> Vec<usize> {
+        let plan = self.plan;
+        let of_risk_factors: Vec<usize> = plan
+            .of_kind(Kind::RiskFactor)
+            .into_iter()
+            .flat_map(|r| plan.nodes[r].children.iter().map(|&(i, _)| i))
+            .collect();
+        plan.of_kind(Kind::Indicator)
+            .into_iter()
+            .filter(|i| of_risk_factors.contains(i))
+            .filter(|&i| {
+                plan.nodes[i]
+                    .children
+                    .iter()
+                    .any(|&(m, _)| !reads_assessments(plan, self.panel, m))
+            })
+            .collect()
+    }
+
+    /// Ranked rows for one year: highest score first, ties by code.
+    pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
+        let plan = self.plan;
+        let overall = plan.overall();
+        let rfs = plan.of_kind(Kind::RiskFactor);
+        let measured = self.measured_indicators();
+        let mut rows: Vec<Row> = (0..self.panel.countries.len())
+            .map(|c| {
+                let cell = self.panel.cell(c, year_idx);
+                let score = self.scores.value(overall, cell);
+                let mut top: Vec<(usize, f64)> = rfs
+                    .iter()
+                    .map(|&r| (r, self.scores.value(r, cell)))
+                    .filter(|(_, v)| !v.is_nan())
+                    .collect();
+                top.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then(plan.nodes[a.0].id.cmp(&plan.nodes[b.0].id))
+                });
+                top.truncate(3);
+                let with = measured
+                    .iter()
+                    .filter(|&&i| !self.scores.value(i, cell).is_nan())
+                    .count();
+                Row {
+                    rank: 0,
+                    country: c,
+                    year_idx,
+                    score,
+                    band: plan.band(overall, score).map(str::to_string),
+                    top_factors: top,
+                    indicators_with_data: (with, measured.len()),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let key = |r: &Row| {
+                if r.score.is_nan() {
+                    f64::NEG_INFINITY
+                } else {
+                    r.score
+                }
+            };
+            key(b).total_cmp(&key(a)).then_with(|| {
+                self.panel.countries[a.country]
+                    .iso3
+                    .cmp(&self.panel.countries[b.country].iso3)
+            })
+        });
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        rows
+    }
+}

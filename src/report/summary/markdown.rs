@@ -1,0 +1,292 @@
+//! The summary as Markdown, to paste into a report or an issue tracker.
+
+use std::fmt::Write;
+
+use super::format::{
+    BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
+    fmt_age_range, fmt_analyst, fmt_certainty, fmt_change, fmt_column_value, fmt_data_age,
+    fmt_input_change, fmt_interval, fmt_reasons, fmt_triggers, more_recommendations, movers_note,
+    opt,
+};
+use crate::analysis::summary::{Entry, Summary};
+use crate::report::fmt_score;
+use crate::report::uncertainty::fmt_rank;
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn md_entries(out: &mut String, entries: &[Entry]) {
+    let with = entries.iter().any(|e| e.interval.is_some());
+    let (head, rule) = if with {
+        (" Rank interval |", "---|")
+    } else {
+        ("", "")
+    };
+    let _ = writeln!(
+        out,
+        "| Rank |{head} ISO3 | Country | Score | Band | Change |"
+    );
+    let _ = writeln!(out, "|---:|{rule}---|---|---:|---|---:|");
+    for e in entries {
+        let iv = match e.interval {
+            Some(i) if with => format!(" {} |", fmt_rank(&i)),
+            _ if with => " |".to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} |{iv} {} | {} | {} | {} | {} |",
+            e.rank,
+            md(&e.iso3),
+            md(&e.country),
+            opt(e.score),
+            md(e.band.as_deref().unwrap_or("-")),
+            fmt_change(e.change)
+        );
+    }
+    out.push('\n');
+}
+
+fn md_movers(out: &mut String, s: &Summary, mean: bool) {
+    let movers = if mean {
+        &s.movers.three_year_mean
+    } else {
+        &s.movers.previous_year
+    };
+    let Some(what) = compared_with(s, mean) else {
+        return;
+    };
+    let _ = writeln!(out, "### Largest rises against {what}\n");
+    if let Some(note) = movers_note(s) {
+        let _ = writeln!(out, "{note}\n");
+    }
+    if movers.is_empty() {
+        let _ = writeln!(out, "None.\n");
+        return;
+    }
+    for m in movers {
+        let _ = writeln!(
+            out,
+            "- **{} ({})**: {} → {} ({}), {}{}",
+            md(&m.country),
+            md(&m.iso3),
+            fmt_score(m.before),
+            fmt_score(m.score),
+            fmt_change(Some(m.change)),
+            md(m.band.as_deref().unwrap_or("-")),
+            fmt_certainty(m)
+        );
+        if m.drivers.is_empty() {
+            let _ = writeln!(out, "  - {NO_FACTOR_ROSE}");
+        }
+        for d in &m.drivers {
+            let _ = writeln!(
+                out,
+                "  - {} {}: {:.3} → {:.3}{}",
+                d.id.to_uppercase(),
+                md(&d.title),
+                d.before,
+                d.after,
+                if d.indicators.is_empty() {
+                    NO_INDICATOR_ROSE
+                } else {
+                    ""
+                }
+            );
+            for i in &d.indicators {
+                let inputs: Vec<String> = i
+                    .inputs
+                    .iter()
+                    .map(|x| format!("`{}`", fmt_input_change(x).replace("->", "→")))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    - `{}` {:.3} → {:.3}: {}",
+                    i.id,
+                    i.before,
+                    i.after,
+                    inputs.join("; ")
+                );
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// The summary as Markdown, to paste into a report or an issue tracker.
+pub fn write_markdown(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Early-warning summary, {}: {} ({})\n",
+        s.year,
+        md(&s.framework.title),
+        md(&s.framework.version)
+    );
+    let counts: Vec<String> = s
+        .bands
+        .iter()
+        .rev()
+        .map(|b| format!("{} {}", md(&b.band), b.countries))
+        .chain(std::iter::once(format!("no score {}", s.no_score)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} countries, {} scored. Countries per band: {}.\n",
+        s.countries,
+        s.countries - s.no_score,
+        counts.join(", ")
+    );
+    let _ = writeln!(out, "### Watch list (top {})\n", s.top);
+    md_entries(&mut out, &s.watch_list.overall);
+    for c in &s.watch_list.crimes {
+        let _ = writeln!(out, "#### {} (top {})\n", md(&c.title), s.top);
+        md_entries(&mut out, &c.entries);
+    }
+    md_movers(&mut out, s, false);
+    md_movers(&mut out, s, true);
+    if let Some(p) = s.previous_year {
+        let _ = writeln!(out, "### New in the top two bands since {p}\n");
+        if s.new_in_top_bands.is_empty() {
+            let _ = writeln!(out, "None.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "| ISO3 | Country | Score | Band | {p} score | {p} band |"
+            );
+            let _ = writeln!(out, "|---|---|---:|---|---:|---|");
+            for n in &s.new_in_top_bands {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    md(&n.iso3),
+                    md(&n.country),
+                    fmt_score(n.score),
+                    md(&n.band),
+                    opt(n.previous_score),
+                    md(n.previous_band.as_deref().unwrap_or("no score"))
+                );
+            }
+            out.push('\n');
+        }
+    }
+    let _ = writeln!(out, "### Data warnings\n");
+    if let Some(note) = &s.data_warnings.note {
+        let _ = writeln!(out, "{}\n", md(note));
+    }
+    if let Some(a) = &s.data_warnings.input_age {
+        let _ = writeln!(out, "{}\n", fmt_age_range(a, s.year));
+    }
+    if s.data_warnings.countries.is_empty() {
+        let _ = writeln!(out, "No country with few indicators or old data.\n");
+    } else {
+        let _ = writeln!(out, "| ISO3 | Country | Score | Warning | Data |");
+        let _ = writeln!(out, "|---|---|---:|---|---|");
+        for w in &s.data_warnings.countries {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md(&w.iso3),
+                md(&w.country),
+                opt(w.score),
+                fmt_reasons(w),
+                md(&fmt_data_age(&w.data))
+            );
+        }
+        out.push('\n');
+    }
+    if !s.recommendations.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Recommendations triggered for the {} watch-list countries\n",
+            s.briefs.len()
+        );
+        let _ = writeln!(out, "| Recommendation | Addressed to | Countries | Count |");
+        let _ = writeln!(out, "|---|---|---|---:|");
+        for r in &s.recommendations {
+            let _ = writeln!(
+                out,
+                "| ({}) {} | {} | {} | {} |",
+                md(&r.id),
+                md(&r.title),
+                md(&actor_names(&r.addressed_to)),
+                md(&r.countries.join(" ")),
+                r.count
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "### Briefs\n");
+    for b in &s.briefs {
+        let _ = writeln!(
+            out,
+            "#### {}. {} ({})\n",
+            b.rank,
+            md(&b.country),
+            md(&b.iso3)
+        );
+        let _ = writeln!(
+            out,
+            "Score {} ({}); change {} since the year before, {} against the three-year mean.{}\n",
+            opt(b.score),
+            md(b.band.as_deref().unwrap_or("-")),
+            fmt_change(b.change_previous_year),
+            fmt_change(b.change_three_year_mean),
+            b.interval.map_or_else(String::new, |i| format!(
+                " Over the draws of the framework's alternatives: {}.",
+                fmt_interval(&i)
+            ))
+        );
+        let crimes: Vec<String> = b
+            .crimes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} ({})",
+                    md(&c.title),
+                    opt(c.score),
+                    md(c.band.as_deref().unwrap_or("-"))
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "- Crimes: {}", crimes.join("; "));
+        for d in &b.drivers {
+            let _ = writeln!(
+                out,
+                "- {} {}: {:.2}",
+                d.id.to_uppercase(),
+                md(&d.title),
+                d.score
+            );
+            for i in &d.indicators {
+                let inputs: Vec<String> = i
+                    .inputs
+                    .iter()
+                    .map(|x| format!("`{}`", fmt_column_value(x)))
+                    .collect();
+                let _ = writeln!(out, "  - `{}` {:.2}: {}", i.id, i.score, inputs.join("; "));
+            }
+        }
+        let _ = writeln!(out, "- Data: {}", md(&fmt_data_age(&b.data)));
+        for a in &b.analyst {
+            let _ = writeln!(out, "- Analyst assessment: {}", md(&fmt_analyst(a)));
+        }
+        for r in b.recommendations.iter().take(BRIEF_RECOMMENDATIONS) {
+            let _ = writeln!(
+                out,
+                "- Recommends ({}) {}, to {}; called for by {}",
+                md(&r.id),
+                md(&r.title),
+                md(&actor_names(&r.addressed_to)),
+                md(&fmt_triggers(&r.triggered_by))
+            );
+        }
+        if let Some(more) = more_recommendations(b) {
+            let _ = writeln!(out, "- {more}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{FOOTER}");
+    out
+}
