@@ -464,3 +464,26 @@ pub fn mapped_data(
         })
         .collect())
 }
+
+/// Scores a streamed panel (see [`crate::score::stream`]) and writes it as
+/// CSV, header first, to `out`. Returns the number of rows read.
+pub fn stream_csv<R: std::io::Read, W: std::io::Write>(
+    src: R,
+    first_line: u64,
+    plan: &Plan,
+    layout: &crate::data::stream::Layout,
+    opts: &crate::score::stream::Options,
+    out: &mut W,
+) -> Result<usize, crate::data::stream::Stop> {
+    use crate::data::stream::Stop;
+    use crate::report::csv;
+    let io = |e: std::io::Error| Stop::Io(e.to_string());
+    out.write_all(&csv::stream_header(plan, layout.schema.unit_key_label()))
+        .map_err(io)?;
+    let render = |bp: &crate::data::stream::BlockPanel, scores: &Scores| {
+        csv::stream_rows(plan, bp, scores, opts.years)
+    };
+    crate::score::stream::score(src, first_line, plan, layout, opts, &render, |text| {
+        out.write_all(text).map_err(io)
+    })
+}

@@ -11,7 +11,8 @@ use assert_cmd::Command;
 use atrisk::analysis::Run;
 use atrisk::data::stream::{Stop, layout};
 use atrisk::data::{Input, Panel};
-use atrisk::score::stream::{Options, check, read_columns, write_csv};
+use atrisk::pipeline::stream_csv as write_csv;
+use atrisk::score::stream::{Options, check, read_columns};
 
 fn atrisk() -> Command {
     let mut c = Command::cargo_bin("atrisk").expect("the atrisk binary is built");

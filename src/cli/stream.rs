@@ -177,8 +177,9 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
             }
             print_warnings(ctx, &loaded.warnings, &sources);
             let mut so = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let res = stream::write_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut so)
-                .and_then(|_| so.flush().map_err(|e| Stop::Io(e.to_string())));
+            let res =
+                crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut so)
+                    .and_then(|_| so.flush().map_err(|e| Stop::Io(e.to_string())));
             match res {
                 Ok(()) => Ok(Some(EXIT_OK)),
                 Err(Stop::Io(e)) if e.contains("Broken pipe") => Ok(Some(EXIT_OK)),
@@ -199,8 +200,9 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
                 1 << 16,
                 File::create(&target.tmp).map_err(|e| target.error(&e))?,
             );
-            let res = stream::write_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut out)
-                .and_then(|_| out.flush().map_err(|e| Stop::Io(e.to_string())));
+            let res =
+                crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut out)
+                    .and_then(|_| out.flush().map_err(|e| Stop::Io(e.to_string())));
             drop(out);
             match res {
                 Ok(_) => {

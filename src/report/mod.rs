@@ -14,10 +14,6 @@ pub mod summary;
 pub mod text;
 pub mod uncertainty;
 
-/// The run type at its former path, for code below this floor that still
-/// names it here.
-pub use crate::analysis::Run;
-
 /// Formats a score with three decimals, or `n/a`.
 pub fn fmt_score(v: f64) -> String {
     if v.is_nan() {

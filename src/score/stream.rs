@@ -3,19 +3,18 @@
 //! threads. Each block is scored by [`evaluate`](super::evaluate), the same
 //! code as in memory, so the numbers are the same; the output is the same
 //! whatever the number of threads, because blocks are cut by size and
-//! written in file order.
+//! handed on in file order. What a scored block becomes (CSV lines) is the
+//! caller's: see `report::csv::stream_rows`.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, mpsc};
 
-use crate::compile::{Kind, Plan};
+use crate::compile::Plan;
 use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block};
-use crate::report::Run;
-use crate::report::csv::cell;
 
-use super::normalise;
+use super::{Scores, normalise};
 
 /// How to stream.
 #[derive(Debug, Clone)]
@@ -201,108 +200,33 @@ pub fn check<R: Read>(
     Ok(rows)
 }
 
-/// The header of streamed CSV: like `score --format csv` without `rank`,
-/// with the line each row was read from.
-pub fn header(plan: &Plan, layout: &Layout) -> Vec<String> {
-    let mut h = vec![
-        "year".to_string(),
-        layout.schema.unit_key_label(),
-        "country".to_string(),
-        "score".to_string(),
-        "band".to_string(),
-        "indicators_with_data".to_string(),
-        "indicators_measured".to_string(),
-    ];
-    h.extend(
-        score_columns(plan)
-            .iter()
-            .map(|&n| plan.nodes[n].id.clone()),
-    );
-    h.push("line".to_string());
-    h
-}
-
-fn score_columns(plan: &Plan) -> Vec<usize> {
-    [Kind::Crime, Kind::RiskFactor]
-        .iter()
-        .flat_map(|k| plan.of_kind(*k))
-        .collect()
-}
-
-/// Scores one block and writes its rows as CSV (no header).
-fn score_block(plan: &Plan, bp: &BlockPanel, years: Option<(i32, i32)>) -> Vec<u8> {
-    let panel = &bp.panel;
-    let scores = super::evaluate(plan, panel);
-    let run = Run {
-        plan,
-        panel,
-        scores: &scores,
-        years: Vec::new(),
-    };
-    let measured = run.measured_indicators();
-    let cols = score_columns(plan);
-    let overall = plan.overall();
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(bp.rows.len() * 64));
-    let mut rec: Vec<String> = Vec::new();
-    for &(c, line) in &bp.rows {
-        let (unit, y) = (c / panel.n_years, c % panel.n_years);
-        let year = panel.year(y);
-        if years.is_some_and(|(a, b)| year < a || year > b) {
-            continue;
-        }
-        let u = &panel.countries[unit];
-        let score = scores.value(overall, c);
-        let with = measured
-            .iter()
-            .filter(|&&i| !scores.value(i, c).is_nan())
-            .count();
-        rec.clear();
-        rec.extend([
-            year.to_string(),
-            u.iso3.clone(),
-            u.name.clone(),
-            cell(score),
-            plan.band(overall, score).unwrap_or_default().to_string(),
-            with.to_string(),
-            measured.len().to_string(),
-        ]);
-        rec.extend(cols.iter().map(|&n| cell(scores.value(n, c))));
-        rec.push(line.to_string());
-        let _ = w.write_record(&rec);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
-/// Scores the stream and writes CSV (header first) to `out`. Returns the
-/// number of rows read. On [`Stop`], part of the output may have been
-/// written: check first ([`check`]) when that matters.
-pub fn write_csv<R: Read, W: Write>(
+/// Scores the stream block by block on `opts.threads` threads. `render`
+/// turns each scored block into output bytes on the worker threads, and
+/// `sink` receives them in file order. Returns the number of rows read. On
+/// [`Stop`], part of the output may have reached `sink`: check first
+/// ([`check`]) when that matters.
+pub fn score<R: Read>(
     src: R,
     first_line: u64,
     plan: &Plan,
     layout: &Layout,
     opts: &Options,
-    out: &mut W,
+    render: &(dyn Fn(&BlockPanel, &Scores) -> Vec<u8> + Sync),
+    mut sink: impl FnMut(&[u8]) -> Result<(), Stop>,
 ) -> Result<usize, Stop> {
-    let io = |e: std::io::Error| Stop::Io(e.to_string());
-    let mut head = csv::Writer::from_writer(Vec::new());
-    let _ = head.write_record(header(plan, layout));
-    out.write_all(&head.into_inner().unwrap_or_default())
-        .map_err(io)?;
     let mut blocks = Blocks::new(src, first_line, layout, opts.block_bytes);
     let mut order = Order::default();
     let mut rows = 0;
     let work = |b: &Block| {
         let bp = read_block(b, layout)?;
-        let text = score_block(plan, &bp, opts.years);
+        let scores = super::evaluate(plan, &bp.panel);
+        let text = render(&bp, &scores);
         Ok((bp, b.first_line, text))
     };
     rounds(&mut blocks, opts.threads, &work, |(bp, line, text)| {
         order.next(&bp, line)?;
         rows += bp.rows.len();
-        out.write_all(&text).map_err(io)
+        sink(&text)
     })?;
     Ok(rows)
 }
