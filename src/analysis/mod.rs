@@ -1,14 +1,15 @@
 //! Analyses built on scores: the ranking of a year and its data basis
 //! ([`ranking`]), the early-warning summary of a year ([`summary`]) and the
 //! uncertainty of its scores over draws of the framework's alternatives
-//! ([`uncertainty`]). They compute what a reader is shown, as values; the
+//! ([`uncertainty`]), and which year to assess by default ([`year`]). They compute what a reader is shown, as values; the
 //! renderers write them.
 
 pub mod ranking;
 pub mod summary;
 pub mod uncertainty;
+pub mod year;
 
-pub use ranking::{Row, Run};
+pub use ranking::{Row, Run, StaleColumn, ValuesBasis};
 
 /// Rounds for output, so reports stay readable and stable.
 pub fn round(v: f64, places: i32) -> Option<f64> {

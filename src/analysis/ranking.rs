@@ -3,12 +3,14 @@
 //! the other methods count what the scores rest on (carried-forward values,
 //! analyst assessments, measured indicators).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
 
 use crate::compile::assessments::reads_assessments;
 use crate::compile::{Kind, Plan};
 use crate::data::Panel;
-use crate::score::Scores;
+use crate::score::{Scores, Status};
 
 /// A scored panel and the years to report.
 #[derive(Debug)]
@@ -21,6 +23,56 @@ pub struct Run<'a> {
     pub scores: &'a Scores,
     /// Year indices to report, ascending.
     pub years: Vec<usize>,
+}
+
+/// What a country-year's measure values rest on (see [`Run::values_basis`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ValuesBasis {
+    /// Measure values read from the data of the year itself.
+    pub observed: usize,
+    /// Measure values carried forward from an earlier year.
+    pub carried: usize,
+    /// Measure values missing and filled with the framework's fill value.
+    pub filled: usize,
+    /// Measure values missing (no value used).
+    pub missing: usize,
+    /// The oldest year a carried value comes from.
+    pub oldest_carried: Option<i32>,
+    /// The data columns whose values are carried, with the oldest year each
+    /// comes from, oldest first.
+    pub stale: Vec<StaleColumn>,
+}
+
+impl ValuesBasis {
+    /// True when more of the values used are carried forward than observed.
+    pub fn mostly_carried(&self) -> bool {
+        self.carried > self.observed
+    }
+
+    /// The stale columns as `column (year)`, grouped by year: `a, b (2021); c (2019)`.
+    pub fn stale_text(&self) -> String {
+        let mut by_year: BTreeMap<std::cmp::Reverse<i32>, Vec<&str>> = BTreeMap::new();
+        for s in &self.stale {
+            by_year
+                .entry(std::cmp::Reverse(s.from_year))
+                .or_default()
+                .push(&s.column);
+        }
+        by_year
+            .iter()
+            .map(|(y, cols)| format!("{} from {}", cols.join(", "), y.0))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A data column whose values are carried forward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleColumn {
+    /// Column name.
+    pub column: String,
+    /// The oldest year its carried values come from.
+    pub from_year: i32,
 }
 
 /// One ranked line of a report.
@@ -51,7 +103,7 @@ impl Run<'_> {
         for ni in self.plan.of_kind(Kind::Measure) {
             for c in 0..self.panel.countries.len() {
                 match self.scores.measure(ni, self.panel.cell(c, year_idx)) {
-                    Some((_, crate::score::Status::CarriedForward { from_year })) => {
+                    Some((_, Status::CarriedForward { from_year })) => {
                         carried += 1;
                         with_value += 1;
                         oldest = Some(oldest.map_or(from_year, |o| o.min(from_year)));
@@ -64,14 +116,70 @@ impl Run<'_> {
         (carried, with_value, oldest)
     }
 
-    /// A sentence on carried-forward data for a year, if any.
+    /// A sentence on carried-forward data for a year, if any, naming the
+    /// columns whose carried values are most numerous.
     pub fn data_age_note(&self, year_idx: usize) -> Option<String> {
         let (carried, total, oldest) = self.carried(year_idx);
         let oldest = oldest?;
+        let mut by_column: BTreeMap<String, usize> = BTreeMap::new();
+        for c in 0..self.panel.countries.len() {
+            for s in self.values_basis(c, year_idx).stale {
+                *by_column.entry(s.column).or_default() += 1;
+            }
+        }
+        let mut most: Vec<(String, usize)> = by_column.into_iter().collect();
+        most.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let most: Vec<String> = most
+            .iter()
+            .take(5)
+            .map(|(c, n)| format!("{c} ({n})"))
+            .collect();
         Some(format!(
-            "{carried} of {total} measure values for {} are carried forward from earlier years (the oldest from {oldest}); see --format json for which.",
-            self.panel.year(year_idx)
+            "{carried} of {total} measure values for {} are carried forward from earlier years (the oldest from {oldest}), most of them from {}; see --format json for which.",
+            self.panel.year(year_idx),
+            most.join(", ")
         ))
+    }
+
+    /// What a country-year's measure values rest on: how many were observed
+    /// in the year, carried forward from an earlier year, filled by the
+    /// framework's fill value or missing, the oldest year a carried value
+    /// comes from, and the data columns whose values are carried.
+    pub fn values_basis(&self, country: usize, year_idx: usize) -> ValuesBasis {
+        let (plan, panel) = (self.plan, self.panel);
+        let cell = panel.cell(country, year_idx);
+        let mut b = ValuesBasis::default();
+        let mut stale: BTreeMap<String, i32> = BTreeMap::new();
+        for ni in plan.of_kind(Kind::Measure) {
+            match self.scores.measure(ni, cell) {
+                Some((_, Status::Observed)) => b.observed += 1,
+                Some((_, Status::CarriedForward { from_year })) => {
+                    b.carried += 1;
+                    b.oldest_carried =
+                        Some(b.oldest_carried.map_or(from_year, |o| o.min(from_year)));
+                    let m = plan.nodes[ni].measure.as_ref();
+                    for &col in m.map(|m| m.columns.as_slice()).unwrap_or_default() {
+                        let e = stale
+                            .entry(panel.columns[col].name.clone())
+                            .or_insert(from_year);
+                        *e = (*e).min(from_year);
+                    }
+                }
+                Some((_, Status::Filled)) => b.filled += 1,
+                Some((_, Status::Missing)) | None => b.missing += 1,
+            }
+        }
+        let mut stale: Vec<StaleColumn> = stale
+            .into_iter()
+            .map(|(column, from_year)| StaleColumn { column, from_year })
+            .collect();
+        stale.sort_by(|a, b| {
+            a.from_year
+                .cmp(&b.from_year)
+                .then_with(|| a.column.cmp(&b.column))
+        });
+        b.stale = stale;
+        b
     }
 
     /// For a year: the countries and the indicators whose scores used analyst

@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     } = a.input.score(ctx)?;
     let country = find_country(&panel, &a.country)?;
     let default = default_year(&plan, &panel, &scores);
-    let year = select_years(a.year, None, &panel, default)?[0];
+    let year = select_years(a.year, None, &panel, default.year_idx)?[0];
     let e = explain::explain(&plan, &panel, &scores, country, year);
     let text = match a.format {
         Format::Text => explain::text(&e, &plan),

@@ -2,12 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, write_output};
 use crate::analysis::Run;
-use crate::compile::Plan;
-use crate::data::Panel;
+pub use crate::analysis::year::{default_year, parse_range, select_years};
 use crate::report;
-use crate::score::Scores;
 
 /// Output formats of `score`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -50,68 +48,6 @@ pub struct Args {
     pub threads: Option<u16>,
 }
 
-/// The latest year in which at least half of the countries get an overall score.
-pub fn default_year(plan: &Plan, panel: &Panel, scores: &Scores) -> usize {
-    let overall = plan.overall();
-    let n = panel.countries.len();
-    (0..panel.n_years)
-        .rev()
-        .find(|&y| {
-            let scored = (0..n)
-                .filter(|&c| !scores.value(overall, panel.cell(c, y)).is_nan())
-                .count();
-            scored * 2 >= n
-        })
-        .unwrap_or(panel.n_years - 1)
-}
-
-/// Parses `--year` / `--years` into year indices.
-pub fn select_years(
-    year: Option<i32>,
-    years: Option<&str>,
-    panel: &Panel,
-    default: usize,
-) -> Result<Vec<usize>, Failure> {
-    let range = format!("{}..{}", panel.first_year, panel.last_year());
-    let idx = |y: i32| {
-        panel.year_idx(y).ok_or_else(|| {
-            usage(
-                format!("year {y} is outside the data ({range})"),
-                format!("choose a year from {range}"),
-            )
-        })
-    };
-    if let Some(y) = year {
-        return Ok(vec![idx(y)?]);
-    }
-    match years {
-        None => Ok(vec![default]),
-        Some("all") => Ok((0..panel.n_years).collect()),
-        Some(s) => {
-            let (a, b) = parse_range(s)?;
-            let (ia, ib) = (idx(a)?, idx(b)?);
-            Ok((ia..=ib).collect())
-        }
-    }
-}
-
-/// Parses the `A..B` of `--years A..B`.
-pub fn parse_range(s: &str) -> Result<(i32, i32), Failure> {
-    let bad = || {
-        usage(
-            format!("`--years {s}` is not a range"),
-            "write --years 2010..2020, or --years alone for all years",
-        )
-    };
-    let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let a: i32 = a.trim().parse().map_err(|_| bad())?;
-    let b: i32 = b.trim().parse().map_err(|_| bad())?;
-    if a > b {
-        return Err(bad());
-    }
-    Ok((a, b))
-}
-
 /// Runs `score`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     if a.stream
@@ -126,7 +62,13 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         ..
     } = a.input.score(ctx)?;
     let default = default_year(&plan, &panel, &scores);
-    let years = select_years(a.year, a.years.as_deref(), &panel, default)?;
+    let years = select_years(a.year, a.years.as_deref(), &panel, default.year_idx)?;
+    // Which year was assessed by default, and why, leads the table.
+    let basis = if a.year.is_none() && a.years.is_none() {
+        format!("{}.\n\n", default.reason)
+    } else {
+        String::new()
+    };
     let run = Run {
         plan: &plan,
         panel: &panel,
@@ -134,10 +76,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         years,
     };
     let text = match a.format {
-        Format::Table => report::text::write(&run, a.top),
+        Format::Table => basis + &report::text::write(&run, a.top),
         Format::Csv => report::csv::write(&run),
         Format::Json => report::json::write(&run),
-        Format::Md => report::markdown::write(&run, a.top),
+        Format::Md => basis + &report::markdown::write(&run, a.top),
     };
     write_output(a.output.as_deref(), &text, &a.input.paths())?;
     Ok(EXIT_OK)

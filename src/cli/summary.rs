@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use super::score::{default_year, select_years};
-use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
-use crate::analysis::Run;
-use crate::analysis::summary::{Builder, Summary};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
+use crate::analysis::summary::{Options, Summary, assess};
+use crate::framework::uncertainty::Alternatives;
 use crate::report::summary;
-use crate::score::uncertainty::{Model, Simulation};
+use crate::score::uncertainty::Simulation;
 
 /// Output formats of `summary`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -62,65 +61,24 @@ pub(super) fn build(
     scored: &Scored,
     a: &YearArgs,
 ) -> Result<(usize, Summary, Option<Simulation>), Failure> {
-    let Scored {
-        plan,
-        panel,
-        scores,
-        ..
-    } = scored;
-    let (year, top) = (a.year, a.top);
-    let top = top.unwrap_or(plan.watchlist_top);
-    if top == 0 {
-        return Err(usage(
-            "`--top 0` leaves every list empty",
-            "give --top 1 or more",
-        ));
-    }
-    let default = default_year(plan, panel, scores);
-    let years = select_years(year, None, panel, default)?;
-    let y = years.first().copied().unwrap_or(default);
-    let run = Run {
-        plan,
-        panel,
-        scores,
-        years: vec![y],
+    let alts = Alternatives::of_chain(&scored.loaded.located());
+    let o = Options {
+        year: a.year,
+        top: a.top,
+        draws: a.draws,
+        seed: a.seed,
     };
-    let (sim, (prev, mean)) = if a.draws > 0 {
-        let now = super::uncertainty::model(scored, y);
-        let sim = super::uncertainty::simulate(&now, a.draws, 0, a.seed, true);
-        (Some(sim), rise_shares(scored, &now, y, a.draws, a.seed))
-    } else {
-        (None, (None, None))
-    };
-    let mut builder = Builder::new(&run).with_rise_shares(prev, mean);
-    if let Some(s) = &sim {
-        builder = builder.with_uncertainty(s);
-    }
-    let summary = builder.build(y, top);
-    Ok((y, summary, sim))
-}
-
-/// Per country, the share of paired draws in which `now` (year index `y`) scored
-/// above the previous year, and above the mean of the three years before
-/// (`None` where those years are not in the panel).
-fn rise_shares(
-    scored: &Scored,
-    now: &Model,
-    y: usize,
-    draws: usize,
-    seed: u64,
-) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
-    let earlier: Vec<Model> = (y.saturating_sub(3)..y)
-        .rev()
-        .map(|y| super::uncertainty::model(scored, y))
-        .collect();
-    let prev = earlier
-        .first()
-        .and_then(|m| now.rise_shares(std::slice::from_ref(m), draws, seed));
-    let mean = (earlier.len() == 3)
-        .then(|| now.rise_shares(&earlier, draws, seed))
-        .flatten();
-    (prev, mean)
+    let bar = super::uncertainty::progress_bar(a.draws as u64, true);
+    let done = assess(
+        &scored.plan,
+        &scored.panel,
+        &scored.scores,
+        &alts,
+        &o,
+        &|n| bar.set_position(n),
+    )?;
+    bar.finish_and_clear();
+    Ok((done.year_idx, done.summary, done.simulation))
 }
 
 /// Runs `summary`.

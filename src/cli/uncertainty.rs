@@ -100,8 +100,16 @@ pub fn simulate(
     seed: u64,
     show_progress: bool,
 ) -> Simulation {
-    let runs = model.model_runs(draws, sens);
-    let bar = if show_progress && runs >= PROGRESS_FROM && std::io::stderr().is_terminal() {
+    let bar = progress_bar(model.model_runs(draws, sens), show_progress);
+    let sim = model.simulate(draws, sens, seed, &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    sim
+}
+
+/// A progress bar over `runs` model runs: shown on a terminal when asked
+/// and the run is long, hidden otherwise.
+pub fn progress_bar(runs: u64, show: bool) -> indicatif::ProgressBar {
+    if show && runs >= PROGRESS_FROM && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(runs);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} model runs, {eta} left")
@@ -110,17 +118,14 @@ pub fn simulate(
         bar
     } else {
         indicatif::ProgressBar::hidden()
-    };
-    let sim = model.simulate(draws, sens, seed, &|done| bar.set_position(done));
-    bar.finish_and_clear();
-    sim
+    }
 }
 
 /// Runs `uncertainty`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let sens = check_draws(a.draws, a.sensitivity_draws)?;
     let scored = a.input.score(ctx)?;
-    let default = default_year(&scored.plan, &scored.panel, &scored.scores);
+    let default = default_year(&scored.plan, &scored.panel, &scored.scores).year_idx;
     let y = select_years(a.year, None, &scored.panel, default)?
         .first()
         .copied()

@@ -1,6 +1,6 @@
 //! One CSV line per country-year with the overall, crime and risk-factor scores.
 
-use crate::analysis::{Run, round};
+use crate::analysis::{Run, ValuesBasis, round};
 use crate::compile::{Kind, Plan};
 use crate::data::stream::BlockPanel;
 use crate::score::Scores;
@@ -8,6 +8,27 @@ use crate::score::Scores;
 /// A score as written in CSV: rounded to 6 places, empty when none.
 pub(crate) fn cell(v: f64) -> String {
     round(v, 6).map_or_else(String::new, |r| r.to_string())
+}
+
+/// The data-age columns that close each line: measure values observed in
+/// the year, carried forward, filled, missing, and the oldest year a carried
+/// value comes from.
+pub const DATA_AGE_COLUMNS: [&str; 5] = [
+    "values_observed",
+    "values_carried",
+    "values_filled",
+    "values_missing",
+    "oldest_carried_year",
+];
+
+fn data_age_cells(b: &ValuesBasis) -> [String; 5] {
+    [
+        b.observed.to_string(),
+        b.carried.to_string(),
+        b.filled.to_string(),
+        b.missing.to_string(),
+        b.oldest_carried.map_or_else(String::new, |y| y.to_string()),
+    ]
 }
 
 /// The crime and risk-factor columns, in order.
@@ -36,6 +57,7 @@ pub fn write(run: &Run<'_>) -> String {
         "indicators_measured".to_string(),
     ];
     header.extend(cols.iter().map(|&n| plan.nodes[n].id.clone()));
+    header.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
     let _ = w.write_record(&header);
     for &y in &run.years {
         for r in run.ranked(y) {
@@ -52,6 +74,7 @@ pub fn write(run: &Run<'_>) -> String {
                 r.indicators_with_data.1.to_string(),
             ];
             rec.extend(cols.iter().map(|&n| cell(run.scores.value(n, cellx))));
+            rec.extend(data_age_cells(&run.values_basis(r.country, y)));
             let _ = w.write_record(&rec);
         }
     }
@@ -75,6 +98,7 @@ pub fn stream_header(plan: &Plan, unit_key_label: String) -> Vec<u8> {
             .iter()
             .map(|&n| plan.nodes[n].id.clone()),
     );
+    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
     h.push("line".to_string());
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&h);
@@ -126,6 +150,7 @@ pub fn stream_rows(
             measured.len().to_string(),
         ]);
         rec.extend(cols.iter().map(|&n| cell(scores.value(n, c))));
+        rec.extend(data_age_cells(&run.values_basis(unit, y)));
         rec.push(line.to_string());
         let _ = w.write_record(&rec);
     }

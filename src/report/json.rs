@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{Run, round};
+use crate::analysis::{Run, ValuesBasis, round};
 use crate::compile::Kind;
 use crate::data::Analyst;
 use crate::data::CellRef;
@@ -163,6 +163,7 @@ struct CountryYear<'a> {
     band: Option<String>,
     indicators_with_data: usize,
     indicators_measured: usize,
+    data_age: ValuesBasis,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     recommendations: Vec<RecResult<'a>>,
     nodes: Vec<NodeResult<'a>>,
@@ -274,6 +275,7 @@ pub fn write(run: &Run<'_>) -> String {
                 band: r.band.clone(),
                 indicators_with_data: r.indicators_with_data.0,
                 indicators_measured: r.indicators_with_data.1,
+                data_age: run.values_basis(r.country, y),
                 recommendations: recommendations(plan, panel, run.scores, r.country, y),
                 nodes,
             });

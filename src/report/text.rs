@@ -43,6 +43,7 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             "rank", key, "country", "score", "band", "top risk factors"
         );
         let mut legend: Vec<usize> = Vec::new();
+        let mut marked = false;
         for r in &rows[..shown] {
             legend.extend(r.top_factors.iter().map(|(n, _)| *n));
             let c = &run.panel.countries[r.country];
@@ -54,9 +55,11 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 .map(|(n, v)| format!("{} {:.2}", run.plan.nodes[*n].id.to_uppercase(), v))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let stale = run.values_basis(r.country, y).mostly_carried();
+            marked |= stale;
             let _ = writeln!(
                 out,
-                "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}",
+                "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}{}",
                 r.rank,
                 code,
                 name,
@@ -64,7 +67,8 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 r.band.as_deref().unwrap_or("-"),
                 factors,
                 r.indicators_with_data.0,
-                r.indicators_with_data.1
+                r.indicators_with_data.1,
+                if stale { " old" } else { "" }
             );
         }
         if shown < rows.len() {
@@ -72,6 +76,12 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 out,
                 "... {} more (use --top to show more)",
                 rows.len() - shown
+            );
+        }
+        if marked {
+            let _ = writeln!(
+                out,
+                "old: most of the country's measure values are carried forward from earlier years; `atrisk summary` names the columns."
             );
         }
         for note in [run.data_age_note(y), run.analyst_note(y)]

@@ -32,6 +32,7 @@ impl Builder<'_, '_> {
             },
             data: panel.files.clone(),
             year: panel.year(y),
+            year_basis: None,
             previous_year: prev.first().map(|&p| panel.year(p)),
             mean_years: mean_years.iter().map(|&m| panel.year(m)).collect(),
             top,
@@ -91,6 +92,7 @@ impl Builder<'_, '_> {
                 band: plan.band(node, v).map(str::to_string),
                 change: r6(v - self.mean(node, c, prev)),
                 interval: None,
+                old_data: self.run.values_basis(c, y).mostly_carried(),
             }
         };
         let watch_overall: Vec<Entry> = rows

@@ -63,6 +63,7 @@ impl Builder<'_, '_> {
             mean_input_age: (aged > 0)
                 .then(|| round(age_sum as f64 / aged as f64, 2).unwrap_or(0.0)),
             oldest_input_year: oldest,
+            stale_columns: self.run.values_basis(country, y).stale,
         }
     }
 

@@ -13,6 +13,7 @@
 //! expected to ignore fields they do not know, so adding one does not break
 //! them.
 
+mod assess;
 mod briefs;
 mod build;
 mod builder;
@@ -22,6 +23,7 @@ mod movers;
 #[cfg(test)]
 pub(crate) mod synthetic;
 
+pub use assess::{Assessed, Options, assess};
 pub use builder::{Builder, weight_shares};
 pub use data_age::{FEW_INDICATORS, OLD_DATA_YEARS};
 pub use model::*;

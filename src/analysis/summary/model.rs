@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::analysis::StaleColumn;
+
 use crate::analysis::uncertainty::Interval;
 use crate::data::Analyst;
 
@@ -17,6 +19,10 @@ pub struct Summary {
     pub data: Vec<String>,
     /// The year summarised.
     pub year: i32,
+    /// Why this year, when it was chosen by default (the default-year rule:
+    /// docs/methodology.md); absent when the year was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_basis: Option<String>,
     /// The year compared with, if the panel has it.
     pub previous_year: Option<i32>,
     /// The three years whose mean is compared with (oldest first); empty when
@@ -156,6 +162,9 @@ pub struct Entry {
     /// Rank and score intervals (overall watch list only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
+    /// True when most of the country's measure values are carried forward
+    /// from earlier years: its rank rests on old data.
+    pub old_data: bool,
 }
 
 /// The largest rises.
@@ -319,6 +328,9 @@ pub struct DataAge {
     pub mean_input_age: Option<f64>,
     /// The oldest year any measure value's newest input comes from.
     pub oldest_input_year: Option<i32>,
+    /// The data columns whose values are carried forward, with the oldest
+    /// year each comes from.
+    pub stale_columns: Vec<StaleColumn>,
 }
 
 /// A brief on one watch-list country.

@@ -82,6 +82,14 @@ pub fn fmt_data_age(d: &DataAge) -> String {
             "; inputs on average {age:.1} years old, the oldest from {oldest}"
         );
     }
+    let stale = crate::analysis::ValuesBasis {
+        stale: d.stale_columns.clone(),
+        ..Default::default()
+    }
+    .stale_text();
+    if !stale.is_empty() {
+        let _ = write!(s, "; carried forward: {stale}");
+    }
     s
 }
 

@@ -124,6 +124,9 @@ pub fn write_markdown(s: &Summary) -> String {
         md(&s.framework.title),
         md(&s.framework.version)
     );
+    if let Some(b) = &s.year_basis {
+        let _ = writeln!(out, "{}.\n", md(b));
+    }
     let counts: Vec<String> = s
         .bands
         .iter()

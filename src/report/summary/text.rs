@@ -43,14 +43,15 @@ fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
         let name: String = e.country.chars().take(name_w).collect();
         let _ = writeln!(
             out,
-            "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
+            "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}{}",
             e.rank,
             iv(Some(e)),
             e.iso3,
             name,
             opt(e.score),
             e.band.as_deref().unwrap_or("-"),
-            fmt_change(e.change)
+            fmt_change(e.change),
+            if e.old_data { "  old data" } else { "" }
         );
     }
 }
@@ -128,6 +129,9 @@ pub fn write_text(s: &Summary) -> String {
         "Early-warning summary, {}: {} ({})",
         s.year, s.framework.title, s.framework.version
     );
+    if let Some(b) = &s.year_basis {
+        let _ = writeln!(out, "{b}.");
+    }
     let scored = s.countries - s.no_score;
     let _ = writeln!(out, "{} countries, {scored} scored.", s.countries);
     let counts: Vec<String> = s
