@@ -190,7 +190,10 @@ fn score_without_args_prints_ranked_table_with_150_plus_countries_and_bands() {
     let out = stdout(&o);
     // the first line says which year is assessed by default, and why
     assert!(
-        out.lines().next().unwrap_or("").contains("is assessed by default"),
+        out.lines()
+            .next()
+            .unwrap_or("")
+            .contains("is assessed by default"),
         "no default-year line:\n{}",
         &out[..out.len().min(300)]
     );

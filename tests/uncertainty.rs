@@ -151,7 +151,7 @@ fn no_alternatives_give_zero_width_intervals() {
         "--data",
         "examples/data/vdem.csv",
     ];
-    let mut args = vec!["--framework", p, "--draws", "12"];
+    let mut args = vec!["--framework", p, "--draws", "12", "--year", "2024"];
     args.extend(data);
     let v = json("2", &args);
     assert_eq!(v["factors"], 0);

@@ -185,7 +185,8 @@ mod tests {
     fn with_no_current_year_the_latest_scoreable_year_is_taken_and_marked() {
         // five units; 1999 scores two (not most), and the later years score
         // three, two of them carried from 1999
-        let csv = "iso3,year,x\nBBB,1999,1\nCCC,1999,1\nDDD,1999,\nEEE,1999,\nAAA,2000,2\nAAA,2001,3\n";
+        let csv =
+            "iso3,year,x\nBBB,1999,1\nCCC,1999,1\nDDD,1999,\nEEE,1999,\nAAA,2000,2\nAAA,2001,3\n";
         let (d, y) = default_of(csv);
         assert_eq!(y, 2001);
         assert!(!d.current);

@@ -108,12 +108,14 @@ impl Builder<'_, '_> {
                             text: plan.nodes[i].title.clone(),
                             score: r6f(v),
                             inputs: self
-                                .newest_inputs(i, country, y)
+                                .determining_inputs(i, country, y)
                                 .into_iter()
-                                .map(|(col, year, value)| ColumnValue {
-                                    column: panel.columns[col].name.clone(),
-                                    year,
-                                    value,
+                                .flat_map(|(col, cells)| {
+                                    cells.into_iter().map(move |(year, value)| ColumnValue {
+                                        column: panel.columns[col].name.clone(),
+                                        year,
+                                        value,
+                                    })
                                 })
                                 .collect(),
                         })

@@ -158,18 +158,38 @@ impl<'r, 'a> Builder<'r, 'a> {
         country: usize,
         y: usize,
     ) -> Vec<(usize, i32, f64)> {
+        self.determining_inputs(indicator, country, y)
+            .into_iter()
+            .filter_map(|(col, cells)| cells.last().map(|&(year, value)| (col, year, value)))
+            .collect()
+    }
+
+    /// Every data cell that determines an indicator's measures for a
+    /// country-year (`score::trace`), by column in the order the columns are
+    /// first read, each column's cells by year.
+    pub fn determining_inputs(
+        &self,
+        indicator: usize,
+        country: usize,
+        y: usize,
+    ) -> Vec<(usize, Vec<(i32, f64)>)> {
         let (plan, panel) = (self.run.plan, self.run.panel);
-        let mut out: Vec<(usize, i32, f64)> = Vec::new();
+        let mut out: Vec<(usize, Vec<(i32, f64)>)> = Vec::new();
         for &(m, _) in &plan.nodes[indicator].children {
             for (col, cell) in score::trace(plan, panel, self.run.scores, m, country, y) {
-                let year = panel.year(cell % panel.n_years);
-                let value = panel.value(col, cell);
-                match out.iter_mut().find(|(c, _, _)| *c == col) {
-                    Some(e) if year > e.1 => *e = (col, year, value),
-                    Some(_) => {}
-                    None => out.push((col, year, value)),
+                let e = (panel.year(cell % panel.n_years), panel.value(col, cell));
+                match out.iter_mut().find(|(c, _)| *c == col) {
+                    Some((_, cells)) => {
+                        if !cells.contains(&e) {
+                            cells.push(e);
+                        }
+                    }
+                    None => out.push((col, vec![e])),
                 }
             }
+        }
+        for (_, cells) in &mut out {
+            cells.sort_by_key(|&(year, _)| year);
         }
         out
     }

@@ -201,6 +201,12 @@ pub struct Mover {
     /// is at least 0.95.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rise_share: Option<f64>,
+    /// The country's usual yearly change: the median absolute change of its
+    /// score from one year to the next over the ten years before (at least
+    /// three changes; not below 0.005).
+    pub usual_change: Option<f64>,
+    /// `change` in multiples of `usual_change`.
+    pub materiality: Option<f64>,
 }
 
 /// A risk factor whose change moved the overall score.
@@ -242,10 +248,14 @@ pub struct IndicatorChange {
 pub struct InputChange {
     /// Column name.
     pub column: String,
-    /// Newest value read for each compared year (deduplicated, oldest first).
+    /// Every cell that determines the indicator in the years compared
+    /// (deduplicated, oldest first).
     pub before: Vec<InputValue>,
-    /// Newest value read this year (carried-forward values keep their year).
+    /// The newest cell that determines it this year (carried-forward values
+    /// keep their year).
     pub after: Option<InputValue>,
+    /// Every cell that determines it this year, oldest first.
+    pub after_cells: Vec<InputValue>,
 }
 
 /// A raw data value and its year.

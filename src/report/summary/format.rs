@@ -45,10 +45,15 @@ pub fn fmt_input_change(i: &InputChange) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let after = i
-        .after
-        .as_ref()
-        .map_or_else(|| "none".to_string(), value_year);
+    let after = if i.after_cells.is_empty() {
+        "none".to_string()
+    } else {
+        i.after_cells
+            .iter()
+            .map(value_year)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!("{} {before} -> {after}", i.column)
 }
 
@@ -142,9 +147,13 @@ pub fn movers_note(s: &Summary) -> Option<String> {
 /// How sure a move is, in words: `; rank 3-9, score 0.581-0.702; rose in
 /// 98% of draws` (empty without draws).
 pub fn fmt_certainty(m: &Mover) -> String {
-    let mut out = m
-        .interval
-        .map_or_else(String::new, |i| format!("; {}", fmt_interval(&i)));
+    let mut out = match m.materiality {
+        Some(x) => format!("; {x:.1} times its usual yearly change"),
+        None => String::new(),
+    };
+    if let Some(i) = m.interval {
+        let _ = write!(out, "; {}", fmt_interval(&i));
+    }
     if let Some(share) = m.rise_share {
         let _ = write!(out, "; rose in {:.0}% of draws", share * 100.0);
     }
@@ -175,7 +184,7 @@ pub const NO_FACTOR_ROSE: &str = "no risk factor with a score in both years rose
 pub const NO_INDICATOR_ROSE: &str = " (no indicator with data in both years rose: indicators with data in only one of them changed the mean)";
 
 /// The closing note of every summary.
-pub const FOOTER: &str = "Scores are relative risk on a 0-1 scale for screening, not probabilities and not legal findings. Drivers: the risk factors and indicators whose change (or level) times their weight share in the overall score is largest; input values are the newest data cell each column was read from.";
+pub const FOOTER: &str = "Scores are relative risk on a 0-1 scale for screening, not probabilities and not legal findings. Drivers: the risk factors and indicators whose change (or level) times their weight share in the overall score is largest; input values are the data cells that determine each indicator (docs/rule-format.md, section Which cells are cited).";
 
 /// `rf13.obstructed_aid = 1 (2023; medium confidence; source: ...; note: ...)`.
 pub fn fmt_analyst(a: &AnalystInput) -> String {
