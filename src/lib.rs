@@ -1,6 +1,7 @@
 //! atrisk: the UN Framework of Analysis for Atrocity Crimes as executable,
 //! testable YAML rules, scored against country-year data.
 
+pub mod audit;
 pub mod backtest;
 pub mod cli;
 pub mod data;
