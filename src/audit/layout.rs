@@ -123,9 +123,12 @@ fn summary(a: &Audit) -> Section {
             .iter()
             .filter(|n| n.reason.starts_with("qualitative"))
             .count();
+        let n = a.no_data.len();
         notes.push(format!(
-            "{} indicators have no values and are left out ({qual} qualitative without analyst assessments).",
-            a.no_data.len()
+            "{n} indicator{} no values and {} left out ({qual} qualitative without analyst assessments): {}.",
+            if n == 1 { " has" } else { "s have" },
+            if n == 1 { "is" } else { "are" },
+            a.no_data.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
     Section {
@@ -555,7 +558,11 @@ fn quality(a: &Audit) -> Section {
     head.extend(counts_header);
     let mut un = Table::new("Coverage per unit, lowest first", &head);
     for u in &q.units {
-        let mut row = vec![format!("{} {}", u.key, u.name.as_deref().unwrap_or(""))];
+        let label = match u.name.as_deref() {
+            Some(n) if n != u.key => format!("{} {n}", u.key),
+            _ => u.key.clone(),
+        };
+        let mut row = vec![label];
         row.extend(counts_row(&u.counts));
         un.rows.push(row);
     }

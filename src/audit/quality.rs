@@ -291,9 +291,12 @@ fn coverage(
             let mut f = Finding::new(
                 FindingKind::Coverage,
                 format!(
-                    "unit {} ({}) has values for {} of its indicator-years",
+                    "unit {}{} has values for {} of its indicator-years",
                     u.key,
-                    u.name.as_deref().unwrap_or(""),
+                    u.name
+                        .as_deref()
+                        .filter(|n| *n != u.key)
+                        .map_or(String::new(), |n| format!(" ({n})")),
                     pct(u.share)
                 ),
                 THRESHOLDS.coverage_low - u.share,
