@@ -215,6 +215,10 @@ fn shared_columns(
             denominators[c] += 1;
         }
     }
+    let at = |n: usize| (plan.nodes[n].file, plan.nodes[n].line, n);
+    for rs in &mut readers {
+        rs.sort_by_key(|&n| at(n));
+    }
     let mut shared = Vec::new();
     for (c, rs) in readers.iter().enumerate() {
         if rs.len() < 2 || panel.is_assessed(c) {
@@ -239,7 +243,8 @@ fn shared_columns(
             })
             .collect();
         let mut meetings = Vec::new();
-        for (at, set) in meetings_of(ctx, rs) {
+        for (mut at, set) in meetings_of(ctx, rs) {
+            at.sort_by_key(|&n| (plan.nodes[n].file, plan.nodes[n].line, n));
             let at: Vec<String> = at.iter().map(|&n| ctx.id(n).to_string()).collect();
             let measures: Vec<String> = set.iter().map(|&m| ctx.id(m).to_string()).collect();
             let mut f = Finding::new(
@@ -446,5 +451,39 @@ pub(crate) fn section(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Section {
         identical_columns: identical_columns(ctx, out),
         near_identical: near_identical(ctx, out),
         theme_paths: theme_paths(ctx, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Synthetic: column x is read in r1 (crime a only) and r2 (crime b only);
+    // the overall score is the max of the crimes, so x never counts twice.
+    // Column y is read twice in r1 and so counts twice there.
+    const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: a, title: A}, {id: b, title: B}]\nrisk_factors:\n  - {id: r1, title: R1, crimes: [a], kind: dynamic}\n  - {id: r2, title: R2, crimes: [b], kind: dynamic}\nindicators:\n  - id: r1.x\n    risk_factor: r1\n    text: t\n    measures: [{column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]\n  - id: r1.y\n    risk_factor: r1\n    text: t\n    measures:\n      - {id: level, column: y, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}\n      - {id: rise, column: y, transform: [{change: 1}], direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 2}}}\n  - id: r2.x\n    risk_factor: r2\n    text: t\n    measures: [{column: x, direction: higher_is_riskier, normalise: {goalposts: {min: 0, max: 10}}}]\noverall: {aggregate: {method: max}}\n";
+    const CSV: &str = "iso3,year,x,y\nAAA,2000,1,2\nAAA,2001,2,3\nBBB,2000,3,5\nBBB,2001,4,4\n";
+
+    #[test]
+    fn a_max_node_is_no_meeting_point() {
+        let (plan, panel, scores) = crate::assess_csv(FW, CSV);
+        let a = crate::audit::run(&plan, &panel, &scores, &[0, 1]);
+        let shared = &a.double_counting.shared_columns;
+        let x = shared.iter().find(|s| s.column == "x").unwrap();
+        assert_eq!(x.readers.len(), 2);
+        assert!(x.meetings.is_empty(), "{:?}", x.meetings);
+        let y = shared.iter().find(|s| s.column == "y").unwrap();
+        assert_eq!(y.meetings.len(), 1);
+        assert_eq!(y.meetings[0].at, ["r1.y"]);
+        assert_eq!(y.meetings[0].measures, ["r1.y/level", "r1.y/rise"]);
+        let found: Vec<&Finding> = a
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::DoubleCount)
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].columns, ["y"]);
+        // Both readers of x reach the overall score through a max node only.
+        assert_eq!(x.readers[0].reach, "r1.x -> r1 -> a -> overall");
     }
 }

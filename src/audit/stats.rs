@@ -436,6 +436,41 @@ mod tests {
         assert_eq!(robust_scale(&[0.0, 0.0, 0.0, 1.0, 9.0]), Err(Flaw::ZeroMad));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn correlations_are_symmetric_bounded_and_rank_based(
+            xy in proptest::collection::vec((-50i32..50, -50i32..50), 5..40)
+        ) {
+            let x: Vec<f64> = xy.iter().map(|p| f64::from(p.0)).collect();
+            let y: Vec<f64> = xy.iter().map(|p| f64::from(p.1)).collect();
+            if let Ok(r) = pearson(&x, &y) {
+                proptest::prop_assert!((-1.0..=1.0).contains(&r));
+                proptest::prop_assert_eq!(Ok(r), pearson(&y, &x));
+            }
+            // Spearman depends on order only: a monotone transform changes nothing.
+            let cubed: Vec<f64> = x.iter().map(|v| v.powi(3)).collect();
+            proptest::prop_assert_eq!(spearman(&x, &y), spearman(&cubed, &y));
+        }
+
+        #[test]
+        fn components_share_out_the_whole_variance(
+            rows in proptest::collection::vec((-20i32..20, -20i32..20, -20i32..20), 6..30)
+        ) {
+            let col = |f: fn(&(i32, i32, i32)) -> i32| -> Vec<f64> {
+                rows.iter().map(|r| f64::from(f(r))).collect()
+            };
+            let (a, b, c) = (col(|r| r.0), col(|r| r.1), col(|r| r.2));
+            if let Ok(p) = pca(&[&a, &b, &c]) {
+                let total: f64 = p.eigenvalues.iter().sum();
+                proptest::prop_assert!((total - 3.0).abs() < 1e-9);
+                proptest::prop_assert!(p.first_share >= 1.0 / 3.0 - 1e-12 && p.first_share <= 1.0 + 1e-12);
+                let norm: f64 = p.loadings.iter().map(|l| l * l).sum();
+                proptest::prop_assert!((norm - 1.0).abs() < 1e-9);
+                proptest::prop_assert!(p.loadings.iter().sum::<f64>() >= -1e-12);
+            }
+        }
+    }
+
     #[test]
     fn ranks_share_ties() {
         assert_eq!(ranks(&[3.0, 1.0, 2.0, 2.0]), vec![4.0, 1.0, 2.5, 2.5]);
