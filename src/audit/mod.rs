@@ -296,7 +296,7 @@ pub(crate) struct Ctx<'a> {
     /// Per node (not measures): its values over the audited unit-years,
     /// year-major (`year * n_units + unit`).
     values: Vec<Option<Vec<f64>>>,
-    /// Per node: the nodes that list it as a child, ascending.
+    /// Per node: the nodes that list it as a child, in the order their files define them.
     pub parents: Vec<Vec<usize>>,
     /// Per node: the data columns of the measures under it, sorted.
     pub columns: Vec<Vec<String>>,
@@ -315,6 +315,7 @@ impl<'a> Ctx<'a> {
         for p in &mut parents {
             p.sort_unstable();
             p.dedup();
+            p.sort_by_key(|&n| (plan.nodes[n].file, plan.nodes[n].line, n));
         }
         let mut columns: Vec<Vec<String>> = vec![Vec::new(); n];
         for (i, node) in plan.nodes.iter().enumerate() {
@@ -498,8 +499,8 @@ fn no_data_reason(ctx: &Ctx<'_>, node: usize) -> String {
 pub fn run(plan: &Plan, panel: &Panel, scores: &Scores, years: &[usize]) -> Audit {
     let ctx = Ctx::new(plan, panel, scores, years);
     let mut findings = Vec::new();
-    let no_data = plan
-        .of_kind(Kind::Indicator)
+    let no_data = ctx
+        .in_file_order(Kind::Indicator)
         .into_iter()
         .filter(|&i| !ctx.has_data(i))
         .map(|i| NoData {
