@@ -83,6 +83,15 @@ pub struct IndicatorPair {
     pub mean_abs_diff: f64,
 }
 
+/// A per-capita denominator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Denominator {
+    /// Column name.
+    pub column: String,
+    /// Measures that divide by it.
+    pub measures: usize,
+}
+
 /// An indicator that reaches a theme by more than one path.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemePaths {
@@ -99,9 +108,9 @@ pub struct ThemePaths {
 pub struct Section {
     /// Columns read by more than one measure, with the paths of each reader.
     pub shared_columns: Vec<SharedColumn>,
-    /// Columns used only as per-capita denominators or alongside, by how many
-    /// measures: not double counting, listed for completeness.
-    pub denominators: Vec<(String, usize)>,
+    /// Columns used as per-capita denominators, with how many measures use
+    /// each: not double counting, listed for completeness.
+    pub denominators: Vec<Denominator>,
     /// Columns read by the framework whose values are equal wherever both have one.
     pub identical_columns: Vec<ColumnPair>,
     /// Indicator pairs with |Pearson| at or above the duplicate threshold.
@@ -197,10 +206,7 @@ fn meetings_of(ctx: &Ctx<'_>, readers: &[usize]) -> Vec<(Vec<usize>, Vec<usize>)
     found
 }
 
-fn shared_columns(
-    ctx: &Ctx<'_>,
-    out: &mut Vec<Finding>,
-) -> (Vec<SharedColumn>, Vec<(String, usize)>) {
+fn shared_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> (Vec<SharedColumn>, Vec<Denominator>) {
     let (plan, panel) = (ctx.plan, ctx.panel);
     let mut readers: Vec<Vec<usize>> = vec![Vec::new(); panel.columns.len()];
     let mut denominators: Vec<usize> = vec![0; panel.columns.len()];
@@ -277,13 +283,16 @@ fn shared_columns(
         });
     }
     shared.sort_by(|a, b| a.column.cmp(&b.column));
-    let mut dens: Vec<(String, usize)> = denominators
+    let mut dens: Vec<Denominator> = denominators
         .iter()
         .enumerate()
         .filter(|(_, n)| **n > 0)
-        .map(|(c, n)| (panel.columns[c].name.clone(), *n))
+        .map(|(c, n)| Denominator {
+            column: panel.columns[c].name.clone(),
+            measures: *n,
+        })
         .collect();
-    dens.sort();
+    dens.sort_by(|a, b| a.column.cmp(&b.column));
     (shared, dens)
 }
 
@@ -314,9 +323,25 @@ fn identical_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ColumnPair> {
     let mut pairs = Vec::new();
     for i in 0..cols.len() {
         for j in i + 1..cols.len() {
-            let (a, b) = stats::complete_pairs(&vals[i], &vals[j]);
-            let varies = a.windows(2).any(|w| w[0] != w[1]);
-            if a.len() < MIN_OBS || !varies || a != b {
+            // Equal wherever both have a value, on enough unit-years, and
+            // not one value throughout.
+            let (mut n, mut first, mut varies, mut equal) = (0, f64::NAN, false, true);
+            for (x, y) in vals[i].iter().zip(&vals[j]) {
+                if x.is_nan() || y.is_nan() {
+                    continue;
+                }
+                if x != y {
+                    equal = false;
+                    break;
+                }
+                if n == 0 {
+                    first = *x;
+                } else if *x != first {
+                    varies = true;
+                }
+                n += 1;
+            }
+            if n < MIN_OBS || !varies || !equal {
                 continue;
             }
             let (na, nb) = (
@@ -326,8 +351,7 @@ fn identical_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ColumnPair> {
             let mut f = Finding::new(
                 FindingKind::Duplicate,
                 format!(
-                    "columns `{na}` and `{nb}` have the same value in all {} unit-years where both have one",
-                    a.len()
+                    "columns `{na}` and `{nb}` have the same value in all {n} unit-years where both have one"
                 ),
                 2.0,
             );
@@ -337,7 +361,7 @@ fn identical_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ColumnPair> {
             pairs.push(ColumnPair {
                 a: na.clone(),
                 b: nb.clone(),
-                n: a.len(),
+                n,
             });
         }
     }
@@ -353,13 +377,13 @@ fn near_identical(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<IndicatorPair> {
     let mut pairs = Vec::new();
     for (x, &i) in inds.iter().enumerate() {
         for &j in &inds[x + 1..] {
-            let (a, b) = stats::complete_pairs(ctx.values(i), ctx.values(j));
-            let Ok(r) = stats::pearson(&a, &b) else {
+            let Ok(r) = stats::pearson(ctx.values(i), ctx.values(j)) else {
                 continue;
             };
             if r.abs() < THRESHOLDS.duplicate_r {
                 continue;
             }
+            let (a, b) = stats::complete_pairs(ctx.values(i), ctx.values(j));
             let mad = a.iter().zip(&b).map(|(p, q)| (p - q).abs()).sum::<f64>() / a.len() as f64;
             let p = IndicatorPair {
                 a: ctx.id(i).to_string(),

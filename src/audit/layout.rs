@@ -226,7 +226,12 @@ fn double(a: &Audit) -> Section {
             "Per-capita denominators (not double counting): {}.",
             d.denominators
                 .iter()
-                .map(|(c, n)| format!("{c} ({n} measure{})", if *n == 1 { "" } else { "s" }))
+                .map(|d| format!(
+                    "{} ({} measure{})",
+                    d.column,
+                    d.measures,
+                    if d.measures == 1 { "" } else { "s" }
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

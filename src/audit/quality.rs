@@ -68,7 +68,16 @@ pub struct IndicatorCoverage {
     /// Share with a value.
     pub share: f64,
     /// Share with a value, year by year.
-    pub share_by_year: Vec<(i32, f64)>,
+    pub share_by_year: Vec<YearShare>,
+}
+
+/// A share in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct YearShare {
+    /// Year.
+    pub year: i32,
+    /// Share of unit-years with a value.
+    pub share: f64,
 }
 
 /// Coverage of one unit or one year, over the measured indicators.
@@ -257,7 +266,10 @@ fn coverage(
             share_by_year: by_year
                 .iter()
                 .enumerate()
-                .map(|(yi, b)| (ctx.panel.year(ctx.years[yi]), b.share()))
+                .map(|(yi, b)| YearShare {
+                    year: ctx.panel.year(ctx.years[yi]),
+                    share: b.share(),
+                })
                 .collect(),
         });
     }
