@@ -2,6 +2,7 @@
 //! testable YAML rules, scored against country-year data.
 
 pub mod analysis;
+pub mod audit;
 pub mod backtest;
 pub mod check;
 #[cfg(feature = "cli")]

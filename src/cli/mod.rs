@@ -1,6 +1,7 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
 
+mod audit;
 mod backtest;
 mod completions;
 mod explain;
@@ -94,6 +95,8 @@ pub enum Command {
     Fit(fit::Args),
     /// Monte Carlo over the framework's declared alternatives: score and rank intervals, sensitivity.
     Uncertainty(uncertainty::Args),
+    /// Statistical audit of a framework on its data: double counting, correlations, alpha, PCA, effective weights, data quality.
+    Audit(audit::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -130,6 +133,7 @@ pub fn run() -> ExitCode {
         Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Fit(a) => fit::run(&ctx, a),
         Command::Uncertainty(a) => uncertainty::run(&ctx, a),
+        Command::Audit(a) => audit::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
