@@ -96,6 +96,13 @@ const FOA_VERIFICATION: [(u32, u32, u32, &str); 6] = [
     (13, 1, 9, "verified"),
 ];
 
+/// Indicators that are not in the Framework's list, by risk factor, with the
+/// source they name: they carry no verification status.
+const OWN_INDICATORS: [(u32, &str); 1] = [(
+    13,
+    "FoA RF13 (scope of the factor; not a numbered indicator)",
+)];
+
 fn shipped_framework() -> atrisk::framework::model::Framework {
     atrisk::framework::load::parse(
         "un-foa-2014.yaml",
@@ -179,8 +186,22 @@ fn shipped_framework_lists_every_indicator_of_the_reference() {
         }
         expected += themes as u32;
     }
-    // nothing beyond the reference list, and every indicator is either
-    // measured or marked qualitative
+    for (rf, source) in OWN_INDICATORS {
+        let found = with_source(&fw, source);
+        assert_eq!(found.len(), 1, "{source}");
+        assert_eq!(
+            found[0].risk_factor.as_ref().map(|r| r.value.as_str()),
+            Some(format!("rf{rf}").as_str())
+        );
+        assert_eq!(
+            verification_name(&found[0].verification),
+            "none",
+            "{source}"
+        );
+        expected += 1;
+    }
+    // nothing beyond the reference list and the indicators of our own, and
+    // every indicator is either measured or marked qualitative
     assert_eq!(fw.indicators.len() as u32, expected);
     for ind in &fw.indicators {
         assert!(
