@@ -218,11 +218,13 @@ fn bad_draw_counts_are_usage_errors() {
 
 #[test]
 fn summary_counts_a_rise_only_when_it_holds_in_paired_draws() {
+    // 2023 on the shipped data, with 20 movers: some rises of the plain list
+    // depend on the choice of method, so the paired draws have some to drop.
     let summary = |draws: &str| -> Value {
         let out = Command::new(env!("CARGO_BIN_EXE_atrisk"))
             .current_dir(root())
             .args([
-                "summary", "--year", "2024", "--top", "5", "--format", "json",
+                "summary", "--year", "2023", "--top", "20", "--format", "json",
             ])
             .args(["--draws", draws])
             .output()
