@@ -6,6 +6,7 @@ use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::analysis::Run;
 use crate::analysis::summary::{Builder, Summary};
+use crate::analysis::uncertainty::varied;
 use crate::report::summary;
 use crate::score::uncertainty::{Model, Simulation};
 
@@ -55,12 +56,18 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Only the top of the report, on one screen: the year, the data age,
+    /// the watch list and the largest rises (text only).
+    #[arg(long)]
+    pub brief: bool,
 }
 
-/// Builds the summary of the chosen year.
+/// Builds the summary of the chosen year; with `profiles`, also a profile of
+/// every scored country and the theme parts (for the HTML report).
 pub(super) fn build(
     scored: &Scored,
     a: &YearArgs,
+    profiles: bool,
 ) -> Result<(usize, Summary, Option<Simulation>), Failure> {
     let Scored {
         plan,
@@ -85,16 +92,32 @@ pub(super) fn build(
         scores,
         years: vec![y],
     };
-    let (sim, (prev, mean)) = if a.draws > 0 {
-        let now = super::uncertainty::model(scored, y);
-        let sim = super::uncertainty::simulate(&now, a.draws, 0, a.seed, true);
-        (Some(sim), rise_shares(scored, &now, y, a.draws, a.seed))
-    } else {
-        (None, (None, None))
+    // Draws only over alternatives the framework declares: without any,
+    // every draw would be the framework itself.
+    let now = (a.draws > 0).then(|| super::uncertainty::model(scored, y));
+    let now = now.filter(|m| m.factors() > 0);
+    let (sim, (prev, mean)) = match &now {
+        Some(now) => {
+            let sim = super::uncertainty::simulate(now, a.draws, 0, a.seed, true);
+            (Some(sim), rise_shares(scored, now, y, a.draws, a.seed))
+        }
+        None => (None, (None, None)),
     };
     let mut builder = Builder::new(&run).with_rise_shares(prev, mean);
-    if let Some(s) = &sim {
-        builder = builder.with_uncertainty(s);
+    if let (Some(s), Some(now)) = (&sim, &now) {
+        builder = builder
+            .with_uncertainty(s)
+            .with_varied(varied(now.groups()));
+    }
+    if profiles {
+        let texts = scored
+            .loaded
+            .located()
+            .iter()
+            .flat_map(|l| l.fw.themes.iter())
+            .filter_map(|t| Some((t.id.value.clone(), t.description.clone()?)))
+            .collect();
+        builder = builder.with_profiles().with_theme_texts(texts);
     }
     let summary = builder.build(y, top);
     Ok((y, summary, sim))
@@ -126,9 +149,16 @@ fn rise_shares(
 /// Runs `summary`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
+    if a.brief && !matches!(a.format, Format::Text) {
+        return Err(usage(
+            "`--brief` writes text only",
+            "drop --format, or drop --brief for the whole summary in Markdown or JSON",
+        ));
+    }
     let scored = c.input.score(ctx)?;
-    let (_, s, _) = build(&scored, c)?;
+    let (_, s, _) = build(&scored, c, false)?;
     let text = match a.format {
+        Format::Text if a.brief => summary::write_brief_text(&s),
         Format::Text => summary::write_text(&s),
         Format::Md => summary::write_markdown(&s),
         Format::Json => summary::write_json(&s),
