@@ -294,7 +294,7 @@ fn seed_document_links_to_existing_framework_ids() {
 
 /// The Madrid framework encodes the seed's themes and recommendations: the
 /// same ids, each recommendation addressed to the seed's actors and triggered
-/// by the risk factors and themes the seed links it to.
+/// by exactly the risk factors, indicators and themes the seed links it to.
 #[test]
 fn madrid_framework_follows_the_seed() {
     let seed: serde_json::Value =
@@ -330,13 +330,12 @@ fn madrid_framework_follows_the_seed() {
             .collect();
         assert_eq!(to, seed_to, "recommendation ({})", r.id.value);
         let nodes: Vec<&str> = r.when.iter().map(|t| t.node.value.as_str()).collect();
-        for linked in sr["risk_factors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .chain(sr["themes"].as_array().into_iter().flatten())
+        let links: Vec<&str> = ["risk_factors", "indicators", "themes"]
+            .iter()
+            .flat_map(|k| sr[*k].as_array().into_iter().flatten())
             .filter_map(|x| x.as_str())
-        {
+            .collect();
+        for &linked in &links {
             assert!(
                 nodes.contains(&linked),
                 "recommendation ({}) is not triggered by `{linked}`, which the seed links to it",
@@ -344,12 +343,7 @@ fn madrid_framework_follows_the_seed() {
             );
         }
         for n in &nodes {
-            let in_seed = sr["risk_factors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .chain(sr["themes"].as_array().into_iter().flatten())
-                .any(|x| x.as_str() == Some(n));
+            let in_seed = links.contains(n);
             assert!(
                 in_seed || *n == "overall",
                 "recommendation ({}) is triggered by `{n}`, which the seed does not link to it",

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{r6, round};
 use crate::compile::Plan;
 use crate::data::Panel;
-use crate::score::uncertainty::{CountryInterval, RunInfo, Simulation};
+use crate::score::uncertainty::{CountryInterval, Group, RunInfo, Simulation};
 
 /// The JSON document.
 #[derive(Debug, Serialize)]
@@ -168,4 +168,53 @@ fn sensitivity_rows(sim: &Simulation) -> Vec<SensitivityRow> {
         .collect();
     rows.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.group.cmp(&b.group)));
     rows
+}
+
+/// What the draws of a model vary, in words and in a fixed order: `weights`,
+/// `aggregation methods`, `normalisations`, `missing-data policies`; empty
+/// when the framework declares no alternatives.
+pub fn varied(groups: &[Group]) -> Vec<String> {
+    let kinds = [
+        ("weights", "weights"),
+        ("aggregation", "aggregation methods"),
+        ("normalisation", "normalisations"),
+        ("missing_data", "missing-data policies"),
+    ];
+    kinds
+        .iter()
+        .filter(|(prefix, _)| {
+            groups
+                .iter()
+                .any(|g| g.factors > 0 && g.id.split(':').next() == Some(*prefix))
+        })
+        .map(|(_, words)| (*words).to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod varied_tests {
+    use super::*;
+
+    fn group(id: &str) -> Group {
+        Group {
+            id: id.to_string(),
+            label: String::new(),
+            factors: 1,
+        }
+    }
+
+    #[test]
+    fn varied_names_each_kind_of_choice_once_in_a_fixed_order() {
+        let g = [
+            group("missing_data:all"),
+            group("weights:rf1"),
+            group("weights:rf2"),
+            group("aggregation"),
+        ];
+        assert_eq!(
+            varied(&g),
+            ["weights", "aggregation methods", "missing-data policies"]
+        );
+        assert!(varied(&[]).is_empty());
+    }
 }

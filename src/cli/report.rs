@@ -26,7 +26,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
     let scored = c.input.score(ctx)?;
-    let (y, summary, sim) = super::summary::build(&scored, c)?;
+    let (y, summary, sim) = super::summary::build(&scored, c, true)?;
     let run = Run {
         plan: &scored.plan,
         panel: &scored.panel,

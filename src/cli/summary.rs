@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::analysis::summary::{Options, Summary, assess};
 use crate::framework::uncertainty::Alternatives;
 use crate::report::summary;
@@ -54,19 +54,38 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Only the top of the report, on one screen: the year, the data age,
+    /// the watch list and the largest rises (text only).
+    #[arg(long)]
+    pub brief: bool,
 }
 
-/// Builds the summary of the chosen year.
+/// Builds the summary of the chosen year; with `profiles`, also a profile of
+/// every scored country and the theme parts (for the HTML report).
 pub(super) fn build(
     scored: &Scored,
     a: &YearArgs,
+    profiles: bool,
 ) -> Result<(usize, Summary, Option<Simulation>), Failure> {
     let alts = Alternatives::of_chain(&scored.loaded.located());
+    let theme_texts = if profiles {
+        scored
+            .loaded
+            .located()
+            .iter()
+            .flat_map(|l| l.fw.themes.iter())
+            .filter_map(|t| Some((t.id.value.clone(), t.description.clone()?)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let o = Options {
         year: a.year,
         top: a.top,
         draws: a.draws,
         seed: a.seed,
+        profiles,
+        theme_texts,
     };
     let bar = super::uncertainty::progress_bar(a.draws as u64, true);
     let done = assess(
@@ -84,9 +103,16 @@ pub(super) fn build(
 /// Runs `summary`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let c = &a.common;
+    if a.brief && !matches!(a.format, Format::Text) {
+        return Err(usage(
+            "`--brief` writes text only",
+            "drop --format, or drop --brief for the whole summary in Markdown or JSON",
+        ));
+    }
     let scored = c.input.score(ctx)?;
-    let (_, s, _) = build(&scored, c)?;
+    let (_, s, _) = build(&scored, c, false)?;
     let text = match a.format {
+        Format::Text if a.brief => summary::write_brief_text(&s),
         Format::Text => summary::write_text(&s),
         Format::Md => summary::write_markdown(&s),
         Format::Json => summary::write_json(&s),

@@ -6,6 +6,7 @@
 use super::builder::Builder;
 use super::model::Summary;
 use crate::analysis::Run;
+use crate::analysis::uncertainty::varied;
 use crate::analysis::year::{default_year, select_years};
 use crate::compile::Plan;
 use crate::data::Panel;
@@ -25,6 +26,11 @@ pub struct Options {
     pub draws: usize,
     /// Seed of the draws.
     pub seed: u64,
+    /// Also a profile of every scored country and the theme parts (for
+    /// the HTML report).
+    pub profiles: bool,
+    /// Theme descriptions by theme id, for the theme parts.
+    pub theme_texts: Vec<(String, String)>,
 }
 
 /// A year's summary, with the year index and the draws behind it.
@@ -65,17 +71,27 @@ pub fn assess(
         years: vec![y],
     };
     let model = |y: usize| Model::build(plan, panel, scores, alts, y);
-    let (sim, (prev, mean)) = if o.draws > 0 {
-        let now = model(y);
-        let sim = now.simulate(o.draws, 0, o.seed, progress);
-        let earlier: Vec<Model> = (y.saturating_sub(3)..y).rev().map(model).collect();
-        (Some(sim), rise_shares(&now, &earlier, o.draws, o.seed))
-    } else {
-        (None, (None, None))
+    // Draws only over alternatives the framework declares: without any,
+    // every draw would be the framework itself.
+    let now = (o.draws > 0).then(|| model(y)).filter(|m| m.factors() > 0);
+    let (sim, (prev, mean)) = match &now {
+        Some(now) => {
+            let sim = now.simulate(o.draws, 0, o.seed, progress);
+            let earlier: Vec<Model> = (y.saturating_sub(3)..y).rev().map(model).collect();
+            (Some(sim), rise_shares(now, &earlier, o.draws, o.seed))
+        }
+        None => (None, (None, None)),
     };
     let mut builder = Builder::new(&run).with_rise_shares(prev, mean);
-    if let Some(s) = &sim {
-        builder = builder.with_uncertainty(s);
+    if let (Some(s), Some(now)) = (&sim, &now) {
+        builder = builder
+            .with_uncertainty(s)
+            .with_varied(varied(now.groups()));
+    }
+    if o.profiles {
+        builder = builder
+            .with_profiles()
+            .with_theme_texts(o.theme_texts.clone());
     }
     let mut summary = builder.build(y, top);
     if o.year.is_none() {

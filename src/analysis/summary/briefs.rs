@@ -1,17 +1,27 @@
 //! Briefs: one per watch-list country, with its crime scores, the risk
 //! factors that weigh most in its score and their raw inputs, its data
 //! basis, the analyst assessments it uses and the recommendations its risks
-//! call for; and the tally of those recommendations over the watch list.
+//! call for; profiles, the same for every scored country with every risk
+//! factor, every theme and the trend of its score; and the tally of the
+//! recommendations over the highest-ranked countries.
 
 use super::builder::{Builder, DRIVERS, INDICATORS_PER_DRIVER, weight_shares};
 use super::model::{
     ActorRef, AnalystInput, Brief, BriefRec, ColumnValue, LevelDriver, LevelIndicator, NodeScore,
-    RecTally,
+    RecTally, YearScore,
 };
 use crate::analysis::ranking::Row;
 use crate::analysis::{r6, r6f};
-use crate::compile::{Plan, RecPlan};
+use crate::compile::Plan;
 use crate::score;
+
+/// How many of the highest-ranked countries the recommendation tally counts
+/// over, whatever the length of the watch list.
+pub const TALLY_TOP: usize = 20;
+
+/// Years of the overall score in a profile's trend (fewer when the panel is
+/// shorter).
+pub const TREND_YEARS: usize = 10;
 
 impl Builder<'_, '_> {
     /// One brief per country among the first `top` of the ranked `rows` of
@@ -24,45 +34,123 @@ impl Builder<'_, '_> {
         prev: &[usize],
         mean_years: &[usize],
     ) -> Vec<Brief> {
-        let plan = self.run.plan;
-        let overall = plan.overall();
-        let change = |c: usize, years: &[usize]| {
-            r6(self.value(overall, c, y) - self.mean(overall, c, years))
-        };
         rows.iter()
             .filter(|r| !r.score.is_nan())
             .take(top)
-            .map(|r| {
-                let (iso3, country) = self.country(r.country);
-                Brief {
-                    rank: r.rank,
-                    iso3,
-                    country,
-                    score: r6(r.score),
-                    band: r.band.clone(),
-                    change_previous_year: change(r.country, prev),
-                    change_three_year_mean: change(r.country, mean_years),
-                    crimes: self
-                        .crimes
-                        .iter()
-                        .map(|&k| {
-                            let v = self.value(k, r.country, y);
-                            NodeScore {
-                                id: plan.nodes[k].id.clone(),
-                                title: plan.nodes[k].title.clone(),
-                                score: r6(v),
-                                band: plan.band(k, v).map(str::to_string),
-                            }
-                        })
-                        .collect(),
-                    drivers: self.level_drivers(r.country, y),
-                    data: self.data_age(r.country, y),
-                    recommendations: self.recommendations(r.country, y),
-                    analyst: self.analyst_inputs(r.country, y),
-                    interval: self.interval(r.country),
+            .map(|r| self.brief(r, y, prev, mean_years))
+            .collect()
+    }
+
+    /// A profile of every country of the ranked `rows` that has a score, in
+    /// rank order: its brief with every risk factor, every theme and the
+    /// trend of its score.
+    pub(super) fn profiles(
+        &self,
+        rows: &[Row],
+        y: usize,
+        prev: &[usize],
+        mean_years: &[usize],
+    ) -> Vec<Brief> {
+        rows.iter()
+            .filter(|r| !r.score.is_nan())
+            .map(|r| Brief {
+                risk_factors: self.node_scores(&self.risk_factors, r.country, y),
+                themes: self.node_scores(&self.themes, r.country, y),
+                trend: self.trend(r.country, y),
+                ..self.brief(r, y, prev, mean_years)
+            })
+            .collect()
+    }
+
+    fn brief(&self, r: &Row, y: usize, prev: &[usize], mean_years: &[usize]) -> Brief {
+        let overall = self.run.plan.overall();
+        let change = |years: &[usize]| {
+            r6(self.value(overall, r.country, y) - self.mean(overall, r.country, years))
+        };
+        let (iso3, country) = self.country(r.country);
+        Brief {
+            rank: r.rank,
+            iso3,
+            country,
+            score: r6(r.score),
+            band: r.band.clone(),
+            change_previous_year: change(prev),
+            change_three_year_mean: change(mean_years),
+            crimes: self.node_scores(&self.crimes, r.country, y),
+            drivers: self.level_drivers(r.country, y),
+            data: self.data_age(r.country, y),
+            recommendations: self.recommendations(r.country, y),
+            analyst: self.analyst_inputs(r.country, y),
+            interval: self.interval(r.country),
+            risk_factors: Vec::new(),
+            themes: Vec::new(),
+            trend: Vec::new(),
+        }
+    }
+
+    /// The scores and bands of `nodes` for a country-year, in that order.
+    fn node_scores(&self, nodes: &[usize], country: usize, y: usize) -> Vec<NodeScore> {
+        let plan = self.run.plan;
+        nodes
+            .iter()
+            .map(|&k| {
+                let v = self.value(k, country, y);
+                NodeScore {
+                    id: plan.nodes[k].id.clone(),
+                    title: plan.nodes[k].title.clone(),
+                    score: r6(v),
+                    band: plan.band(k, v).map(str::to_string),
                 }
             })
             .collect()
+    }
+
+    /// The overall score of a country over the last [`TREND_YEARS`] years up
+    /// to year index `y`, oldest first.
+    fn trend(&self, country: usize, y: usize) -> Vec<YearScore> {
+        let (plan, panel) = (self.run.plan, self.run.panel);
+        (y.saturating_sub(TREND_YEARS - 1)..=y)
+            .map(|yy| YearScore {
+                year: panel.year(yy),
+                score: r6(self.value(plan.overall(), country, yy)),
+            })
+            .collect()
+    }
+
+    /// Every recommendation with the number of the first [`TALLY_TOP`]
+    /// countries of the ranked `rows` (those with a score) it is triggered
+    /// for; most often triggered first, then in framework order.
+    pub(super) fn tally(&self, rows: &[Row], y: usize) -> Vec<RecTally> {
+        let (plan, panel) = (self.run.plan, self.run.panel);
+        let counted: Vec<&Row> = rows
+            .iter()
+            .filter(|r| !r.score.is_nan())
+            .take(TALLY_TOP)
+            .collect();
+        let mut out: Vec<RecTally> = plan
+            .recommendations
+            .iter()
+            .map(|r| RecTally {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                addressed_to: actors(plan, &r.addressed_to),
+                count: 0,
+                of: counted.len(),
+                countries: Vec::new(),
+            })
+            .collect();
+        for row in counted {
+            let cell = panel.cell(row.country, y);
+            for t in score::recommend::triggered(plan, self.run.scores, cell) {
+                out[t.rec].count += 1;
+                out[t.rec]
+                    .countries
+                    .push(panel.countries[row.country].iso3.clone());
+            }
+        }
+        // A stable sort keeps framework order among equal counts.
+        out.sort_by_key(|t| std::cmp::Reverse(t.count));
+        out
     }
 
     fn level_drivers(&self, country: usize, y: usize) -> Vec<LevelDriver> {
@@ -183,36 +271,11 @@ impl Builder<'_, '_> {
     }
 }
 
-fn actors(plan: &Plan, idx: &[usize]) -> Vec<ActorRef> {
+pub(super) fn actors(plan: &Plan, idx: &[usize]) -> Vec<ActorRef> {
     idx.iter()
         .map(|&a| ActorRef {
             id: plan.actors[a].id.clone(),
             title: plan.actors[a].title.clone(),
         })
         .collect()
-}
-
-/// Counts, per recommendation, the briefs it appears in.
-pub(super) fn tally(recs: &[RecPlan], briefs: &[Brief]) -> Vec<RecTally> {
-    let mut out: Vec<RecTally> = Vec::new();
-    for b in briefs {
-        for r in &b.recommendations {
-            match out.iter_mut().find(|t| t.id == r.id) {
-                Some(t) => {
-                    t.count += 1;
-                    t.countries.push(b.iso3.clone());
-                }
-                None => out.push(RecTally {
-                    id: r.id.clone(),
-                    title: r.title.clone(),
-                    addressed_to: r.addressed_to.clone(),
-                    count: 1,
-                    countries: vec![b.iso3.clone()],
-                }),
-            }
-        }
-    }
-    let order = |id: &str| recs.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(order(&a.id).cmp(&order(&b.id))));
-    out
 }

@@ -2,13 +2,33 @@
 //! that read the ranking directly: the band counts, the watch list and the
 //! new entries into the top bands.
 
-use super::briefs::tally;
 use super::builder::Builder;
 use super::model::{
     BandCount, CrimeList, Entry, FrameworkRef, Movers, NewEntry, Summary, UncertaintyRef, WatchList,
 };
 use crate::analysis::ranking::Row;
 use crate::analysis::{r6, r6f};
+use crate::compile::Plan;
+use crate::framework::model::Method;
+
+/// Whether the overall score of a plan is a probability: the overall node,
+/// or the node it passes on through nodes with a single child (a mean, a
+/// geometric mean or a maximum of one child is that child), is a logistic
+/// model.
+pub fn score_is_probability(plan: &Plan) -> bool {
+    let mut at = plan.overall();
+    // Each step goes down one level, so the walk ends.
+    loop {
+        let node = &plan.nodes[at];
+        match (node.rule.method, node.children.as_slice()) {
+            (Method::Logistic, _) => return true,
+            (Method::Mean | Method::GeometricMean | Method::Max, &[(child, w)]) if w > 0.0 => {
+                at = child;
+            }
+            _ => return false,
+        }
+    }
+}
 
 impl Builder<'_, '_> {
     /// The summary of year index `y`, with lists of `top` countries.
@@ -22,7 +42,14 @@ impl Builder<'_, '_> {
         };
         let rows = self.run.ranked(y);
         let briefs = self.briefs(&rows, y, top, &prev, &mean_years);
-        let recommendations = tally(&plan.recommendations, &briefs);
+        let (profiles, themes) = if self.profiles {
+            (
+                self.profiles(&rows, y, &prev, &mean_years),
+                self.theme_parts(y, &prev),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Summary {
             atrisk_version: env!("CARGO_PKG_VERSION"),
             framework: FrameworkRef {
@@ -47,11 +74,38 @@ impl Builder<'_, '_> {
             new_in_top_bands: self.new_in_top_bands(&rows, &prev),
             data_warnings: self.data_warnings(y),
             briefs,
-            recommendations,
+            recommendations: self.tally(&rows, y),
             uncertainty: self.sim.map(|s| UncertaintyRef {
                 draws: s.info.draws,
                 seed: s.info.seed,
+                varied: self.varied.clone(),
             }),
+            probability: score_is_probability(plan),
+            profiles,
+            themes,
+        }
+    }
+
+    /// A line of a list ranked by `node`: country index `c` with score `v`
+    /// at `rank`, and its change since the mean of the `prev` years.
+    pub(super) fn entry(
+        &self,
+        rank: usize,
+        c: usize,
+        node: usize,
+        v: f64,
+        (y, prev): (usize, &[usize]),
+    ) -> Entry {
+        let (iso3, country) = self.country(c);
+        Entry {
+            rank,
+            iso3,
+            country,
+            score: r6(v),
+            band: self.run.plan.band(node, v).map(str::to_string),
+            change: r6(v - self.mean(node, c, prev)),
+            interval: None,
+            old_data: self.run.values_basis(c, y).mostly_carried(),
         }
     }
 
@@ -82,19 +136,7 @@ impl Builder<'_, '_> {
     fn watch_list(&self, rows: &[Row], y: usize, top: usize, prev: &[usize]) -> WatchList {
         let plan = self.run.plan;
         let overall = plan.overall();
-        let entry = |rank: usize, c: usize, node: usize, v: f64| {
-            let (iso3, country) = self.country(c);
-            Entry {
-                rank,
-                iso3,
-                country,
-                score: r6(v),
-                band: plan.band(node, v).map(str::to_string),
-                change: r6(v - self.mean(node, c, prev)),
-                interval: None,
-                old_data: self.run.values_basis(c, y).mostly_carried(),
-            }
-        };
+        let entry = |rank: usize, c: usize, node: usize, v: f64| self.entry(rank, c, node, v, (y, prev));
         let watch_overall: Vec<Entry> = rows
             .iter()
             .filter(|r| !r.score.is_nan())

@@ -66,10 +66,18 @@ pub struct Builder<'r, 'a> {
     pub(super) risk_factors: Vec<usize>,
     /// Crimes in framework order.
     pub(super) crimes: Vec<usize>,
+    /// Themes in framework order.
+    pub(super) themes: Vec<usize>,
     pub(super) sim: Option<&'r Simulation>,
     /// Per country, the share of paired draws in which the score rose
     /// against the previous year, and against the three-year mean.
     pub(super) rises: [Option<Vec<f64>>; 2],
+    /// Build a profile of every scored country and the theme parts.
+    pub(super) profiles: bool,
+    /// Theme descriptions by theme id.
+    pub(super) theme_texts: Vec<(String, String)>,
+    /// What the draws vary, in words.
+    pub(super) varied: Vec<String>,
 }
 
 impl<'r, 'a> Builder<'r, 'a> {
@@ -81,14 +89,45 @@ impl<'r, 'a> Builder<'r, 'a> {
         risk_factors.sort_by_key(|&n| (plan.nodes[n].line, n));
         let mut crimes = plan.of_kind(Kind::Crime);
         crimes.sort_by_key(|&n| (plan.nodes[n].line, n));
+        let mut themes = plan.of_kind(Kind::Theme);
+        themes.sort_by_key(|&n| (plan.nodes[n].file, plan.nodes[n].line, n));
         Builder {
             run,
             measured,
             risk_factors,
             crimes,
+            themes,
             sim: None,
             rises: [None, None],
+            profiles: false,
+            theme_texts: Vec::new(),
+            varied: Vec::new(),
         }
+    }
+
+    /// Also builds a profile of every scored country and one part per
+    /// theme, for the HTML report ([`Summary::profiles`],
+    /// [`Summary::themes`]); `summary` leaves them out.
+    ///
+    /// [`Summary::profiles`]: super::Summary::profiles
+    /// [`Summary::themes`]: super::Summary::themes
+    pub fn with_profiles(mut self) -> Self {
+        self.profiles = true;
+        self
+    }
+
+    /// Gives the theme parts the descriptions of the themes (theme id,
+    /// description), which the compiled framework does not keep.
+    pub fn with_theme_texts(mut self, texts: Vec<(String, String)>) -> Self {
+        self.theme_texts = texts;
+        self
+    }
+
+    /// Says what the draws of [`Self::with_uncertainty`] vary, in words
+    /// (see [`crate::analysis::uncertainty::varied`]).
+    pub fn with_varied(mut self, varied: Vec<String>) -> Self {
+        self.varied = varied;
+        self
     }
 
     /// Share of paired draws a rise must hold in to count as a move.

@@ -46,12 +46,89 @@ pub struct Summary {
     pub data_warnings: DataWarnings,
     /// One brief per watch-list country, in rank order.
     pub briefs: Vec<Brief>,
-    /// The recommendations triggered for the watch-list countries, most
-    /// often triggered first (empty when the framework defines none).
+    /// Every recommendation of the framework with the number of the
+    /// [`TALLY_TOP`](super::TALLY_TOP) highest-ranked countries it is
+    /// triggered for, most often triggered first (empty when the framework
+    /// defines none).
     pub recommendations: Vec<RecTally>,
-    /// The Monte Carlo draws behind the rank intervals (absent with `--draws 0`).
+    /// The Monte Carlo draws behind the rank intervals (absent with
+    /// `--draws 0` and when the framework declares no alternatives).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintyRef>,
+    /// Whether the overall score is a probability: the output of a logistic
+    /// model, reached from the overall node through nodes of one child each.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub probability: bool,
+    /// A profile of every scored country, in rank order: a brief with every
+    /// risk factor, every theme and the trend of the score. Built for the
+    /// HTML report ([`Builder::with_profiles`](super::Builder::with_profiles));
+    /// empty, and left out of JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Brief>,
+    /// One part per theme of the framework, in framework order: the
+    /// countries that score highest on it, its members and the
+    /// recommendations it calls for. Built with the profiles.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<ThemePart>,
+}
+
+/// A theme across countries.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemePart {
+    /// Theme id.
+    pub id: String,
+    /// Title, as in the framework.
+    pub title: String,
+    /// What the theme covers, as in the framework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The countries with the highest theme score, with their change since
+    /// the year before.
+    pub top: Vec<Entry>,
+    /// The theme's members, highest mean over those countries first.
+    pub members: Vec<ThemeMember>,
+    /// The recommendations with a condition on the theme, in framework order.
+    pub recommendations: Vec<ThemeRec>,
+}
+
+/// A member of a theme, over the countries that score highest on the theme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeMember {
+    /// Node id.
+    pub id: String,
+    /// Title or text.
+    pub title: String,
+    /// `indicator`, `risk factor` or `theme`.
+    pub kind: &'static str,
+    /// Mean score over the theme's top countries that have one.
+    pub mean: Option<f64>,
+    /// How many of those countries have it in the `high` band or above (the
+    /// two top bands when the member has other bands).
+    pub high: usize,
+}
+
+/// A recommendation a theme calls for.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeRec {
+    /// Recommendation id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Whom it addresses.
+    pub addressed_to: Vec<ActorRef>,
+    /// The condition on the theme, in words (`band at least high`).
+    pub condition: String,
+    /// For how many of the theme's top countries the condition holds.
+    pub count: usize,
+}
+
+/// A score in one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearScore {
+    /// Year.
+    pub year: i32,
+    /// Score (none: insufficient data).
+    pub score: Option<f64>,
 }
 
 /// The draws behind the intervals of a summary.
@@ -61,6 +138,9 @@ pub struct UncertaintyRef {
     pub draws: usize,
     /// Seed.
     pub seed: u64,
+    /// What the draws vary, in words (`weights`, `aggregation methods`...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub varied: Vec<String>,
 }
 
 /// Someone a recommendation addresses.
@@ -72,7 +152,7 @@ pub struct ActorRef {
     pub title: String,
 }
 
-/// How often a recommendation is triggered among the watch-list countries.
+/// How often a recommendation is triggered among the highest-ranked countries.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecTally {
     /// Recommendation id.
@@ -81,9 +161,12 @@ pub struct RecTally {
     pub title: String,
     /// Whom it addresses.
     pub addressed_to: Vec<ActorRef>,
-    /// Number of watch-list countries it is triggered for.
+    /// Number of countries it is triggered for.
     pub count: usize,
-    /// Those countries (ISO3), in watch-list order.
+    /// Number of countries counted: the [`TALLY_TOP`](super::TALLY_TOP)
+    /// highest-ranked, or every scored country when fewer.
+    pub of: usize,
+    /// The countries it is triggered for (ISO3), in rank order.
     pub countries: Vec<String>,
 }
 
@@ -374,6 +457,16 @@ pub struct Brief {
     /// Rank and score intervals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
+    /// Every risk factor's score, in framework order (profiles only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub risk_factors: Vec<NodeScore>,
+    /// Every theme's score, in framework order (profiles only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<NodeScore>,
+    /// The overall score over the last [`TREND_YEARS`](super::TREND_YEARS)
+    /// years of the panel, oldest first (profiles only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<YearScore>,
 }
 
 /// An analyst assessment that enters a country-year's score.

@@ -1,12 +1,12 @@
 //! What the sections of the HTML report share: the context they read
-//! ([`Ctx`]), escaping, and the band colours.
+//! ([`Ctx`]), escaping, element ids, and the band colours.
+
+use std::collections::BTreeMap;
 
 use crate::analysis::Run;
-use crate::analysis::summary::Summary;
+use crate::analysis::summary::{Brief, Summary};
+use crate::report::summary::{fmt_level, fmt_level_change};
 use crate::score::uncertainty::Simulation;
-
-/// Years shown in each country's sparkline (at most; fewer when the panel is shorter).
-pub const SPARK_YEARS: usize = 15;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -24,23 +24,78 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Colour-blind-safe band colours (ColorBrewer PuOr, light to dark): fill and text.
+/// Band colours, light to dark: a sequential ramp whose lightness falls at
+/// every step (from pale peach through orange and rose to deep purple), so
+/// bands stay in order for readers with any kind of colour-vision
+/// deficiency and in greyscale print. Fill and text colour.
 const BAND_COLOURS: [(&str, &str); 4] = [
-    ("#dde6ef", "#1a1a1a"),
-    ("#fdb863", "#1a1a1a"),
-    ("#e66101", "#ffffff"),
-    ("#5e3c99", "#ffffff"),
+    ("#fbe7c6", "#1a1a1a"),
+    ("#f6a96c", "#1a1a1a"),
+    ("#d6456c", "#ffffff"),
+    ("#5c1a6e", "#ffffff"),
 ];
 
-/// Fill and text colour of the band at `index` of `count` bands.
-pub(super) fn band_colour(index: usize, count: usize) -> (&'static str, &'static str) {
+/// The palette entry of the band at `index` of `count` bands: bands spread
+/// over the palette, lowest on the lightest, highest on the darkest.
+fn palette_index(index: usize, count: usize) -> usize {
     let last = BAND_COLOURS.len() - 1;
     let i = if count <= 1 {
         0
     } else {
         (index * last + (count - 1) / 2) / (count - 1)
     };
-    BAND_COLOURS[i.min(last)]
+    i.min(last)
+}
+
+/// The style rules of the band classes `p0` to `p3` (background, text and,
+/// in SVG, fill), and of the dashed cut-offs of a bar track where each band
+/// after the first starts.
+pub(super) fn band_css(bands: &[(String, f64)]) -> String {
+    let mut css = String::new();
+    for (i, (bg, fg)) in BAND_COLOURS.iter().enumerate() {
+        css.push_str(&format!(".p{i}{{background:{bg};color:{fg};fill:{bg}}}\n"));
+    }
+    let stops: Vec<String> = bands
+        .iter()
+        .skip(1)
+        .map(|(_, min)| {
+            let at = min.clamp(0.0, 1.0) * 100.0;
+            format!(
+                "transparent {:.2}%,var(--muted) {:.2}%,var(--muted) {:.2}%,transparent {:.2}%",
+                at - 0.3,
+                at - 0.3,
+                at + 0.3,
+                at + 0.3
+            )
+        })
+        .collect();
+    if !stops.is_empty() {
+        css.push_str(&format!(
+            ".track{{background-image:linear-gradient(90deg,{})}}\n",
+            stops.join(",")
+        ));
+    }
+    css
+}
+
+/// An id for an element from any text: ASCII letters, digits, `-` and `_`
+/// stay, every other byte becomes `.` and two hex digits (so `.` itself is
+/// `.2e`), which keeps ids distinct and safe in `id` and `href` alike.
+pub(super) fn anchor(prefix: &str, key: &str) -> String {
+    let mut out = String::from(prefix);
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!(".{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The id of a country's section (`country-SDN`).
+pub(super) fn country_anchor(iso3: &str) -> String {
+    anchor("country-", iso3)
 }
 
 /// What every section of the report reads: the run, its summary, the year
@@ -53,28 +108,72 @@ pub(super) struct Ctx<'r, 'a> {
     /// The draws behind the summary's intervals, for every country's rank
     /// interval in the full ranking.
     pub(super) sim: Option<&'r Simulation>,
+    /// Index into the summary's profiles by country code.
+    pub(super) profiles: BTreeMap<&'r str, usize>,
 }
 
-impl Ctx<'_, '_> {
-    /// A band as a coloured chip (`no score` without one).
-    pub(super) fn band_chip(&self, band: Option<&str>) -> String {
-        match band {
-            None => "<span class=\"band\" style=\"background:#eeeeee;color:#333\">no score</span>"
-                .to_string(),
-            Some(b) => {
-                let i = self.bands.iter().position(|(n, _)| n == b).unwrap_or(0);
-                let (bg, fg) = band_colour(i, self.bands.len());
-                format!(
-                    "<span class=\"band\" style=\"background:{bg};color:{fg}\">{}</span>",
-                    esc(b)
-                )
-            }
+impl<'r, 'a> Ctx<'r, 'a> {
+    /// The context of a report.
+    pub(super) fn new(run: &'r Run<'a>, s: &'r Summary, sim: Option<&'r Simulation>) -> Self {
+        let plan = run.plan;
+        Ctx {
+            run,
+            s,
+            y: run.years.first().copied().unwrap_or(0),
+            bands: plan.band_sets[plan.nodes[plan.overall()].bands].clone(),
+            sim,
+            profiles: s
+                .profiles
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.iso3.as_str(), i))
+                .collect(),
         }
     }
 
-    /// A country's name, escaped.
-    pub(super) fn country_name(&self, c: usize) -> String {
-        esc(&self.run.panel.countries[c].name)
+    /// The profile of a country, if it has a score.
+    pub(super) fn profile(&self, iso3: &str) -> Option<&'r Brief> {
+        self.profiles.get(iso3).map(|&i| &self.s.profiles[i])
+    }
+
+    /// The colour class (`p0` to `p3`) of an overall band by name (the
+    /// lowest band's for a name that is not an overall band).
+    pub(super) fn band_class(&self, band: &str) -> String {
+        let i = self.bands.iter().position(|(n, _)| n == band).unwrap_or(0);
+        format!("p{}", palette_index(i, self.bands.len()))
+    }
+
+    /// A band as a coloured chip (`no score` without one).
+    pub(super) fn band_chip(&self, band: Option<&str>) -> String {
+        match band {
+            None => "<span class=\"band none\">no score</span>".to_string(),
+            Some(b) => format!(
+                "<span class=\"band {}\">{}</span>",
+                self.band_class(b),
+                esc(b)
+            ),
+        }
+    }
+
+    /// An overall score for people (a percentage when it is a probability),
+    /// or `n/a`.
+    pub(super) fn level(&self, v: Option<f64>) -> String {
+        v.map_or_else(|| "n/a".to_string(), |v| fmt_level(self.s, v))
+    }
+
+    /// A change of the overall score for people (percentage points when
+    /// it is a probability), or `n/a`.
+    pub(super) fn change(&self, v: Option<f64>) -> String {
+        fmt_level_change(self.s, v)
+    }
+
+    /// A country's name as a link to its section when it has one.
+    pub(super) fn country_link(&self, iso3: &str, name: &str) -> String {
+        if self.profiles.contains_key(iso3) {
+            format!("<a href=\"#{}\">{}</a>", country_anchor(iso3), esc(name))
+        } else {
+            esc(name)
+        }
     }
 }
 
@@ -93,10 +192,21 @@ mod tests {
 
     #[test]
     fn band_colours_spread_over_any_number_of_bands() {
-        assert_eq!(band_colour(0, 4), BAND_COLOURS[0]);
-        assert_eq!(band_colour(3, 4), BAND_COLOURS[3]);
-        assert_eq!(band_colour(2, 3), BAND_COLOURS[3]);
-        assert_eq!(band_colour(0, 1), BAND_COLOURS[0]);
-        assert_eq!(band_colour(9, 6), BAND_COLOURS[3]);
+        assert_eq!(palette_index(0, 4), 0);
+        assert_eq!(palette_index(3, 4), 3);
+        assert_eq!(palette_index(2, 3), 3);
+        assert_eq!(palette_index(0, 1), 0);
+        assert_eq!(palette_index(9, 6), 3);
+        let css = band_css(&[("low".into(), 0.0), ("high".into(), 0.5)]);
+        assert!(css.contains(".p3{background:#5c1a6e;color:#ffffff;fill:#5c1a6e}"));
+        assert!(css.contains("var(--muted) 49.70%"), "{css}");
+    }
+
+    #[test]
+    fn anchors_are_safe_and_distinct() {
+        assert_eq!(country_anchor("SDN"), "country-SDN");
+        assert_eq!(country_anchor("A\"><b>"), "country-A.22.3e.3cb.3e");
+        assert_ne!(country_anchor("A.20B"), country_anchor("A B"));
+        assert_eq!(anchor("theme-", "arms_flows"), "theme-arms_flows");
     }
 }

@@ -53,7 +53,7 @@ fn md_table(text: &str, header: &str) -> Option<String> {
             .map(md_inline)
             .collect()
     };
-    let mut out = String::from("<table><thead><tr>");
+    let mut out = String::from("<div class=\"scroll\"><table><thead><tr>");
     for h in cells(head) {
         let _ = write!(out, "<th>{h}</th>");
     }
@@ -68,12 +68,12 @@ fn md_table(text: &str, header: &str) -> Option<String> {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     Some(out)
 }
 
 pub(super) fn sources_section(out: &mut String, c: &Ctx<'_, '_>, sources: &[Source]) {
-    out.push_str("<h2 id=\"sources\">Sources and licences</h2>\n");
+    out.push_str("<details id=\"sources\"><summary><h2>Sources and licences</h2></summary>\n");
     if !sources.is_empty() {
         out.push_str("<h3>Documents the framework follows</h3><ul>\n");
         for s in sources {
@@ -112,6 +112,7 @@ pub(super) fn sources_section(out: &mut String, c: &Ctx<'_, '_>, sources: &[Sour
             esc(&c.run.panel.files.join(", "))
         );
     }
+    out.push_str("<h3>Map</h3>\n<p>Country shapes: Natural Earth, Admin 0 countries at 1:110m, version 4.1.0 (public domain; small states placed from the 1:50m boundaries), as packaged in world-atlas 2.0.2 (copyright 2013-2019 Michael Bostock, ISC licence). Codes: ISO 3166-1 from datasets/country-codes (ODC-PDDL-1.0). Equal Earth projection. The borders are Natural Earth's de facto lines and take no position on any dispute. Notices in <code>src/report/html/world-110m.LICENSE</code>.</p>\n</details>\n");
 }
 
 pub(super) fn method(out: &mut String, c: &Ctx<'_, '_>) {
@@ -122,12 +123,12 @@ pub(super) fn method(out: &mut String, c: &Ctx<'_, '_>) {
         .collect();
     let _ = writeln!(
         out,
-        "<h2 id=\"method\">Method and caveats</h2>
+        "<details id=\"method\"><summary><h2>Method and caveats</h2></summary>
 <h3>What a score means</h3>
 <p>The framework turns a checklist of risk factors for atrocity crimes into rules. Each measured indicator reads published country data and places it between two fixed reference points, so that 0 means the condition is absent and 1 that it is at the most severe level the rules consider. Indicators are combined into risk factors, risk factors into one score per crime, and the crime scores into the overall score ({}). Because the reference points are fixed, a country's score depends only on its own data, and scores of different years can be compared.</p>
 <p>Bands: {}. A band is a cut-off on a continuous scale: a country just below a cut-off could fall on either side with slightly different data, and differences of a few hundredths between countries are not meaningful on their own.</p>
 <h3>What a score does not mean</h3>
-<ul><li>It is <strong>not a probability</strong>: a score of 0.7 is not a 70&nbsp;% chance of anything. The rules are not fitted to past atrocities.</li>
+<ul><li>{}</li>
 <li>It is <strong>not a prediction</strong> of a specific event, place, time or perpetrator.</li>
 <li>It is <strong>not a legal finding</strong>. Only competent courts establish genocide, crimes against humanity or war crimes; a high genocide score says nothing about intent, which data cannot observe.</li></ul>
 <h3>Caveats</h3>
@@ -136,9 +137,15 @@ pub(super) fn method(out: &mut String, c: &Ctx<'_, '_>) {
 <li><strong>Qualitative indicators.</strong> Some indicators, such as hate speech or signs of intent, cannot be read from country-year data. They never add or remove risk; they stay open questions for analysts.</li>
 <li><strong>Proxies.</strong> Several indicators are read through data that capture only part of the condition they stand for, and expert-coded measures carry their own uncertainty, which is not shown here.</li>
 <li><strong>Screening, not judgement.</strong> Use the report to decide where to look first, and check every finding against current reporting and country expertise.</li></ul>
-<p class=\"small\">Every score can be traced to the data cells it came from with <code>atrisk score --format json</code>. The full methodology is in <code>docs/methodology.md</code>.</p>",
+<p class=\"small\">Every score can be traced to the data cells it came from with <code>atrisk score --format json</code>. The full methodology is in <code>docs/methodology.md</code>.</p>
+</details>",
         esc(&overall_rule(c)),
-        bands.join(", ")
+        bands.join(", "),
+        if c.s.probability {
+            "It is a <strong>modelled probability</strong>: the output of the framework's logistic model, as good as the model's fit to past events; check its backtest (<code>atrisk backtest</code>) before reading it as a chance."
+        } else {
+            "It is <strong>not a probability</strong>: a score of 0.7 is not a 70&nbsp;% chance of anything. The rules are not fitted to past atrocities."
+        }
     );
 }
 

@@ -30,18 +30,28 @@ pub fn fmt_value(v: f64) -> String {
     format!("{v}")
 }
 
-fn value_year(v: &InputValue) -> String {
-    format!("{} ({})", fmt_value(v.value), v.year)
+fn value_year(v: &InputValue, fmt: fn(f64) -> String) -> String {
+    format!("{} ({})", fmt(v.value), v.year)
 }
 
 /// `column: before -> after` for one input.
 pub fn fmt_input_change(i: &InputChange) -> String {
+    input_change(i, fmt_value)
+}
+
+/// `column: before -> after` for one input, values for people
+/// ([`fmt_human`]).
+pub fn fmt_input_change_human(i: &InputChange) -> String {
+    input_change(i, fmt_human)
+}
+
+fn input_change(i: &InputChange, fmt: fn(f64) -> String) -> String {
     let before = if i.before.is_empty() {
         "none".to_string()
     } else {
         i.before
             .iter()
-            .map(value_year)
+            .map(|v| value_year(v, fmt))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -50,11 +60,36 @@ pub fn fmt_input_change(i: &InputChange) -> String {
     } else {
         i.after_cells
             .iter()
-            .map(value_year)
+            .map(|v| value_year(v, fmt))
             .collect::<Vec<_>>()
             .join(", ")
     };
     format!("{} {before} -> {after}", i.column)
+}
+
+/// A raw value for people: `186M`, `80k`, `0.067`, `-1.71`.
+pub fn fmt_human(v: f64) -> String {
+    let a = v.abs();
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    if a >= 1e9 {
+        trim(format!("{:.1}", v / 1e9)) + "B"
+    } else if a >= 1e6 {
+        trim(format!("{:.1}", v / 1e6)) + "M"
+    } else if a >= 1e4 {
+        trim(format!("{:.1}", v / 1e3)) + "k"
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        trim(format!("{v:.2}"))
+    } else {
+        trim(format!("{v:.3}"))
+    }
 }
 
 /// `column value (year)` for one input.
@@ -235,4 +270,92 @@ pub fn fmt_triggers(t: &[NodeScore]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The heading of the recommendation tally (none without recommendations).
+pub fn tally_heading(s: &Summary) -> Option<String> {
+    let of = s.recommendations.first()?.of;
+    Some(format!(
+        "Recommendations: for how many of the {of} highest-ranked countries each is triggered"
+    ))
+}
+
+/// What the overall score is called: `probability` or `score`.
+pub fn level_name(s: &Summary) -> &'static str {
+    if s.probability {
+        "probability"
+    } else {
+        "score"
+    }
+}
+
+/// An overall score for people: a percentage when it is a probability
+/// (`12.3%`), else three decimals.
+pub fn fmt_level(s: &Summary, v: f64) -> String {
+    if s.probability && !v.is_nan() {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        fmt_score(v)
+    }
+}
+
+/// The age of the year's data in one sentence, for the top of a summary:
+/// how old the inputs of a score are and how many countries are flagged.
+/// The one place the year's data age is put in words for the top of the
+/// text summary and of the HTML report.
+pub fn fmt_year_data_age(s: &Summary) -> String {
+    let w = &s.data_warnings;
+    let flagged = w
+        .countries
+        .iter()
+        .filter(|d| d.reasons.iter().any(|r| *r != "no_score"))
+        .count();
+    let age = w.input_age.as_ref().map_or_else(
+        || "Data: no input ages.".to_string(),
+        |a| {
+            format!(
+                "Data: the inputs of a score are on average {:.1} years old (median over countries; {:.1} to {:.1}).",
+                a.median, a.min, a.max
+            )
+        },
+    );
+    match flagged {
+        0 => age,
+        1 => format!("{age} 1 country rests on old data or few indicators."),
+        n => format!("{age} {n} countries rest on old data or few indicators."),
+    }
+}
+
+/// A short mark for a country whose score rests on old data (`old`) or few
+/// indicators (`few`), from the data warnings.
+pub fn data_mark(s: &Summary, iso3: &str) -> Option<String> {
+    let w = s.data_warnings.countries.iter().find(|d| d.iso3 == iso3)?;
+    let marks: Vec<&str> = w
+        .reasons
+        .iter()
+        .filter_map(|r| match *r {
+            "old_data" => Some("old"),
+            "few_indicators" => Some("few"),
+            _ => None,
+        })
+        .collect();
+    (!marks.is_empty()).then(|| marks.join("+"))
+}
+
+/// The risk factor that moved a rise most, as `RF4 Motives or incentives`
+/// (empty when none stands out).
+pub fn rise_driver(m: &Mover) -> String {
+    m.drivers
+        .first()
+        .map(|d| format!("{} {}", d.id.to_uppercase(), d.title))
+        .unwrap_or_default()
+}
+
+/// A change of the overall score for people: percentage points when it is
+/// a probability (`+8.7 pp`), else as [`fmt_change`].
+pub fn fmt_level_change(s: &Summary, v: Option<f64>) -> String {
+    match v {
+        Some(v) if s.probability && v.abs() >= 0.0005 => format!("{:+.1} pp", v * 100.0),
+        _ => fmt_change(v),
+    }
 }

@@ -6,7 +6,7 @@ use super::format::{
     BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
     fmt_age_range, fmt_analyst, fmt_certainty, fmt_change, fmt_column_value, fmt_data_age,
     fmt_input_change, fmt_interval, fmt_reasons, fmt_triggers, more_recommendations, movers_note,
-    opt,
+    opt, tally_heading,
 };
 use crate::analysis::summary::{Entry, Summary};
 use crate::report::fmt_score;
@@ -199,23 +199,20 @@ pub fn write_markdown(s: &Summary) -> String {
         }
         out.push('\n');
     }
-    if !s.recommendations.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Recommendations triggered for the {} watch-list countries\n",
-            s.briefs.len()
-        );
+    if let Some(head) = tally_heading(s) {
+        let _ = writeln!(out, "### {head}\n");
         let _ = writeln!(out, "| Recommendation | Addressed to | Countries | Count |");
         let _ = writeln!(out, "|---|---|---|---:|");
         for r in &s.recommendations {
             let _ = writeln!(
                 out,
-                "| ({}) {} | {} | {} | {} |",
+                "| ({}) {} | {} | {} | {} of {} |",
                 md(&r.id),
                 md(&r.title),
                 md(&actor_names(&r.addressed_to)),
                 md(&r.countries.join(" ")),
-                r.count
+                r.count,
+                r.of
             );
         }
         out.push('\n');

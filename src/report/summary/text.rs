@@ -5,10 +5,11 @@ use std::fmt::Write;
 use super::format::{
     BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
     fmt_age_range, fmt_analyst, fmt_certainty, fmt_change, fmt_column_value, fmt_data_age,
-    fmt_input_change, fmt_interval, fmt_reasons, fmt_triggers, more_recommendations, movers_note,
-    opt,
+    fmt_input_change, fmt_interval, fmt_level, fmt_level_change, fmt_reasons, fmt_triggers,
+    fmt_year_data_age, level_name, more_recommendations, movers_note, opt, rise_driver,
+    tally_heading,
 };
-use crate::analysis::summary::{Entry, Summary};
+use crate::analysis::summary::{Entry, FEW_INDICATORS, OLD_DATA_YEARS, Summary};
 use crate::report::fmt_score;
 use crate::report::uncertainty::fmt_rank;
 
@@ -22,12 +23,7 @@ fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
         ),
         _ => String::new(),
     };
-    let name_w = entries
-        .iter()
-        .map(|e| e.country.chars().count())
-        .max()
-        .unwrap_or(7)
-        .clamp(7, 32);
+    let name_w = name_width(entries.iter().map(|e| e.country.as_str()));
     let _ = writeln!(
         out,
         "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
@@ -193,21 +189,21 @@ pub fn write_text(s: &Summary) -> String {
         );
     }
     out.push('\n');
-    if !s.recommendations.is_empty() {
-        let _ = writeln!(
-            out,
-            "Recommendations triggered for the {} watch-list countries",
-            s.briefs.len()
-        );
+    if let Some(head) = tally_heading(s) {
+        let _ = writeln!(out, "{head}");
         for r in &s.recommendations {
+            let which = if r.countries.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", r.countries.join(" "))
+            };
             let _ = writeln!(
                 out,
-                "  ({}) {}: {} of {} [{}]\n       to: {}",
+                "  ({}) {}: {} of {}{which}\n       to: {}",
                 r.id,
                 r.title,
                 r.count,
-                s.briefs.len(),
-                r.countries.join(" "),
+                r.of,
                 actor_names(&r.addressed_to)
             );
         }
@@ -275,4 +271,146 @@ pub fn write_text(s: &Summary) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", FOOTER);
     out
+}
+
+/// The top of the report as text for one screen: the year, the data age, the
+/// watch list and the largest rises against the year before.
+pub fn write_brief_text(s: &Summary) -> String {
+    let mut out = String::new();
+    wrap(
+        &mut out,
+        &format!(
+            "Atrocity risk, {}: {} ({})",
+            s.year, s.framework.title, s.framework.version
+        ),
+        "",
+    );
+    wrap(
+        &mut out,
+        &format!(
+            "{} countries, {} scored. {}",
+            s.countries,
+            s.countries - s.no_score,
+            fmt_year_data_age(s)
+        ),
+        "",
+    );
+    out.push('\n');
+    let entries = &s.watch_list.overall;
+    let with_iv = entries.iter().any(|e| e.interval.is_some());
+    let name_w = name_width(entries.iter().map(|e| e.country.as_str()));
+    let level = level_name(s);
+    let lw = level.len().max(6);
+    let _ = writeln!(out, "Watch list (top {})", s.top);
+    let _ = writeln!(
+        out,
+        "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {:>8}  data{}",
+        "rank",
+        "iso3",
+        "country",
+        level,
+        "band",
+        "change",
+        if with_iv { "  rank 5-95%" } else { "" }
+    );
+    for e in entries {
+        let name: String = e.country.chars().take(name_w).collect();
+        let line = format!(
+            "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {:>8}  {:<4}{}",
+            e.rank,
+            e.iso3,
+            name,
+            e.score
+                .map_or_else(|| "n/a".to_string(), |v| fmt_level(s, v)),
+            e.band.as_deref().unwrap_or("-"),
+            fmt_level_change(s, e.change),
+            super::format::data_mark(s, &e.iso3).unwrap_or_default(),
+            e.interval
+                .map_or_else(String::new, |i| format!("  {}", fmt_rank(&i)))
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if entries
+        .iter()
+        .any(|e| super::format::data_mark(s, &e.iso3).is_some())
+    {
+        let _ = writeln!(
+            out,
+            "  data: old = inputs on average {OLD_DATA_YEARS:.0} years old or more; few = under {:.0} % of the measured indicators",
+            FEW_INDICATORS * 100.0
+        );
+    }
+    out.push('\n');
+    if let Some(what) = compared_with(s, false) {
+        let movers = &s.movers.previous_year;
+        let _ = writeln!(
+            out,
+            "Largest rises against {what}{}",
+            s.uncertainty.as_ref().map_or_else(String::new, |u| format!(
+                " (held in at least 95% of {} draws)",
+                u.draws
+            ))
+        );
+        if movers.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        let name_w = name_width(movers.iter().take(BRIEF_MOVERS).map(|m| m.country.as_str()));
+        for m in movers.iter().take(BRIEF_MOVERS) {
+            let line = format!(
+                "  {:<4} {:<name_w$}  {} -> {}  {}  {}",
+                m.iso3,
+                m.country.chars().take(name_w).collect::<String>(),
+                fmt_level(s, m.before),
+                fmt_level(s, m.score),
+                fmt_level_change(s, Some(m.change)),
+                rise_driver(m)
+            );
+            wrap(&mut out, line.trim_end(), "       ");
+        }
+        if movers.len() > BRIEF_MOVERS {
+            let _ = writeln!(out, "  and {} more", movers.len() - BRIEF_MOVERS);
+        }
+        out.push('\n');
+    }
+    wrap(
+        &mut out,
+        "All of it: `atrisk summary`; the map, every country and the themes: `atrisk report -o report.html`.",
+        "",
+    );
+    out
+}
+
+/// Columns of the brief text.
+const BRIEF_WIDTH: usize = 100;
+
+/// Writes `text` as lines of at most [`BRIEF_WIDTH`] characters, broken
+/// between words; lines after the first start with `indent`.
+fn wrap(out: &mut String, text: &str, indent: &str) {
+    let body = text.trim_start_matches(' ');
+    let mut line = text[..text.len() - body.len()].to_string();
+    for word in body.split(' ') {
+        let len = line.chars().count();
+        if !line.trim().is_empty() {
+            if len + 1 + word.chars().count() > BRIEF_WIDTH {
+                let _ = writeln!(out, "{}", line.trim_end());
+                line = indent.to_string();
+            } else {
+                line.push(' ');
+            }
+        }
+        line.push_str(word);
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// Rises listed in the brief text.
+const BRIEF_MOVERS: usize = 5;
+
+/// Width of a column of country names: the longest, from 7 to 32 characters.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 32)
 }
