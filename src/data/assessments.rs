@@ -136,7 +136,7 @@ impl Assessments {
 /// The 1-based line of the header: the first line that is neither blank nor a comment.
 fn header_line(bytes: &[u8]) -> u64 {
     let mut n = 0;
-    for l in bytes.split(|b| *b == b'\n') {
+    for l in crate::diagnostic::split_lines(bytes) {
         n += 1;
         let t = l.trim_ascii();
         if !t.is_empty() && !t.starts_with(b"#") {

@@ -5,7 +5,7 @@
 //! input limits (`csv-rows`, `csv-field-bytes`, `panel-cells`) in one place.
 
 use super::{Input, MISSING_MARKERS};
-use crate::diagnostic::{Diagnostic, Origin};
+use crate::diagnostic::{Diagnostic, Origin, count_line_ends, split_lines};
 
 pub(crate) fn data_err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
     Diagnostic::error(code, Origin::Data, msg)
@@ -28,12 +28,11 @@ pub fn field_char_col(line: &str, field: usize) -> u64 {
     line.chars().count() as u64 + 1
 }
 
+/// The text of a 1-based line, lines ending at LF, CRLF or a bare CR.
 pub(crate) fn nth_line(text: &[u8], line: u64) -> String {
     let idx = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-    let l = text.split(|b| *b == b'\n').nth(idx).unwrap_or(&[]);
-    String::from_utf8_lossy(l)
-        .trim_end_matches('\r')
-        .to_string()
+    let l = split_lines(text).nth(idx).unwrap_or(&[]);
+    String::from_utf8_lossy(l).to_string()
 }
 
 /// The 1-based character column and the length of field `field` (0-based)
@@ -67,7 +66,8 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// The 1-based line of the record starting at byte `pos`: line endings and
-/// blank lines before the record are skipped, and both LF and CRLF count.
+/// blank lines before the record are skipped, and LF, CRLF and a bare CR
+/// each end a line.
 pub(crate) fn line_at(bytes: &[u8], pos: u64) -> u64 {
     LineCounter::default().line_at(bytes, pos)
 }
@@ -88,7 +88,9 @@ impl LineCounter {
         if b < self.byte {
             *self = LineCounter::default();
         }
-        self.newlines += bytes[self.byte..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        // Both ends of the range are at a byte that is no line end, so a
+        // CRLF is never cut in two.
+        self.newlines += count_line_ends(&bytes[self.byte..b]);
         self.byte = b;
         1 + self.newlines
     }
@@ -106,8 +108,9 @@ pub(crate) fn parse_number(raw: &str) -> Option<Option<f64>> {
 }
 
 /// Refuses a file whose first line ends with a bare carriage return (old
-/// Mac line endings): the CSV reader would accept it, but every line number
-/// in messages would be wrong (D030).
+/// Mac line endings, D030), which is most likely saved by a program that
+/// atrisk's users should be told about. A bare CR further down is a line
+/// end like LF and CRLF, and every location counts it as one.
 pub(crate) fn check_line_endings(input: &Input<'_>) -> Result<(), Diagnostic> {
     let bytes = strip_bom(input.bytes);
     let Some(i) = bytes.iter().position(|b| matches!(b, b'\r' | b'\n')) else {
@@ -334,7 +337,7 @@ pub(crate) fn after_comments(bytes: &[u8], pos: u64) -> u64 {
         if bytes.get(b) != Some(&b'#') {
             return b as u64;
         }
-        while b < bytes.len() && bytes[b] != b'\n' {
+        while b < bytes.len() && !matches!(bytes[b], b'\n' | b'\r') {
             b += 1;
         }
     }
