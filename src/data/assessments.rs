@@ -35,7 +35,7 @@ const HEADER: &str = "iso3,year,indicator,value,confidence,source,note";
 
 /// The name of the panel column holding the assessments of an indicator.
 pub fn column_name(indicator: &str) -> String {
-    format!("assessment:{indicator}")
+    format!("{}{indicator}", super::ASSESSMENT_PREFIX)
 }
 
 /// The id of the measure node that reads an indicator's assessments.
@@ -69,6 +69,8 @@ pub struct Assessment {
     pub line: u32,
     /// 1-based field number of `value` in its file.
     pub(crate) value_field: u32,
+    /// The value as written in the file.
+    pub(crate) raw: String,
     pub(crate) iso3_at: Span,
     pub(crate) year_at: Span,
     pub(crate) indicator_at: Span,
@@ -123,6 +125,7 @@ impl Assessments {
                     file: r.file.clone(),
                     line: r.line,
                     analyst: r.analyst.clone(),
+                    raw: r.raw.clone(),
                 });
             }
         }
@@ -386,6 +389,7 @@ fn read_file(
             file: name.clone(),
             line: line32,
             value_field: u32::try_from(val_f + 1).unwrap_or(u32::MAX),
+            raw: String::from_utf8_lossy(&rec[val_f]).into_owned(),
             iso3_at: span(iso_f),
             year_at: span(year_f),
             indicator_at: span(ind_f),

@@ -195,6 +195,22 @@ pub(crate) fn check_record_limits(
     }
 }
 
+/// Checks the number of fields of a header against the `csv-columns`
+/// limit, before any work is done per column.
+pub(crate) fn check_columns(input: &Input<'_>, n: usize) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    if n as u64 > Limit::CsvColumns.get() {
+        let name = &input.name;
+        return Err(Limit::CsvColumns
+            .breach(
+                Origin::Data,
+                format!("the header of `{name}` has {n} fields"),
+            )
+            .at(name, 1, 1, 1, "this header"));
+    }
+    Ok(())
+}
+
 /// Checks a count of panel cells against the `panel-cells` limit.
 pub(crate) fn check_cells(cells: u64, what: impl FnOnce() -> String) -> Result<(), Diagnostic> {
     use crate::limits::Limit;
@@ -282,6 +298,7 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             .byte_headers()
             .map_err(|e| csv_error(input, &e))?
             .clone();
+        check_columns(input, header.len())?;
         let file = CsvFile {
             input,
             bytes,
