@@ -6,6 +6,7 @@ use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
 use crate::analysis::Run;
 use crate::compile::Plan;
 use crate::data::Panel;
+use crate::diagnostic::Sources;
 use crate::report;
 use crate::score::Scores;
 
@@ -28,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
     /// Year to score (default: the latest year in which most countries can be scored).
-    #[arg(long, value_name = "YEAR", conflicts_with = "years")]
+    #[arg(long, value_name = "YEAR", conflicts_with = "years", value_parser = super::numbers::year)]
     pub year: Option<i32>,
     /// Years to score: A..B, or all years when given without a value.
     #[arg(long, value_name = "A..B", num_args = 0..=1, default_missing_value = "all")]
@@ -37,7 +38,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Show only the N highest-ranked countries per year (table and md).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::top)]
     pub top: Option<usize>,
     /// Write to this file instead of standard output (written whole, or not at all).
     #[arg(short, long, value_name = "FILE")]
@@ -45,8 +46,8 @@ pub struct Args {
     /// Score a large wide CSV panel sorted by unit, then year, block by block in flat memory (CSV only: one line per row read, with its line number; all years unless --year/--years).
     #[arg(long)]
     pub stream: bool,
-    /// Threads for --stream (default: the number of cores); the output is the same for any number.
-    #[arg(long, value_name = "N", requires = "stream", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Threads for --stream, 1 to 256 (default: the number of cores); the output is the same for any number.
+    #[arg(long, value_name = "N", requires = "stream", value_parser = super::numbers::threads)]
     pub threads: Option<u16>,
 }
 
@@ -104,8 +105,15 @@ pub fn parse_range(s: &str) -> Result<(i32, i32), Failure> {
         )
     };
     let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let a: i32 = a.trim().parse().map_err(|_| bad())?;
-    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    let year = |y: &str| {
+        super::numbers::year(y).map_err(|e| {
+            usage(
+                format!("`{}` in `--years {s}` is not a year", y.trim()),
+                format!("{e}; write --years 2010..2020, or --years alone for all years"),
+            )
+        })
+    };
+    let (a, b) = (year(a)?, year(b)?);
     if a > b {
         return Err(bad());
     }
@@ -136,7 +144,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let text = match a.format {
         Format::Table => report::text::write(&run, a.top),
         Format::Csv => report::csv::write(&run),
-        Format::Json => report::json::write(&run),
+        Format::Json => {
+            report::json::check_size(&run).map_err(|d| Failure::new(d, &Sources::default()))?;
+            report::json::write(&run)
+        }
         Format::Md => report::markdown::write(&run, a.top),
     };
     write_output(a.output.as_deref(), &text, &a.input.paths())?;

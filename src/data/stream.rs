@@ -58,6 +58,9 @@ pub struct Layout {
     pub parsed: Vec<(usize, usize)>,
     /// The panel of the header alone: column names and indices, no cells.
     pub schema: Panel,
+    /// Most unit-years of one block (at most `grid-cells`); a block whose
+    /// units and years span more stops the stream.
+    pub max_grid: u64,
 }
 
 /// The layout a file's header (the first line of `head`) gives. The panel
@@ -124,6 +127,7 @@ pub fn layout(
         n_fields: heads.len(),
         parsed: Vec::new(),
         schema,
+        max_grid: Limit::GridCells.get(),
     })
 }
 
@@ -488,13 +492,12 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
         usize::try_from(hi - lo + 1).unwrap_or(0)
     };
     let n_cells = units.len() * n_years;
-    if n_cells as u64 > Limit::GridCells.get() {
+    if n_cells as u64 > layout.max_grid {
         // Sparse years far apart would make a dense grid of the block.
         return Err(Stop::Unsupported(format!(
-            "a block of {} units spans {n_years} years ({lo}-{hi}), {n_cells} unit-years, over the limit `{}` of {}",
+            "a block of {} units spans {n_years} years ({lo}-{hi}): {n_cells} unit-years, more than the {} a block may hold (see the limits `grid-cells` and `score-cells`)",
             units.len(),
-            Limit::GridCells.name(),
-            Limit::GridCells.get()
+            layout.max_grid
         )));
     }
     let s = &layout.schema;
