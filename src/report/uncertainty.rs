@@ -187,5 +187,6 @@ pub fn write_text(d: &Document<'_>) -> String {
             s.label
         );
     }
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }

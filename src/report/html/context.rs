@@ -8,8 +8,11 @@ use crate::score::uncertainty::Simulation;
 /// Years shown in each country's sparkline (at most; fewer when the panel is shorter).
 pub const SPARK_YEARS: usize = 15;
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values, after the
+/// sanitiser has shown control characters and bidirectional overrides
+/// escaped (they would reorder or hide text in a browser too).
 pub fn esc(s: &str) -> String {
+    let s = crate::diagnostic::sanitize(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
