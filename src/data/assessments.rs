@@ -11,7 +11,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::read::{CsvFile, check_control, check_record_limits, data_err, field_span, strip_bom};
+use super::read::{
+    CsvFile, check_control, check_record_limits, data_err, field_span, field_span_at, strip_bom,
+};
 use super::table::row_key;
 use super::{Analyst, AssessedCell, Confidence, Input, Panel};
 use crate::diagnostic::Diagnostic;
@@ -372,8 +374,10 @@ fn read_file(
             ));
         }
         seen.insert(key, rows.len());
+        // Found from where the record starts: each row costs its own length.
+        let start = file.start;
         let span = |f: usize| {
-            let (col, len) = field_span(input.bytes, line, f);
+            let (col, len) = field_span_at(file.bytes, start, f);
             Span { col, len }
         };
         rows.push(Assessment {

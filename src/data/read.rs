@@ -38,8 +38,19 @@ pub(crate) fn nth_line(text: &[u8], line: u64) -> String {
 /// The 1-based character column and the length of field `field` (0-based)
 /// on a line of a CSV text.
 pub(crate) fn field_span(text: &[u8], line: u64, field: usize) -> (u64, u64) {
-    let l = nth_line(text, line);
-    let col = field_char_col(&l, field);
+    span_on(&nth_line(text, line), field)
+}
+
+/// [`field_span`] on the line that starts at byte `start` of a text, found
+/// without reading the text before it.
+pub(crate) fn field_span_at(text: &[u8], start: usize, field: usize) -> (u64, u64) {
+    let rest = text.get(start..).unwrap_or_default();
+    let l = split_lines(rest).next().unwrap_or_default();
+    span_on(&String::from_utf8_lossy(l), field)
+}
+
+fn span_on(l: &str, field: usize) -> (u64, u64) {
+    let col = field_char_col(l, field);
     let len = l
         .chars()
         .skip(col as usize - 1)
@@ -277,6 +288,8 @@ pub(crate) struct CsvFile<'i, 'b> {
     lines: LineCounter,
     /// Records read so far (the header not counted).
     pub(crate) rows: usize,
+    /// The byte of [`CsvFile::bytes`] where the last record read starts.
+    pub(crate) start: usize,
     comments: bool,
 }
 
@@ -305,6 +318,7 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             rdr,
             lines: LineCounter::default(),
             rows: 0,
+            start: 0,
             comments,
         };
         Ok((file, header))
@@ -335,7 +349,9 @@ impl<'i, 'b> CsvFile<'i, 'b> {
         let line = match rec.position() {
             Some(p) => {
                 let at = self.skip(p.byte());
-                self.lines.line_at(self.bytes, at)
+                let line = self.lines.line_at(self.bytes, at);
+                self.start = self.lines.byte;
+                line
             }
             None => 0,
         };
