@@ -41,7 +41,9 @@ fn exit_for(code: &str) -> i32 {
     match code {
         "ok" => 0,
         "L001" | "L002" | "L003" | "L004" => 2,
+        "L012" => 64,
         c if c.starts_with('F') => 2,
+        c if c.starts_with('U') => 64,
         c if c.starts_with('D') || c.starts_with('L') => 3,
         c if c.starts_with('O') => 74,
         c => panic!("no exit code for {c}"),
