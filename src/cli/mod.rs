@@ -148,13 +148,12 @@ pub fn run() -> ExitCode {
                 Console::Err,
                 &diagnostic::render(&f.diags.0, &f.sources, ctx.color),
             );
-            // When standard error itself cannot be written, the exit code
-            // alone tells what went wrong first.
-            let _ = shown;
-            if pipe_closed() {
-                ExitCode::from(EXIT_OK)
-            } else {
-                ExitCode::from(f.exit_code())
+            match shown {
+                _ if pipe_closed() => ExitCode::from(EXIT_OK),
+                Ok(()) => ExitCode::from(f.exit_code()),
+                // Standard error cannot be written (a full disk): the
+                // message is lost, and that is the failure the code tells.
+                Err(_) => ExitCode::from(EXIT_OUTPUT),
             }
         }
     }

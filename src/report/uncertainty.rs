@@ -157,7 +157,7 @@ pub fn write_text(d: &Document<'_>) -> String {
                 "--sensitivity-draws 0"
             }
         );
-        return out;
+        return crate::diagnostic::sanitize(&out).into_owned();
     }
     let _ = writeln!(
         out,
