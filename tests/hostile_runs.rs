@@ -443,6 +443,8 @@ fn names_and_titles_from_inputs_reach_tables_and_reports_escaped() {
         vec!["summary", "--format", "md", "--draws", "10"],
         vec!["uncertainty", "--draws", "10"],
         vec!["report", "--draws", "10"],
+        vec!["graph", "--format", "dot"],
+        vec!["graph", "--format", "mermaid"],
         vec!["validate", "t.yaml", "--data", "d.csv"],
     ] {
         let mut all = args.clone();
