@@ -31,10 +31,22 @@ pub fn year(s: &str) -> Result<i32, String> {
     i32::try_from(n).map_err(|e| e.to_string())
 }
 
-/// `--top`.
+/// `--top` (0 is refused by [`check_top`], with its own message).
 pub fn top(s: &str) -> Result<usize, String> {
-    let n = whole(s, 1, MAX_TOP, "the length of a list")?;
+    let n = whole(s, 0, MAX_TOP, "the length of a list")?;
     usize::try_from(n).map_err(|e| e.to_string())
+}
+
+/// A list length of 0 (`--top 0`, or a framework's watch list of 0) is a
+/// usage error: every list would be empty.
+pub fn check_top(top: usize) -> Result<usize, super::Failure> {
+    if top == 0 {
+        return Err(super::usage(
+            "`--top 0` leaves every list empty",
+            "give --top 1 or more",
+        ));
+    }
+    Ok(top)
 }
 
 /// `--draws` and `--sensitivity-draws` (0 has its own meaning, or its own
@@ -71,7 +83,8 @@ mod tests {
             assert!(e.contains("from 1000 to 3000"), "{bad}: {e}");
         }
         assert_eq!(top("1_000"), Ok(1000));
-        assert!(top("0").is_err());
+        assert_eq!(top("0"), Ok(0));
+        assert!(check_top(0).is_err());
         assert!(top("100001").is_err());
         assert_eq!(draws("0"), Ok(0));
         assert!(draws("18446744073709551616").is_err());

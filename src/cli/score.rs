@@ -122,6 +122,9 @@ pub fn parse_range(s: &str) -> Result<(i32, i32), Failure> {
 
 /// Runs `score`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
+    if let Some(top) = a.top {
+        super::numbers::check_top(top)?;
+    }
     if a.stream
         && let Some(code) = super::stream::run(ctx, a)?
     {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
-use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, write_output};
 use crate::analysis::Run;
 use crate::analysis::summary::{Builder, Summary};
 use crate::report::summary;
@@ -69,13 +69,7 @@ pub(super) fn build(
         ..
     } = scored;
     let (year, top) = (a.year, a.top);
-    let top = top.unwrap_or(plan.watchlist_top);
-    if top == 0 {
-        return Err(usage(
-            "`--top 0` leaves every list empty",
-            "give --top 1 or more",
-        ));
-    }
+    let top = super::numbers::check_top(top.unwrap_or(plan.watchlist_top))?;
     let default = default_year(plan, panel, scores);
     let years = select_years(year, None, panel, default)?;
     let y = years.first().copied().unwrap_or(default);
