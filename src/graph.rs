@@ -334,6 +334,8 @@ fn style(kind: NodeKind) -> (&'static str, &'static str) {
 
 /// A DOT string literal.
 fn dot_str(s: &str) -> String {
+    // Titles come from inputs: controls and bidirectional overrides escaped.
+    let s = crate::diagnostic::sanitize(s);
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -349,7 +351,8 @@ fn dot_str(s: &str) -> String {
 
 /// Text inside a quoted Mermaid label: quotes and angle brackets as entities.
 fn mermaid_str(s: &str) -> String {
-    s.replace('"', "#quot;")
+    crate::diagnostic::sanitize(s)
+        .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
         .replace('\n', " ")

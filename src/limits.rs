@@ -1,7 +1,10 @@
 //! Limits on untrusted inputs: rule-file size, YAML nesting, node and alias
-//! counts, data-file size, CSV field size, row count and panel size.
+//! counts, data-file size, CSV field size, row count and panel size; and
+//! budgets on the work derived from them: the unit-year grid every score is
+//! computed on, the node scores of a run, the columns of a CSV header and
+//! the node results of a JSON document.
 //!
-//! Each limit has a name, a stable diagnostic code (L001-L008) and a
+//! Each limit has a name, a stable diagnostic code (L001-L012) and a
 //! generous default. The command line changes them with the global flag
 //! `--limit NAME=VALUE` (repeatable); a library caller uses [`set`]. The
 //! values are process-wide, so that every loader sees the same ones without
@@ -33,11 +36,20 @@ pub enum Limit {
     CsvRows,
     /// Most cells of the joined panel (countries x years x columns).
     PanelCells,
+    /// Most units x years of a panel (the grid every node is scored on),
+    /// also of one block of a streamed file.
+    GridCells,
+    /// Most node scores of a run: the framework's nodes x units x years.
+    ScoreCells,
+    /// Most fields in the header of a CSV file.
+    CsvColumns,
+    /// Most node results in one JSON document (nodes x country-years written).
+    JsonNodes,
 }
 
 impl Limit {
     /// Every limit, in the order of their codes.
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 12] = [
         Limit::FrameworkBytes,
         Limit::YamlDepth,
         Limit::YamlNodes,
@@ -46,6 +58,10 @@ impl Limit {
         Limit::CsvFieldBytes,
         Limit::CsvRows,
         Limit::PanelCells,
+        Limit::GridCells,
+        Limit::ScoreCells,
+        Limit::CsvColumns,
+        Limit::JsonNodes,
     ];
 
     fn index(self) -> usize {
@@ -63,6 +79,10 @@ impl Limit {
             Limit::CsvFieldBytes => "csv-field-bytes",
             Limit::CsvRows => "csv-rows",
             Limit::PanelCells => "panel-cells",
+            Limit::GridCells => "grid-cells",
+            Limit::ScoreCells => "score-cells",
+            Limit::CsvColumns => "csv-columns",
+            Limit::JsonNodes => "json-nodes",
         }
     }
 
@@ -77,6 +97,10 @@ impl Limit {
             Limit::CsvFieldBytes => "L006",
             Limit::CsvRows => "L007",
             Limit::PanelCells => "L008",
+            Limit::GridCells => "L009",
+            Limit::ScoreCells => "L010",
+            Limit::CsvColumns => "L011",
+            Limit::JsonNodes => "L012",
         }
     }
 
@@ -91,6 +115,10 @@ impl Limit {
             Limit::CsvFieldBytes => 64 * 1024,
             Limit::CsvRows => 1_000_000,
             Limit::PanelCells => 20_000_000,
+            Limit::GridCells => 1_000_000,
+            Limit::ScoreCells => 10_000_000,
+            Limit::CsvColumns => 20_000,
+            Limit::JsonNodes => 2_000_000,
         }
     }
 
@@ -105,6 +133,10 @@ impl Limit {
             Limit::CsvFieldBytes => "size of one CSV field, in bytes",
             Limit::CsvRows => "rows in one CSV file",
             Limit::PanelCells => "cells of the joined panel: countries x years x columns",
+            Limit::GridCells => "units x years of a panel, the grid every node is scored on",
+            Limit::ScoreCells => "node scores of a run: nodes x units x years",
+            Limit::CsvColumns => "fields in the header of a CSV file",
+            Limit::JsonNodes => "node results in one JSON document: nodes x country-years",
         }
     }
 
@@ -143,7 +175,7 @@ impl Limit {
 }
 
 /// Values set by [`set`]; 0 means the default.
-static VALUES: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static VALUES: [AtomicU64; Limit::ALL.len()] = [const { AtomicU64::new(0) }; Limit::ALL.len()];
 
 /// Sets a limit for the rest of the process (0 restores the default).
 pub fn set(limit: Limit, value: u64) {

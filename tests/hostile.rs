@@ -41,7 +41,9 @@ fn exit_for(code: &str) -> i32 {
     match code {
         "ok" => 0,
         "L001" | "L002" | "L003" | "L004" => 2,
+        "L012" => 64,
         c if c.starts_with('F') => 2,
+        c if c.starts_with('U') => 64,
         c if c.starts_with('D') || c.starts_with('L') => 3,
         c if c.starts_with('O') => 74,
         c => panic!("no exit code for {c}"),
@@ -388,9 +390,15 @@ fn a_panel_needing_billions_of_cells_is_refused_before_allocating() {
     }
     write(dir.path(), "wide.csv", csv.as_bytes());
     write(dir.path(), "m.yaml", &minimal_yaml());
+    // The grid of 4 million unit-years is refused first (L009); with that
+    // budget raised, the 800 million cells are (L008).
+    let score = ["score", "--framework", "m.yaml", "--data", "wide.csv"];
+    let o = run_in(dir.path(), &score);
+    let err = assert_error(&o, 3, "L009");
+    assert!(err.contains("2000 units x 2001 years"), "{err}");
     let o = run_in(
         dir.path(),
-        &["score", "--framework", "m.yaml", "--data", "wide.csv"],
+        &[&["--limit", "grid-cells=5000000"][..], &score].concat(),
     );
     let err = assert_error(&o, 3, "L008");
     assert!(err.contains("2000 countries x 2001 years"), "{err}");

@@ -148,8 +148,20 @@ pub fn parse_range(s: &str) -> Result<(i32, i32), Failure> {
         )
     };
     let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let a: i32 = a.trim().parse().map_err(|_| bad())?;
-    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    let year = |y: &str| {
+        y.trim()
+            .replace('_', "")
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1000..=3000).contains(y))
+            .ok_or_else(|| {
+                usage(
+                    format!("`{}` in `--years {s}` is not a year", y.trim()),
+                    "a year is a whole number from 1000 to 3000; write --years 2010..2020, or --years alone for all years",
+                )
+            })
+    };
+    let (a, b) = (year(a)?, year(b)?);
     if a > b {
         return Err(bad());
     }

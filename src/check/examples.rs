@@ -109,7 +109,8 @@ pub fn run(fw: &Framework, file: &str) -> Result<Vec<Outcome>, Diagnostics> {
             continue;
         }
         for ex in &ind.examples {
-            let (plan, panel) = compile_on(fw, file, &columns, &inputs(&ex.value))?;
+            let (plan, panel) = compile_on(fw, file, &columns, &inputs(&ex.value))
+                .map_err(|d| at_example(d, file, ex))?;
             let scores = score::evaluate(&plan, &panel);
             let cell = panel.cell(0, panel.n_years - 1);
             let value = plan.find(&ind.id.value).map(|n| (n, scores.value(n, cell)));
@@ -188,6 +189,29 @@ fn outcome(
     }
 }
 
+/// Most yearly values an example can give: the years a panel can hold
+/// (1000 to 3000).
+pub const MAX_EXAMPLE_YEARS: usize = 2001;
+
+/// Places the problems of an example's one-country panel at the example:
+/// the panel is made up, so a location in it would name a file that does not
+/// exist. They are framework errors (the example is part of the framework).
+fn at_example(d: Diagnostics, file: &str, ex: &Spanned<Example>) -> Diagnostics {
+    let (line, column) = (ex.referenced.line().max(1), ex.referenced.column().max(1));
+    Diagnostics(
+        d.0.into_iter()
+            .map(|mut d| {
+                if d.labels.is_empty() || d.labels.iter().any(|l| l.file != file) {
+                    d.labels = Vec::new();
+                    d = d.at(file, line, column, 1, "this example");
+                }
+                d.origin = Origin::Framework;
+                d
+            })
+            .collect(),
+    )
+}
+
 /// Compiles the framework against a one-country panel holding every column
 /// the framework reads, filled from an example's raw values (the last row is
 /// the year scored; lists of yearly values end there).
@@ -206,13 +230,28 @@ fn compile_on(
         .max()
         .unwrap_or(1)
         .max(1);
+    if years > MAX_EXAMPLE_YEARS {
+        return Err(Diagnostic::error(
+            "F021",
+            Origin::Framework,
+            format!(
+                "an example gives {years} yearly values, more than the {MAX_EXAMPLE_YEARS} years a panel can hold"
+            ),
+        )
+        .with_hint(format!(
+            "give at most {MAX_EXAMPLE_YEARS} yearly values, oldest first; only the years a rule looks back over matter"
+        ))
+        .into());
+    }
+    // Years end at 2000 + n - 1, or at 3000 for the longest lists.
+    let first_year = 2000.min(3001 - years);
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = ["iso3", "year"]
         .into_iter()
         .chain(columns.iter().map(String::as_str));
     let mut rows: Vec<Vec<String>> = vec![header.map(str::to_string).collect()];
     for y in 0..years {
-        let mut row = vec!["EXAMPLE".to_string(), (2000 + y).to_string()];
+        let mut row = vec!["EXAMPLE".to_string(), (first_year + y).to_string()];
         for c in columns {
             let cell = match given.get(c.as_str()) {
                 Some(Some(Given::Value(v))) if y + 1 == years => Some(*v),

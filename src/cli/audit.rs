@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::score::select_years;
 use super::{Ctx, EXIT_CHECK_FAILED, EXIT_OK, Failure, InputArgs, write_output};
 use crate::audit::{self, FindingKind};
-use crate::diagnostic::{self, Diagnostic, Origin, Sources, did_you_mean};
+use crate::diagnostic::{Diagnostic, Origin, Sources, did_you_mean};
 
 /// Output formats of `audit`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -108,9 +108,6 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         format!("the audit found denied findings: {}", found.join(", ")),
     )
     .with_hint("read them in the output (--format json names every one); fix the framework or the data, or drop the kind from --deny");
-    eprint!(
-        "{}",
-        diagnostic::render(&[d], &Sources::default(), ctx.color)
-    );
+    super::print_warnings(ctx, &[d], &Sources::default())?;
     Ok(EXIT_CHECK_FAILED)
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
-use crate::data::Panel;
+use crate::data::{CountryMatch, Panel};
 use crate::diagnostic::did_you_mean;
 use crate::report::explain;
 
@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long, value_name = "ISO3|NAME")]
     pub country: String,
     /// Year (default: the latest year in which most countries can be scored).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub year: Option<i32>,
     #[command(flatten)]
     pub input: InputArgs,
@@ -39,8 +39,31 @@ pub struct Args {
 
 /// Finds a country by code or name, or says which one was probably meant.
 pub fn find_country(panel: &Panel, query: &str) -> Result<usize, Failure> {
-    if let Some(c) = panel.find_country(query) {
-        return Ok(c);
+    match panel.match_country(query) {
+        CountryMatch::Found(c) => return Ok(c),
+        CountryMatch::Ambiguous(found) => {
+            const SHOWN: usize = 20;
+            let mut list: Vec<String> = found
+                .iter()
+                .take(SHOWN)
+                .map(|&i| {
+                    let c = &panel.countries[i];
+                    format!("`{}` ({})", c.iso3, c.name)
+                })
+                .collect();
+            if found.len() > SHOWN {
+                list.push(format!("and {} more", found.len() - SHOWN));
+            }
+            return Err(usage(
+                format!(
+                    "`{query}` matches {} units in the data: {}",
+                    found.len(),
+                    list.join(", ")
+                ),
+                "give the exact code of the unit meant",
+            ));
+        }
+        CountryMatch::None => {}
     }
     let candidates = panel
         .countries

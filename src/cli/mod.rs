@@ -1,5 +1,9 @@
 //! The command-line interface: argument definitions, shared loading of
 //! frameworks and data, error rendering and exit codes. One file per subcommand.
+//!
+//! Everything is written through [`emit`] and [`write_output`], which never
+//! panic: the print macros are refused in this module.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
 mod backtest;
@@ -9,6 +13,7 @@ mod fit;
 mod graph;
 mod man;
 mod new;
+mod numbers;
 mod output;
 mod report;
 mod schema;
@@ -19,13 +24,13 @@ mod test;
 mod uncertainty;
 mod validate;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::{self, Diagnostic, Origin, Sources};
+use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::pipeline::Inputs;
 
 pub use crate::diagnostic::{
@@ -34,6 +39,9 @@ pub use crate::diagnostic::{
 pub use crate::pipeline::{
     DataArg, Loaded, Scored, compile_plan, load_framework, load_inputs, unit_key_of,
 };
+use output::Watched;
+pub use output::{Console, emit, pipe_closed};
+use output::{console_error, output_error};
 
 /// atrisk: assess the risk of atrocity crimes country by country and year by
 /// year, from the UN Framework of Analysis written as YAML rules and scored
@@ -46,7 +54,7 @@ pub struct Cli {
     /// Colour in messages: auto, always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, env = "ATRISK_COLOR")]
     pub color: Color,
-    /// Change a limit on inputs, e.g. `--limit csv-rows=5000000`; repeat for several. Names: framework-bytes, yaml-depth, yaml-nodes, yaml-aliases, data-bytes, csv-field-bytes, csv-rows, panel-cells (see SECURITY.md).
+    /// Change a limit on inputs or on the work derived from them, e.g. `--limit csv-rows=5000000`; repeat for several. Names: framework-bytes, yaml-depth, yaml-nodes, yaml-aliases, data-bytes, csv-field-bytes, csv-rows, panel-cells, grid-cells, score-cells, csv-columns, json-nodes (see SECURITY.md).
     #[arg(long = "limit", global = true, value_name = "NAME=VALUE")]
     pub limits: Vec<crate::limits::LimitArg>,
     #[command(subcommand)]
@@ -136,10 +144,21 @@ pub fn run() -> ExitCode {
         Command::Audit(a) => audit::run(&ctx, a),
     };
     match result {
+        // A reader that went away (`| head`) ends the run quietly.
+        _ if pipe_closed() => ExitCode::from(EXIT_OK),
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprint!("{}", diagnostic::render(&f.diags.0, &f.sources, ctx.color));
-            ExitCode::from(f.exit_code())
+            let shown = emit(
+                Console::Err,
+                &diagnostic::render(&f.diags.0, &f.sources, ctx.color),
+            );
+            match shown {
+                _ if pipe_closed() => ExitCode::from(EXIT_OK),
+                Ok(()) => ExitCode::from(f.exit_code()),
+                // Standard error cannot be written (a full disk): the
+                // message is lost, and that is the failure the code tells.
+                Err(_) => ExitCode::from(EXIT_OUTPUT),
+            }
         }
     }
 }
@@ -186,7 +205,7 @@ impl InputArgs {
     /// Loads, compiles and scores; prints framework warnings.
     pub fn score(&self, ctx: &Ctx) -> Result<Scored, Failure> {
         let scored = self.inputs().score()?;
-        print_warnings(ctx, &scored.loaded.warnings, &scored.sources);
+        print_warnings(ctx, &scored.loaded.warnings, &scored.sources)?;
         Ok(scored)
     }
 
@@ -197,26 +216,58 @@ impl InputArgs {
 }
 
 /// Prints warnings to standard error.
-pub fn print_warnings(ctx: &Ctx, warnings: &[Diagnostic], sources: &Sources) {
-    if !warnings.is_empty() {
-        eprint!("{}", diagnostic::render(warnings, sources, ctx.color));
+pub fn print_warnings(
+    ctx: &Ctx,
+    warnings: &[Diagnostic],
+    sources: &Sources,
+) -> Result<(), Failure> {
+    if warnings.is_empty() {
+        return Ok(());
     }
+    emit(
+        Console::Err,
+        &diagnostic::render(warnings, sources, ctx.color),
+    )
 }
 
 /// Writes output to standard output, or atomically to a file (temporary file,
 /// then rename). Refuses to overwrite any input file.
 pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Result<(), Failure> {
     let Some(path) = out else {
-        let mut so = std::io::stdout().lock();
-        return match so.write_all(content.as_bytes()).and_then(|()| so.flush()) {
-            Ok(()) => Ok(()),
-            // A closed pipe (`| head`) is not an error worth reporting.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(output_error(&format!(
-                "cannot write to standard output: {e}"
-            ))),
-        };
+        return emit(Console::Out, content);
     };
+    let cannot =
+        |e: std::io::Error| output_error(&format!("cannot write `{}`: {e}", path.display()));
+    match check_output(path, inputs)? {
+        // A device or pipe (`-o /dev/stdout`, a named pipe) is written to,
+        // never replaced by a renamed file.
+        Destination::Special => output::write_special(path, content).map_err(cannot),
+        Destination::Replace { tmp } => {
+            let res = output::write_new(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
+            res.map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                cannot(e)
+            })
+        }
+    }
+}
+
+/// How an output file is written, once [`check_output`] has found it may be.
+#[derive(Debug)]
+pub enum Destination {
+    /// A device or pipe, written to in place.
+    Special,
+    /// A file, replaced whole by this temporary file beside it.
+    Replace {
+        /// The temporary file to write first.
+        tmp: PathBuf,
+    },
+}
+
+/// The checks made before anything is written to `-o FILE`: never one of
+/// the inputs (under any name, also a hard link), never a folder, and the
+/// folder must exist (O002).
+pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<Destination, Failure> {
     let target = std::fs::canonicalize(path).ok();
     let read = crate::limits::files_read();
     for i in inputs.iter().chain(&read) {
@@ -235,39 +286,57 @@ pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Re
             "give a file name with -o",
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let (dir, tmp) = output::temporary(path);
     if !dir.is_dir() {
-        return Err(output::missing_folder(path, dir));
+        return Err(output::missing_folder(path, &dir));
     }
     if output::is_special(path) {
-        // A device or pipe (`-o /dev/stdout`, a named pipe) is written to,
-        // never replaced by a renamed file.
-        return output::write_special(path, content)
-            .map_err(|e| output_error(&format!("cannot write `{}`: {e}", path.display())));
+        return Ok(Destination::Special);
     }
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let res = output::write_new(&tmp, content).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(output_error(&format!(
-            "cannot write `{}`: {e}",
-            path.display()
-        )));
-    }
-    Ok(())
+    Ok(Destination::Replace { tmp })
 }
 
-fn output_error(msg: &str) -> Failure {
-    Failure::new(
-        Diagnostic::error("O001", Origin::Output, msg)
-            .with_hint("check that the folder exists and is writable"),
-        &Sources::default(),
-    )
+/// Writes a new file that must not exist in any form (a file, a folder, a
+/// symbolic link, even a dangling one) unless `force` is set, in which case
+/// it is replaced whole as by [`write_output`]. Never writes through a link.
+pub fn write_new_output(path: &Path, content: &str, force: bool) -> Result<(), Failure> {
+    let taken = || {
+        usage(
+            format!("`{}` already exists", path.display()),
+            "choose another name, or give --force to replace it",
+        )
+    };
+    let existing = std::fs::symlink_metadata(path);
+    match &existing {
+        Ok(m) if m.is_dir() => {
+            return Err(usage(
+                format!("`{}` is a directory", path.display()),
+                "give a file name",
+            ));
+        }
+        Ok(_) if !force => return Err(taken()),
+        _ => {}
+    }
+    let (dir, tmp) = output::temporary(path);
+    if !dir.is_dir() {
+        return Err(output::missing_folder(path, &dir));
+    }
+    let res = if force {
+        // The file, or the link itself (never what it leads to), is
+        // replaced whole by a rename.
+        output::write_new(&tmp, content)
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+    } else {
+        output::write_new_file(path, &tmp, content)
+    };
+    res.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            taken()
+        } else {
+            output_error(&format!("cannot write `{}`: {e}", path.display()))
+        }
+    })
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Ctx, EXIT_OK, Failure, usage, write_output};
+use super::{Console, Ctx, EXIT_OK, Failure, emit, write_new_output};
 
 /// Arguments of `new`.
 #[derive(Debug, clap::Args)]
@@ -10,6 +10,9 @@ pub struct Args {
     /// Name of the new framework: writes NAME.yaml, or the path given when it ends in .yaml or .yml.
     #[arg(value_name = "NAME")]
     pub name: PathBuf,
+    /// Replace whatever is at that path (a file, or a symbolic link, which is replaced, not followed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The skeleton; `{ID}` is replaced by the framework's id.
@@ -146,13 +149,7 @@ fn target(name: &Path) -> (PathBuf, String) {
 /// Runs `new`.
 pub fn run(_ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let (path, id) = target(&a.name);
-    if path.exists() {
-        return Err(usage(
-            format!("`{}` already exists", path.display()),
-            "choose another name; atrisk new never overwrites a file",
-        ));
-    }
-    write_output(Some(&path), &skeleton(&id), &[])?;
-    println!("wrote {}", path.display());
+    write_new_output(&path, &skeleton(&id), a.force)?;
+    emit(Console::Out, &format!("wrote {}\n", path.display()))?;
     Ok(EXIT_OK)
 }

@@ -2,15 +2,19 @@
 //! block by block, in flat memory and on several threads. When the input
 //! cannot be streamed, a note says why and `score` reads it in memory.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::Path;
 
 use super::score::{Args, Format};
-use super::{Ctx, EXIT_OK, Failure, compile_plan, load_framework, print_warnings, unit_key_of};
+use super::{
+    Console, Ctx, Destination, EXIT_OK, Failure, Watched, check_output, compile_plan,
+    console_error, emit, load_framework, output_error, print_warnings, unit_key_of,
+};
 use crate::data::assessments::Assessments;
 use crate::data::stream::{Layout, Stop, layout};
 use crate::diagnostic::{self, Diagnostic, Origin, Sources};
+use crate::limits::Limit;
 use crate::score::stream::{self, Options};
 
 fn stream_usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
@@ -23,14 +27,14 @@ fn stream_usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
 }
 
 /// Prints why the input is read in memory after all.
-fn note(ctx: &Ctx, d: Diagnostic) {
-    eprint!(
-        "{}",
-        diagnostic::render(&[d], &Sources::default(), ctx.color)
-    );
+fn note(ctx: &Ctx, d: Diagnostic) -> Result<(), Failure> {
+    emit(
+        Console::Err,
+        &diagnostic::render(&[d], &Sources::default(), ctx.color),
+    )
 }
 
-fn fallback(ctx: &Ctx, file: &str, why: &str) {
+fn fallback(ctx: &Ctx, file: &str, why: &str) -> Result<(), Failure> {
     note(
         ctx,
         Diagnostic::warning(
@@ -39,10 +43,10 @@ fn fallback(ctx: &Ctx, file: &str, why: &str) {
             format!("`{file}` cannot be streamed: {why}; scoring it in memory instead"),
         )
         .with_hint("--stream reads one wide CSV file (unit key, year, columns...) sorted by unit, then year, with a framework that normalises each value on its own"),
-    );
+    )
 }
 
-fn unsorted(ctx: &Ctx, file: &str, line: u64, what: &str) {
+fn unsorted(ctx: &Ctx, file: &str, line: u64, what: &str) -> Result<(), Failure> {
     note(
         ctx,
         Diagnostic::warning(
@@ -52,7 +56,7 @@ fn unsorted(ctx: &Ctx, file: &str, line: u64, what: &str) {
         )
         .at(file, line, 1, 1, "out of order")
         .with_hint("sort the rows by the unit key, then by year (for example `sort -t, -k1,1 -k2,2n` on a file whose first columns are the key and the year) to score in flat memory"),
-    );
+    )
 }
 
 /// `--year` / `--years` as a range of years (all years when unset).
@@ -66,15 +70,23 @@ fn year_range(a: &Args) -> Result<Option<(i32, i32)>, Failure> {
     }
 }
 
-/// The header and first row of a file, and a reader of the rest (from line 2).
+/// The header and first row of a file, and a reader of the rest (from line
+/// 2). Neither is read past the `data-bytes` limit (an endless line, such
+/// as `/dev/zero` gives, stops there and the file is read in memory, where
+/// the limit is reported).
 fn open(path: &Path) -> std::io::Result<(Vec<u8>, impl Read)> {
+    let cap = Limit::DataBytes.get();
     let mut r = BufReader::new(File::open(path)?);
     let mut head = Vec::new();
-    r.read_until(b'\n', &mut head)?;
+    (&mut r).take(cap).read_until(b'\n', &mut head)?;
     let mut pre = Vec::new();
     loop {
         let start = pre.len();
-        if r.read_until(b'\n', &mut pre)? == 0 {
+        let room = cap.saturating_sub((head.len() + pre.len()) as u64);
+        if room == 0 {
+            return Err(std::io::Error::other("the first lines are over the limit"));
+        }
+        if (&mut r).take(room).read_until(b'\n', &mut pre)? == 0 {
             break;
         }
         if !pre[start..].trim_ascii().is_empty() {
@@ -109,16 +121,16 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
         } else {
             "--stream reads one --data file"
         };
-        fallback(ctx, "the data", why);
+        fallback(ctx, "the data", why)?;
         return Ok(None);
     };
     let file = data.path.display().to_string();
     if input.to_iso3.is_some() {
-        fallback(ctx, &file, "--to-iso3 rewrites the file in memory");
+        fallback(ctx, &file, "--to-iso3 rewrites the file in memory")?;
         return Ok(None);
     }
     if !input.assessments.is_empty() {
-        fallback(ctx, &file, "analyst assessments are joined in memory");
+        fallback(ctx, &file, "analyst assessments are joined in memory")?;
         return Ok(None);
     }
     let mut sources = Sources::default();
@@ -131,7 +143,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
     let mut lay: Layout = match layout(&file, data.prefix.as_deref(), &head, &key) {
         Ok(l) => l,
         Err(Ok(Stop::Unsupported(why))) => {
-            fallback(ctx, &file, &why);
+            fallback(ctx, &file, &why)?;
             return Ok(None);
         }
         // Errors are reported by the in-memory reader.
@@ -139,10 +151,14 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
     };
     let plan = compile_plan(&loaded, &lay.schema, &Assessments::default(), &sources)?;
     if let Some(why) = stream::unstreamable(&plan) {
-        fallback(ctx, &file, &why);
+        fallback(ctx, &file, &why)?;
         return Ok(None);
     }
     lay.parse_columns(&stream::read_columns(&plan));
+    // Every block is scored on its own: its grid of unit-years is bounded so
+    // that its node scores stay within `score-cells`.
+    let per_node = Limit::ScoreCells.get() / plan.nodes.len().max(1) as u64;
+    lay.max_grid = lay.max_grid.min(per_node.max(1));
     let threads = a
         .threads
         .map(usize::from)
@@ -168,111 +184,74 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
         Stop::Irregular(line) => fallback(ctx, &file, &format!("line {line} is irregular")),
         Stop::Unsupported(why) | Stop::Io(why) => fallback(ctx, &file, &why),
     };
-    match a.output.as_deref() {
-        None => {
-            // Nothing is written before the whole file is known to stream.
-            if let Err(s) = stream::check(reader(&sources)?, 2, &lay, &opts) {
-                stopped(ctx, s);
-                return Ok(None);
+    let Some(path) = a.output.as_deref() else {
+        // Nothing is written before the whole file is known to stream.
+        if let Err(s) = stream::check(reader(&sources)?, 2, &lay, &opts) {
+            stopped(ctx, s)?;
+            return Ok(None);
+        }
+        print_warnings(ctx, &loaded.warnings, &sources)?;
+        let mut so = Watched {
+            inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            error: None,
+        };
+        let res = crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut so)
+            .and_then(|_| so.flush().map_err(|e| Stop::Io(e.to_string())));
+        return match (res, so.error) {
+            (Ok(()), _) => Ok(Some(EXIT_OK)),
+            (Err(Stop::Io(_)), Some(kind)) => {
+                Err(console_error(Console::Out, &std::io::Error::from(kind)))
             }
-            print_warnings(ctx, &loaded.warnings, &sources);
-            let mut so = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let res =
-                crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut so)
-                    .and_then(|_| so.flush().map_err(|e| Stop::Io(e.to_string())));
-            match res {
-                Ok(()) => Ok(Some(EXIT_OK)),
-                Err(Stop::Io(e)) if e.contains("Broken pipe") => Ok(Some(EXIT_OK)),
-                Err(Stop::Io(e)) => Err(super::output_error(&format!(
-                    "cannot write to standard output: {e}"
-                ))),
-                Err(s) => {
-                    stopped(ctx, s);
-                    Err(super::output_error(
-                        "the output was cut short: the data changed while being read",
-                    ))
-                }
+            (Err(Stop::Io(e)), None) => Err(output_error(&format!(
+                "cannot write to standard output: {e}"
+            ))),
+            (Err(s), _) => {
+                stopped(ctx, s)?;
+                Err(output_error(
+                    "the output was cut short: the data changed while being read",
+                ))
             }
+        };
+    };
+    let dest = check_output(path, &input.paths())?;
+    let cannot = |e: &dyn std::fmt::Display| {
+        output_error(&format!("cannot write `{}`: {e}", path.display()))
+    };
+    let (file_out, tmp) = match &dest {
+        Destination::Special => (OpenOptions::new().write(true).open(path), None),
+        Destination::Replace { tmp } => (
+            OpenOptions::new().write(true).create_new(true).open(tmp),
+            Some(tmp.as_path()),
+        ),
+    };
+    let abandon = || {
+        if let Some(t) = tmp {
+            let _ = std::fs::remove_file(t);
         }
-        Some(path) => {
-            let target = Target::new(path, &input.paths())?;
-            let mut out = std::io::BufWriter::with_capacity(
-                1 << 16,
-                File::create(&target.tmp).map_err(|e| target.error(&e))?,
-            );
-            let res =
-                crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut out)
-                    .and_then(|_| out.flush().map_err(|e| Stop::Io(e.to_string())));
-            drop(out);
-            match res {
-                Ok(_) => {
-                    print_warnings(ctx, &loaded.warnings, &sources);
-                    target.commit()?;
-                    Ok(Some(EXIT_OK))
-                }
-                Err(s) => {
-                    target.abandon();
-                    if let Stop::Io(e) = &s {
-                        return Err(super::output_error(&format!(
-                            "cannot write `{}`: {e}",
-                            path.display()
-                        )));
-                    }
-                    stopped(ctx, s);
-                    Ok(None)
-                }
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file_out.map_err(|e| cannot(&e))?);
+    let res = crate::pipeline::stream_csv(reader(&sources)?, 2, &plan, &lay, &opts, &mut out)
+        .and_then(|_| out.flush().map_err(|e| Stop::Io(e.to_string())));
+    drop(out);
+    match res {
+        Ok(()) => {
+            print_warnings(ctx, &loaded.warnings, &sources)?;
+            if let Some(t) = tmp {
+                std::fs::rename(t, path).map_err(|e| {
+                    abandon();
+                    cannot(&e)
+                })?;
             }
+            Ok(Some(EXIT_OK))
         }
-    }
-}
-
-/// An output file written through a temporary file beside it, renamed
-/// into place once whole.
-struct Target<'a> {
-    path: &'a Path,
-    tmp: std::path::PathBuf,
-}
-
-impl<'a> Target<'a> {
-    fn new(path: &'a Path, inputs: &[std::path::PathBuf]) -> Result<Self, Failure> {
-        // The checks of `write_output`, made before anything is written.
-        let canon = std::fs::canonicalize(path).ok();
-        if canon.is_some()
-            && inputs
-                .iter()
-                .any(|i| std::fs::canonicalize(i).ok() == canon)
-        {
-            return Err(super::usage(
-                format!("refusing to overwrite the input file `{}`", path.display()),
-                "choose another output file with -o",
-            ));
+        Err(Stop::Io(e)) => {
+            abandon();
+            Err(cannot(&e))
         }
-        if path.is_dir() {
-            return Err(super::usage(
-                format!("`{}` is a directory", path.display()),
-                "give a file name with -o",
-            ));
+        Err(s) => {
+            abandon();
+            stopped(ctx, s)?;
+            Ok(None)
         }
-        let name = path
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        Ok(Target { path, tmp })
-    }
-
-    fn error(&self, e: &std::io::Error) -> Failure {
-        super::output_error(&format!("cannot write `{}`: {e}", self.path.display()))
-    }
-
-    fn commit(&self) -> Result<(), Failure> {
-        std::fs::rename(&self.tmp, self.path).map_err(|e| {
-            self.abandon();
-            self.error(&e)
-        })
-    }
-
-    fn abandon(&self) {
-        let _ = std::fs::remove_file(&self.tmp);
     }
 }

@@ -25,17 +25,17 @@ pub struct YearArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Year to summarise (default: the latest year in which most countries can be scored).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub year: Option<i32>,
     /// Length of the watch list and of the other lists (default: the framework's watch list, else 20).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::top)]
     pub top: Option<usize>,
     /// Write to this file instead of standard output (written whole, or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Monte Carlo draws of the framework's declared alternatives behind the
-    /// rank intervals (0: no intervals; rises then count however small).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_DRAWS)]
+    /// rank intervals, 0 to 100000 (0: no intervals; rises then count however small).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DRAWS, value_parser = super::numbers::draws)]
     pub draws: usize,
     /// Seed of the draws.
     #[arg(long, value_name = "S", default_value_t = super::uncertainty::DEFAULT_SEED)]

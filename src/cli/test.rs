@@ -4,9 +4,9 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::validate::{Format, framework_paths};
-use super::{Ctx, EXIT_CHECK_FAILED, EXIT_OK, Failure, load_framework};
+use super::{Console, Ctx, EXIT_CHECK_FAILED, EXIT_OK, Failure, emit, load_framework};
 use crate::check::examples::{self, Outcome};
-use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::diagnostic::{self, Diagnostic, Sources, sanitize};
 
 /// Arguments of `test`.
 #[derive(Debug, clap::Args)]
@@ -72,11 +72,15 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                 "failed": failed,
                 "diagnostics": diags,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            emit(Console::Out, &format!("{text}\n"))?;
         }
         Format::Text => {
-            eprint!("{}", diagnostic::render(&diags, &sources, ctx.color));
-            print!("{summary}");
+            emit(
+                Console::Err,
+                &diagnostic::render(&diags, &sources, ctx.color),
+            )?;
+            emit(Console::Out, &sanitize(&summary))?;
         }
     }
     Ok(match failed_code {

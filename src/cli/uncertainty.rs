@@ -35,10 +35,10 @@ pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
     /// Year (default: the latest year in which most countries can be scored).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub year: Option<i32>,
-    /// Monte Carlo draws for the intervals.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Monte Carlo draws for the intervals, 1 to 100000.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = super::numbers::draws)]
     pub draws: usize,
     /// Seed: the same seed gives the same output, whatever the number of threads.
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
@@ -46,7 +46,7 @@ pub struct Args {
     /// Rows of the sensitivity matrices (at most --draws; 0 for no sensitivity
     /// indices). Costs rows x (groups + 1) extra model runs. Default: the
     /// smaller of --draws and 1000.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::draws)]
     pub sensitivity_draws: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

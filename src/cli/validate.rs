@@ -4,13 +4,13 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{
-    Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, load_framework,
-    load_inputs, unit_key_of,
+    Console, Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, emit,
+    load_framework, load_inputs, unit_key_of,
 };
 use crate::check::lint::{self, Unused};
 use crate::data::Panel;
 use crate::data::assessments::Assessments;
-use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::diagnostic::{self, Diagnostic, Sources, sanitize};
 use crate::framework::model::Framework;
 use crate::score;
 
@@ -276,15 +276,18 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                 serde_json::from_str(&diagnostic::to_json(&all)).unwrap_or_default();
             doc["stats"] = serde_json::to_value(&stats).unwrap_or_default();
             let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            println!("{text}");
+            emit(Console::Out, &format!("{text}\n"))?;
         }
-        Format::Json => print!("{}", diagnostic::to_json(&all)),
+        Format::Json => emit(Console::Out, &diagnostic::to_json(&all))?,
         Format::Text => {
-            eprint!("{}", diagnostic::render(&all, &sources, ctx.color));
-            print!("{summary}");
+            emit(Console::Err, &diagnostic::render(&all, &sources, ctx.color))?;
+            let mut out = summary;
             for s in &stats {
-                print!("\n{}", stats_table(s));
+                out.push('\n');
+                out.push_str(&stats_table(s));
             }
+            // File and column names come from inputs.
+            emit(Console::Out, &sanitize(&out))?;
         }
     }
     if let Some(code) = failed_code {

@@ -10,10 +10,11 @@ use crate::data::assessments::{
 };
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
-use crate::framework::located::{Located, measure_id, weight};
+use crate::framework::located::{Located, measure_id, node_ids, output_column_clash, weight};
 use crate::framework::model::{
     Band, Direction, Framework, Method, Missing, Normalise, Transform, default_bands,
 };
+use crate::limits::Limit;
 
 /// Default minimum coverage when a framework sets none.
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
@@ -260,6 +261,26 @@ fn bands_of(b: &[Band]) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// Checks the node scores a plan of `nodes` nodes computes on a panel (a
+/// value and a coverage for every unit-year) against the `score-cells`
+/// budget, before anything is allocated for them.
+fn check_score_cells(nodes: usize, panel: &Panel) -> Result<(), Diagnostics> {
+    let units = panel.countries.len() as u64;
+    let years = panel.n_years as u64;
+    let cells = (nodes as u64).saturating_mul(units).saturating_mul(years);
+    if cells > Limit::ScoreCells.get() {
+        return Err(Limit::ScoreCells
+            .breach(
+                Origin::Data,
+                format!(
+                    "scoring {nodes} nodes of the framework for {units} units x {years} years means {cells} node scores"
+                ),
+            )
+            .into());
+    }
+    Ok(())
+}
+
 /// Compiles a validated framework against a panel. Unknown columns are
 /// reported with the framework's location and a suggestion.
 pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagnostics> {
@@ -271,6 +292,14 @@ pub fn compile(fw: &Framework, file: &str, panel: &Panel) -> Result<Plan, Diagno
 /// come from the highest layer that sets them.
 pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diagnostics> {
     let mut diags = Diagnostics::default();
+    // The unit key may come from the command line: no node may be named
+    // like its output column.
+    let key = panel.unit_key_label();
+    for l in layers {
+        diags
+            .0
+            .extend(node_ids(l.fw).filter_map(|id| output_column_clash(l.file, id, &key)));
+    }
     let top = layers.last().expect("a chain has at least one layer");
     let fws = || layers.iter().map(|l| l.fw);
     let default_cov = fws()
@@ -393,9 +422,10 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
                 kids.push((nodes.len() - 1, weight(&m.weight)));
             }
             let assessed = assessment_column(&ind.id.value);
+            // Only a column of analyst assessments is read as one.
             if ind.qualitative
                 && ind.measures.is_empty()
-                && let Some(col) = panel.column(&assessed)
+                && let Some(col) = panel.column(&assessed).filter(|&c| panel.is_assessed(c))
             {
                 nodes.push(Node {
                     measure: Some(assessments::measure_plan(col)),
@@ -529,6 +559,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
     if diags.has_errors() {
         return Err(diags);
     }
+    check_score_cells(nodes.len(), panel)?;
     let files: Vec<String> = layers.iter().map(|l| l.file.to_string()).collect();
     let nodes = order::evaluation_order(nodes, &files)?;
     let mut plan = Plan {

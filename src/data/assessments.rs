@@ -11,7 +11,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::read::{CsvFile, check_control, check_record_limits, data_err, field_span, strip_bom};
+use super::read::{
+    CsvFile, check_control, check_record_limits, data_err, field_span, field_span_at, strip_bom,
+};
 use super::table::row_key;
 use super::{Analyst, AssessedCell, Confidence, Input, Panel};
 use crate::diagnostic::Diagnostic;
@@ -35,7 +37,7 @@ const HEADER: &str = "iso3,year,indicator,value,confidence,source,note";
 
 /// The name of the panel column holding the assessments of an indicator.
 pub fn column_name(indicator: &str) -> String {
-    format!("assessment:{indicator}")
+    format!("{}{indicator}", super::ASSESSMENT_PREFIX)
 }
 
 /// The id of the measure node that reads an indicator's assessments.
@@ -69,6 +71,8 @@ pub struct Assessment {
     pub line: u32,
     /// 1-based field number of `value` in its file.
     pub(crate) value_field: u32,
+    /// The value as written in the file.
+    pub(crate) raw: String,
     pub(crate) iso3_at: Span,
     pub(crate) year_at: Span,
     pub(crate) indicator_at: Span,
@@ -123,6 +127,7 @@ impl Assessments {
                     file: r.file.clone(),
                     line: r.line,
                     analyst: r.analyst.clone(),
+                    raw: r.raw.clone(),
                 });
             }
         }
@@ -136,7 +141,7 @@ impl Assessments {
 /// The 1-based line of the header: the first line that is neither blank nor a comment.
 fn header_line(bytes: &[u8]) -> u64 {
     let mut n = 0;
-    for l in bytes.split(|b| *b == b'\n') {
+    for l in crate::diagnostic::split_lines(bytes) {
         n += 1;
         let t = l.trim_ascii();
         if !t.is_empty() && !t.starts_with(b"#") {
@@ -369,8 +374,10 @@ fn read_file(
             ));
         }
         seen.insert(key, rows.len());
+        // Found from where the record starts: each row costs its own length.
+        let start = file.start;
         let span = |f: usize| {
-            let (col, len) = field_span(input.bytes, line, f);
+            let (col, len) = field_span_at(file.bytes, start, f);
             Span { col, len }
         };
         rows.push(Assessment {
@@ -386,6 +393,7 @@ fn read_file(
             file: name.clone(),
             line: line32,
             value_field: u32::try_from(val_f + 1).unwrap_or(u32::MAX),
+            raw: String::from_utf8_lossy(&rec[val_f]).into_owned(),
             iso3_at: span(iso_f),
             year_at: span(year_f),
             indicator_at: span(ind_f),

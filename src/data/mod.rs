@@ -15,7 +15,9 @@ pub mod stream;
 mod table;
 pub mod units;
 
-pub use panel::{Analyst, AssessedCell, CellRef, Column, Confidence, Country, Input, Panel};
+pub use panel::{
+    Analyst, AssessedCell, CellRef, Column, Confidence, Country, CountryMatch, Input, Panel,
+};
 pub(crate) use read::field_char_col;
 
 #[cfg(test)]
@@ -30,6 +32,20 @@ pub const UNIT_KEY_SEPARATOR: &str = "|";
 
 fn key_label(key: &[String]) -> String {
     key.join(UNIT_KEY_SEPARATOR)
+}
+
+/// The start of the name of every panel column of analyst assessments
+/// (`assessment:INDICATOR`); data columns cannot take such a name.
+pub const ASSESSMENT_PREFIX: &str = "assessment:";
+
+/// The text of a value as `inputs[].raw` gives it when the cell's own text
+/// was not kept: the shortest decimal form, empty when missing.
+pub fn value_text(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        v.to_string()
+    }
 }
 
 /// Cell texts read as missing values.
@@ -54,6 +70,16 @@ mod tests {
 
     fn load(files: &[(&str, &str)]) -> Result<Panel, Diagnostic> {
         Panel::load(&test_inputs(files))
+    }
+
+    /// Loading `a.csv` with this text fails with `code` at `at`.
+    fn fails_at(text: &str, code: &str, at: &str) {
+        let e = load(&[("a.csv", text)]).unwrap_err();
+        assert_eq!(
+            (e.code, e.location().unwrap().as_str()),
+            (code, at),
+            "{e:?}"
+        );
     }
 
     fn keyed(files: &[(&str, &str)], key: &[&str]) -> Result<Panel, Diagnostic> {
@@ -203,6 +229,126 @@ mod tests {
         let x = p.column("x").unwrap();
         assert_eq!(p.cell_ref(x, p.cell(0, 0)).line, 2);
         assert_eq!(p.cell_ref(x, p.cell(0, 1)).line, 4);
+    }
+
+    #[test]
+    fn keys_and_names_keep_their_kinds() {
+        // Synthetic units. A part of a composite key holding the separator.
+        let e = keyed(
+            &[("r.csv", "iso3,admin1,year,x\nAAA,North|East,2001,1\n")],
+            &["iso3", "admin1"],
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "D032");
+        assert_eq!(e.location().unwrap(), "r.csv:2:5");
+        // With a key of one column, `|` is only a character.
+        let p = keyed(&[("r.csv", "unit,year,x\nA|B,2001,1\n")], &["unit"]).unwrap();
+        assert_eq!(p.countries[0].iso3, "A|B");
+        // A column key named twice, in any case.
+        let e = keyed(&[("r.csv", "iso3,year,x\nAAA,2001,1\n")], &["iso3", "ISO3"]).unwrap_err();
+        assert_eq!(
+            (e.code, e.origin),
+            ("U001", crate::diagnostic::Origin::Usage)
+        );
+        // Data columns named like assessments, wide and long.
+        let e = load(&[("a.csv", "iso3,year,Assessment:rf1.x\nAAA,2001,1\n")]).unwrap_err();
+        assert_eq!(e.code, "D033");
+        assert_eq!(e.location().unwrap(), "a.csv:1:11");
+        fails_at(
+            "iso3,year,indicator,value\nAAA,2001,x,1\nAAA,2001,assessment:x,1\n",
+            "D033",
+            "a.csv:3:10",
+        );
+        // With a prefix, the name is no longer reserved.
+        let p = Panel::load(&[Input {
+            name: "a.csv".into(),
+            prefix: Some("p".into()),
+            bytes: b"iso3,year,assessment:x\nAAA,2001,1\n",
+        }])
+        .unwrap();
+        assert!(p.column("p.assessment:x").is_some());
+        assert!(!p.is_assessed(0));
+    }
+
+    #[test]
+    fn an_exact_code_wins_and_an_ambiguous_name_is_no_match() {
+        let p = load(&[(
+            "a.csv",
+            "iso3,country,year,x\nAbc,ABC,2001,1\nABC,Other,2001,1\nabc,Third,2001,1\nDDD,Twin,2001,1\nEEE,twin,2001,1\n",
+        )])
+        .unwrap();
+        let idx = |code: &str| p.countries.iter().position(|c| c.iso3 == code).unwrap();
+        assert_eq!(p.match_country("ABC"), CountryMatch::Found(idx("ABC")));
+        assert_eq!(p.match_country(" abc "), CountryMatch::Found(idx("abc")));
+        assert_eq!(
+            p.match_country("aBC"),
+            CountryMatch::Ambiguous(vec![idx("ABC"), idx("Abc"), idx("abc")])
+        );
+        assert_eq!(p.match_country("third"), CountryMatch::Found(idx("abc")));
+        assert_eq!(
+            p.match_country("TWIN"),
+            CountryMatch::Ambiguous(vec![idx("DDD"), idx("EEE")])
+        );
+        assert_eq!(p.find_country("TWIN"), None);
+        assert_eq!(p.match_country("nowhere"), CountryMatch::None);
+    }
+
+    #[test]
+    fn raw_is_the_text_of_the_cell() {
+        let p = load(&[
+            (
+                "a.csv",
+                "iso3,year,x\nAAA,2000,1.50\nAAA,2001, 2\nAAA,2002,NA\nAAA,2003,3\nAAA,2004,\n",
+            ),
+            ("b.csv", "iso3,year,indicator,value\nAAA,2001,y,1e3\n"),
+        ])
+        .unwrap();
+        let (x, y) = (p.column("x").unwrap(), p.column("y").unwrap());
+        let raws: Vec<String> = (0..5)
+            .map(|i| p.raw(x, p.cell(0, i)).into_owned())
+            .collect();
+        assert_eq!(raws, ["1.50", " 2", "NA", "3", ""]);
+        assert_eq!(p.raw(y, p.cell(0, 1)), "1e3");
+        assert_eq!(p.value(y, p.cell(0, 1)), 1000.0);
+        assert_eq!(p.raw(y, p.cell(0, 0)), "");
+    }
+
+    #[test]
+    fn derived_budgets_are_checked_before_allocating() {
+        // 500 synthetic units with two years 2000 years apart: 1,000,500
+        // unit-years from 1,000 rows.
+        let mut csv = String::from("iso3,year,x\n");
+        for i in 0..500 {
+            csv.push_str(&format!("U{i:03},1000,1\nU{i:03},3000,1\n"));
+        }
+        let e = load(&[("sparse.csv", &csv)]).unwrap_err();
+        assert_eq!(e.code, "L009");
+        assert!(
+            e.message.contains("500 units x 2001 years"),
+            "{}",
+            e.message
+        );
+        // A header wider than `csv-columns`.
+        let mut wide = String::from("iso3,year");
+        for i in 0..crate::limits::Limit::CsvColumns.get() {
+            wide.push_str(&format!(",c{i}"));
+        }
+        wide.push_str("\nAAA,2000\n");
+        let e = load(&[("wide.csv", &wide)]).unwrap_err();
+        assert_eq!(e.code, "L011");
+        assert_eq!(e.location().unwrap(), "wide.csv:1:1");
+    }
+
+    #[test]
+    fn bare_carriage_returns_after_the_first_line_are_line_ends() {
+        fails_at(
+            "iso3,year,x\nAAA,2000,1\rAAA,2001,2\r\nAAA,2002,zz\n",
+            "D004",
+            "a.csv:4:10",
+        );
+        let p = load(&[("a.csv", "iso3,year,x\nAAA,2000,1\rAAA,2001,2\n")]).unwrap();
+        let x = p.column("x").unwrap();
+        assert_eq!(p.cell_ref(x, p.cell(0, 1)).line, 3);
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::read::{check_cells, data_err};
 use super::table::{Table, read_table};
-use super::{DEFAULT_UNIT_KEY, key_label};
-use crate::diagnostic::Diagnostic;
+use super::{DEFAULT_UNIT_KEY, key_label, value_text};
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::limits::Limit;
 
 /// A country of the panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub struct Column {
     pub(super) values: Vec<f64>,
     /// 1-based physical line of each cell in its file; 0 when no row.
     pub(super) lines: Vec<u32>,
+    /// The text of the cells whose text is not the one [`value_text`] gives
+    /// for their value, sorted by cell.
+    pub(super) texts: Vec<(usize, Box<str>)>,
     /// For a column of analyst assessments: each assessed cell's file index
     /// and the analyst's account. `None` for data columns.
     pub(super) analyst: Option<BTreeMap<usize, (usize, Analyst)>>,
@@ -50,6 +54,8 @@ pub struct AssessedCell {
     pub line: u32,
     /// Source, confidence and note.
     pub analyst: Analyst,
+    /// The value as written in the file (`present`, `0.5`).
+    pub raw: String,
 }
 
 /// Where a value came from.
@@ -107,6 +113,7 @@ impl Panel {
     pub fn load_keyed(inputs: &[Input<'_>], key: &[String]) -> Result<Panel, Diagnostic> {
         let default = [DEFAULT_UNIT_KEY.to_string()];
         let key = if key.is_empty() { &default[..] } else { key };
+        check_unit_key(key)?;
         // Files are parsed side by side; the first error in the order the
         // files were given is reported, so the result does not depend on
         // which thread finishes first.
@@ -192,6 +199,16 @@ impl Panel {
             .collect();
         let n_years = usize::try_from(hi - lo + 1).unwrap_or(0);
         let n_cells = countries.len() * n_years;
+        // The grid of every score, from the years actually spanned.
+        if n_cells as u64 > Limit::GridCells.get() {
+            return Err(Limit::GridCells.breach(
+                Origin::Data,
+                format!(
+                    "the data hold {} units x {n_years} years ({lo}-{hi}): {n_cells} unit-years",
+                    countries.len()
+                ),
+            ));
+        }
         let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
         check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
             format!(
@@ -213,7 +230,7 @@ impl Panel {
             .collect();
         for (ti, t) in tables.into_iter().enumerate() {
             files.push(t.name.clone());
-            for ((c, field), cells) in t.columns.iter().zip(&t.cells) {
+            for (((c, field), cells), texts) in t.columns.iter().zip(&t.cells).zip(&t.texts) {
                 let mut values = vec![f64::NAN; n_cells];
                 let mut lines = vec![0u32; n_cells];
                 for &(k, v) in cells {
@@ -221,6 +238,11 @@ impl Panel {
                     values[i] = v;
                     lines[i] = t.keys[k].2;
                 }
+                let mut texts: Vec<(usize, Box<str>)> = texts
+                    .iter()
+                    .map(|(k, text)| (key_cell[ti][*k], text.clone()))
+                    .collect();
+                texts.sort_unstable_by_key(|(cell, _)| *cell);
                 columns.push(Column {
                     name: t.full_name(c),
                     source_name: c.clone(),
@@ -228,6 +250,7 @@ impl Panel {
                     field: *field,
                     values,
                     lines,
+                    texts,
                     analyst: None,
                 });
             }
@@ -262,6 +285,16 @@ impl Panel {
     #[inline]
     pub fn value(&self, column: usize, cell: usize) -> f64 {
         self.columns[column].values[cell]
+    }
+
+    /// The text of a cell as written in its file (`1.50`, `NA`,
+    /// `present`); for a cell without a row, the empty text.
+    pub fn raw(&self, column: usize, cell: usize) -> std::borrow::Cow<'_, str> {
+        let c = &self.columns[column];
+        match c.texts.binary_search_by_key(&cell, |(i, _)| *i) {
+            Ok(i) => std::borrow::Cow::Borrowed(&c.texts[i].1),
+            Err(_) => std::borrow::Cow::Owned(value_text(c.values[cell])),
+        }
     }
 
     /// The source line of a cell, if it has a row.
@@ -310,8 +343,19 @@ impl Panel {
             .with_hint("rename the data column; this name is used for the analyst assessments"));
         }
         let n_cells = self.countries.len() * self.n_years;
+        // Each column of assessments is a column of the panel, counted
+        // against the same limit before it is allocated.
+        let n_columns = self.columns.len() + 1;
+        check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
+            format!(
+                "the panel with the assessments of `{source_name}` has {} units x {} years x {n_columns} columns",
+                self.countries.len(),
+                self.n_years
+            )
+        })?;
         let mut values = vec![f64::NAN; n_cells];
         let mut lines = vec![0u32; n_cells];
+        let mut texts = Vec::new();
         let mut analyst = BTreeMap::new();
         let mut first_file = None;
         for c in cells.into_iter().filter(|c| c.cell < n_cells) {
@@ -325,8 +369,13 @@ impl Panel {
             first_file.get_or_insert(file);
             values[c.cell] = c.value;
             lines[c.cell] = c.line;
+            if value_text(c.value) != c.raw {
+                texts.push((c.cell, c.raw.into_boxed_str()));
+            }
             analyst.insert(c.cell, (file, c.analyst));
         }
+        texts.sort_unstable_by_key(|(cell, _)| *cell);
+        texts.dedup_by_key(|(cell, _)| *cell);
         self.columns.push(Column {
             name: name.to_string(),
             source_name: source_name.to_string(),
@@ -334,6 +383,7 @@ impl Panel {
             field,
             values,
             lines,
+            texts,
             analyst: Some(analyst),
         });
         let i = self.columns.len() - 1;
@@ -375,18 +425,68 @@ impl Panel {
         }
     }
 
-    /// Finds a country by code or name (case-insensitive).
+    /// Finds a country by code or name; `None` when none matches or the
+    /// name is ambiguous (see [`Panel::match_country`]).
     pub fn find_country(&self, query: &str) -> Option<usize> {
-        let q = query.trim();
-        self.countries
-            .iter()
-            .position(|c| c.iso3.eq_ignore_ascii_case(q))
-            .or_else(|| {
-                self.countries
-                    .iter()
-                    .position(|c| c.name.eq_ignore_ascii_case(q))
-            })
+        match self.match_country(query) {
+            CountryMatch::Found(c) => Some(c),
+            CountryMatch::Ambiguous(_) | CountryMatch::None => None,
+        }
     }
+
+    /// Finds a country by code or name. An exact code always wins; then a
+    /// code that differs only in case, then a name (case-insensitive). When
+    /// several units match at the same step, the match is ambiguous and all
+    /// of them are returned.
+    pub fn match_country(&self, query: &str) -> CountryMatch {
+        let q = query.trim();
+        let steps: [&dyn Fn(&Country) -> bool; 3] = [
+            &|c| c.iso3 == q,
+            &|c| c.iso3.eq_ignore_ascii_case(q),
+            &|c| c.name.eq_ignore_ascii_case(q),
+        ];
+        for step in steps {
+            let found: Vec<usize> = (0..self.countries.len())
+                .filter(|&i| step(&self.countries[i]))
+                .collect();
+            match found.as_slice() {
+                [] => {}
+                [one] => return CountryMatch::Found(*one),
+                _ => return CountryMatch::Ambiguous(found),
+            }
+        }
+        CountryMatch::None
+    }
+}
+
+/// What a country query matches: see [`Panel::match_country`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountryMatch {
+    /// One unit.
+    Found(usize),
+    /// Several units (indices), none preferred.
+    Ambiguous(Vec<usize>),
+    /// No unit.
+    None,
+}
+
+/// Refuses a unit key that names a column twice (U001): the key would not
+/// identify more than one of its columns.
+fn check_unit_key(key: &[String]) -> Result<(), Diagnostic> {
+    for (i, k) in key.iter().enumerate() {
+        if key[..i]
+            .iter()
+            .any(|p| p.trim().eq_ignore_ascii_case(k.trim()))
+        {
+            return Err(Diagnostic::error(
+                "U001",
+                Origin::Usage,
+                format!("the unit key {} names `{}` twice", key_label(key), k.trim()),
+            )
+            .with_hint("name each column of the unit key once, such as `--unit-key iso3,admin1`"));
+        }
+    }
+    Ok(())
 }
 
 /// How sure the analyst is.

@@ -5,7 +5,7 @@
 //! input limits (`csv-rows`, `csv-field-bytes`, `panel-cells`) in one place.
 
 use super::{Input, MISSING_MARKERS};
-use crate::diagnostic::{Diagnostic, Origin};
+use crate::diagnostic::{Diagnostic, Origin, count_line_ends, split_lines};
 
 pub(crate) fn data_err(code: &'static str, msg: impl Into<String>) -> Diagnostic {
     Diagnostic::error(code, Origin::Data, msg)
@@ -28,19 +28,29 @@ pub fn field_char_col(line: &str, field: usize) -> u64 {
     line.chars().count() as u64 + 1
 }
 
+/// The text of a 1-based line, lines ending at LF, CRLF or a bare CR.
 pub(crate) fn nth_line(text: &[u8], line: u64) -> String {
     let idx = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-    let l = text.split(|b| *b == b'\n').nth(idx).unwrap_or(&[]);
-    String::from_utf8_lossy(l)
-        .trim_end_matches('\r')
-        .to_string()
+    let l = split_lines(text).nth(idx).unwrap_or(&[]);
+    String::from_utf8_lossy(l).to_string()
 }
 
 /// The 1-based character column and the length of field `field` (0-based)
 /// on a line of a CSV text.
 pub(crate) fn field_span(text: &[u8], line: u64, field: usize) -> (u64, u64) {
-    let l = nth_line(text, line);
-    let col = field_char_col(&l, field);
+    span_on(&nth_line(text, line), field)
+}
+
+/// [`field_span`] on the line that starts at byte `start` of a text, found
+/// without reading the text before it.
+pub(crate) fn field_span_at(text: &[u8], start: usize, field: usize) -> (u64, u64) {
+    let rest = text.get(start..).unwrap_or_default();
+    let l = split_lines(rest).next().unwrap_or_default();
+    span_on(&String::from_utf8_lossy(l), field)
+}
+
+fn span_on(l: &str, field: usize) -> (u64, u64) {
+    let col = field_char_col(l, field);
     let len = l
         .chars()
         .skip(col as usize - 1)
@@ -67,7 +77,8 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// The 1-based line of the record starting at byte `pos`: line endings and
-/// blank lines before the record are skipped, and both LF and CRLF count.
+/// blank lines before the record are skipped, and LF, CRLF and a bare CR
+/// each end a line.
 pub(crate) fn line_at(bytes: &[u8], pos: u64) -> u64 {
     LineCounter::default().line_at(bytes, pos)
 }
@@ -88,7 +99,9 @@ impl LineCounter {
         if b < self.byte {
             *self = LineCounter::default();
         }
-        self.newlines += bytes[self.byte..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        // Both ends of the range are at a byte that is no line end, so a
+        // CRLF is never cut in two.
+        self.newlines += count_line_ends(&bytes[self.byte..b]);
         self.byte = b;
         1 + self.newlines
     }
@@ -106,8 +119,9 @@ pub(crate) fn parse_number(raw: &str) -> Option<Option<f64>> {
 }
 
 /// Refuses a file whose first line ends with a bare carriage return (old
-/// Mac line endings): the CSV reader would accept it, but every line number
-/// in messages would be wrong (D030).
+/// Mac line endings, D030), which is most likely saved by a program that
+/// atrisk's users should be told about. A bare CR further down is a line
+/// end like LF and CRLF, and every location counts it as one.
 pub(crate) fn check_line_endings(input: &Input<'_>) -> Result<(), Diagnostic> {
     let bytes = strip_bom(input.bytes);
     let Some(i) = bytes.iter().position(|b| matches!(b, b'\r' | b'\n')) else {
@@ -192,6 +206,22 @@ pub(crate) fn check_record_limits(
     }
 }
 
+/// Checks the number of fields of a header against the `csv-columns`
+/// limit, before any work is done per column.
+pub(crate) fn check_columns(input: &Input<'_>, n: usize) -> Result<(), Diagnostic> {
+    use crate::limits::Limit;
+    if n as u64 > Limit::CsvColumns.get() {
+        let name = &input.name;
+        return Err(Limit::CsvColumns
+            .breach(
+                Origin::Data,
+                format!("the header of `{name}` has {n} fields"),
+            )
+            .at(name, 1, 1, 1, "this header"));
+    }
+    Ok(())
+}
+
 /// Checks a count of panel cells against the `panel-cells` limit.
 pub(crate) fn check_cells(cells: u64, what: impl FnOnce() -> String) -> Result<(), Diagnostic> {
     use crate::limits::Limit;
@@ -258,6 +288,8 @@ pub(crate) struct CsvFile<'i, 'b> {
     lines: LineCounter,
     /// Records read so far (the header not counted).
     pub(crate) rows: usize,
+    /// The byte of [`CsvFile::bytes`] where the last record read starts.
+    pub(crate) start: usize,
     comments: bool,
 }
 
@@ -279,12 +311,14 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             .byte_headers()
             .map_err(|e| csv_error(input, &e))?
             .clone();
+        check_columns(input, header.len())?;
         let file = CsvFile {
             input,
             bytes,
             rdr,
             lines: LineCounter::default(),
             rows: 0,
+            start: 0,
             comments,
         };
         Ok((file, header))
@@ -315,7 +349,9 @@ impl<'i, 'b> CsvFile<'i, 'b> {
         let line = match rec.position() {
             Some(p) => {
                 let at = self.skip(p.byte());
-                self.lines.line_at(self.bytes, at)
+                let line = self.lines.line_at(self.bytes, at);
+                self.start = self.lines.byte;
+                line
             }
             None => 0,
         };
@@ -334,7 +370,7 @@ pub(crate) fn after_comments(bytes: &[u8], pos: u64) -> u64 {
         if bytes.get(b) != Some(&b'#') {
             return b as u64;
         }
-        while b < bytes.len() && bytes[b] != b'\n' {
+        while b < bytes.len() && !matches!(bytes[b], b'\n' | b'\r') {
             b += 1;
         }
     }

@@ -15,7 +15,8 @@ use std::io::Read;
 
 use super::read::{parse_number, strip_bom};
 use super::{Column, Country, DEFAULT_UNIT_KEY, Input, Panel, UNIT_KEY_SEPARATOR};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, is_unsafe_control};
+use crate::limits::Limit;
 
 /// Block size aimed at: big enough to keep threads busy, small enough to
 /// keep memory flat.
@@ -57,6 +58,9 @@ pub struct Layout {
     pub parsed: Vec<(usize, usize)>,
     /// The panel of the header alone: column names and indices, no cells.
     pub schema: Panel,
+    /// Most unit-years of one block (at most `grid-cells`); a block whose
+    /// units and years span more stops the stream.
+    pub max_grid: u64,
 }
 
 /// The layout a file's header (the first line of `head`) gives. The panel
@@ -123,6 +127,7 @@ pub fn layout(
         n_fields: heads.len(),
         parsed: Vec::new(),
         schema,
+        max_grid: Limit::GridCells.get(),
     })
 }
 
@@ -341,7 +346,7 @@ impl<R: Read> Blocks<R> {
             if cut == 0 {
                 // One unit fills the whole buffer: read more, up to the limit
                 // on what is held of a data file.
-                let cap = crate::limits::Limit::DataBytes.get_usize();
+                let cap = Limit::DataBytes.get_usize();
                 if self.buf.len() >= cap {
                     return Err(std::io::Error::other(format!(
                         "the rows of one unit from line {} on are longer than the `data-bytes` limit of {cap} bytes",
@@ -408,7 +413,12 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
         joined.clear();
         for (i, &f) in layout.key_fields.iter().enumerate() {
             let t = text(f)?.trim();
-            if t.is_empty() {
+            // What the in-memory reader refuses is reported by it.
+            let several = layout.key_fields.len() > 1;
+            if t.is_empty()
+                || (several && t.contains(UNIT_KEY_SEPARATOR))
+                || t.chars().any(is_unsafe_control)
+            {
                 return Err(Stop::Irregular(line));
             }
             if i > 0 {
@@ -449,6 +459,9 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
         };
         if let Some(cf) = layout.country_field {
             let c = text(cf)?.trim();
+            if c.chars().any(is_unsafe_control) {
+                return Err(Stop::Irregular(line));
+            }
             let u = &mut units[unit];
             if u.name.is_empty() && !c.is_empty() {
                 u.name = c.to_string();
@@ -479,6 +492,14 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
         usize::try_from(hi - lo + 1).unwrap_or(0)
     };
     let n_cells = units.len() * n_years;
+    if n_cells as u64 > layout.max_grid {
+        // Sparse years far apart would make a dense grid of the block.
+        return Err(Stop::Unsupported(format!(
+            "a block of {} units spans {n_years} years ({lo}-{hi}): {n_cells} unit-years, more than the {} a block may hold (see the limits `grid-cells` and `score-cells`)",
+            units.len(),
+            layout.max_grid
+        )));
+    }
     let s = &layout.schema;
     let mut columns: Vec<Column> = s
         .columns
@@ -490,6 +511,7 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
             field: c.field,
             values: Vec::new(),
             lines: Vec::new(),
+            texts: Vec::new(),
             analyst: None,
         })
         .collect();

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::read::*;
-use super::{DEFAULT_UNIT_KEY, Input, UNIT_KEY_SEPARATOR, key_label};
+use super::{
+    ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, UNIT_KEY_SEPARATOR, key_label, value_text,
+};
 use crate::diagnostic::Diagnostic;
 
 pub(crate) struct Table {
@@ -16,6 +18,9 @@ pub(crate) struct Table {
     pub(crate) columns: Vec<(String, u32)>,
     /// Per column: (row key index, value).
     pub(crate) cells: Vec<Vec<(usize, f64)>>,
+    /// Per column: (row key index, text) of the cells whose text is not
+    /// the one [`value_text`] gives for their value (`1.50`, `NA`, ` 3`).
+    pub(crate) texts: Vec<Vec<(usize, Box<str>)>>,
     pub(crate) names: BTreeMap<String, String>,
 }
 
@@ -27,6 +32,76 @@ impl Table {
             None => column.to_string(),
         }
     }
+
+    /// Adds the value of column `ci` for row key `k`, keeping its text when
+    /// the value alone would not give it back.
+    fn push(&mut self, ci: usize, k: usize, v: Option<f64>, raw: &str) {
+        let v = v.unwrap_or(f64::NAN);
+        self.cells[ci].push((k, v));
+        if value_text(v) != raw {
+            self.texts[ci].push((k, raw.into()));
+        }
+    }
+}
+
+/// Refuses a data column named like a column of analyst assessments
+/// (D033): assessments come only from `--assessments` files.
+fn check_not_assessment(
+    input: &Input<'_>,
+    full: &str,
+    line: u64,
+    field: usize,
+) -> Result<(), Diagnostic> {
+    let reserved = full
+        .get(..ASSESSMENT_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(ASSESSMENT_PREFIX));
+    if !reserved {
+        return Ok(());
+    }
+    Err(cell_label(
+        data_err(
+            "D033",
+            format!(
+                "data column `{full}` of `{}` is named like a column of analyst assessments",
+                input.name
+            ),
+        ),
+        input,
+        line,
+        field,
+        "reserved name",
+    )
+    .with_hint(format!(
+        "names starting with `{ASSESSMENT_PREFIX}` are kept for the values of --assessments files; rename the column (or give the file a prefix with --data NAME=FILE)"
+    )))
+}
+
+/// A part of a unit key of several columns holds the separator that joins
+/// them (D032), so two different units could get the same key.
+fn separator_in_key(
+    input: &Input<'_>,
+    line: u64,
+    field: usize,
+    value: &str,
+    key: &[String],
+) -> Diagnostic {
+    cell_label(
+        data_err(
+            "D032",
+            format!(
+                "`{value}` on line {line} of `{}` holds `{UNIT_KEY_SEPARATOR}`, which joins the columns of the unit key {}",
+                input.name,
+                key_label(key)
+            ),
+        ),
+        input,
+        line,
+        field,
+        "holds the separator",
+    )
+    .with_hint(format!(
+        "the values of a unit key of several columns cannot hold `{UNIT_KEY_SEPARATOR}` (two units could get the same key); replace it in the data, for example with `/`"
+    ))
 }
 
 pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
@@ -85,9 +160,10 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     let country_f = find("country").filter(|f| !key_fs.contains(f));
     let long = find("indicator").zip(find("value"));
     let long = long.filter(|_| heads.len() == key_fs.len() + 3 + usize::from(country_f.is_some()));
-    // Duplicate header names.
+    // Duplicate header names, found in one pass.
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(heads.len());
     for (i, h) in heads.iter().enumerate() {
-        if let Some(j) = heads[..i].iter().position(|x| x == h) {
+        if let Some(&j) = first.get(h.as_str()) {
             return Err(cell_label(
                 data_err(
                     "D005",
@@ -100,6 +176,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             )
             .with_hint(format!("rename one of them (the first is field {})", j + 1)));
         }
+        first.insert(h, i);
     }
     let mut table = Table {
         name: name.clone(),
@@ -107,6 +184,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
         keys: Vec::new(),
         columns: Vec::new(),
         cells: Vec::new(),
+        texts: Vec::new(),
         names: BTreeMap::new(),
     };
     let data_fields: Vec<usize> = if long.is_some() {
@@ -117,8 +195,10 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             .collect()
     };
     for &f in &data_fields {
+        check_not_assessment(input, &table.full_name(&heads[f]), 1, f)?;
         table.columns.push((heads[f].clone(), f as u32 + 1));
         table.cells.push(Vec::new());
+        table.texts.push(Vec::new());
     }
     let mut long_index: HashMap<String, usize> = HashMap::new();
     let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
@@ -160,6 +240,9 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                     parts.clear();
                     break;
                 }
+                if t.contains(UNIT_KEY_SEPARATOR) {
+                    return Err(separator_in_key(input, line, f, t, key));
+                }
                 parts.push(t);
             }
             if !parts.is_empty() {
@@ -183,16 +266,22 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             let Some(v) = parse_number(raw) else {
                 return Err(non_numeric(input, line, val_f, raw, &ind));
             };
-            let ci = *long_index.entry(ind.clone()).or_insert_with(|| {
-                table.columns.push((ind.clone(), val_f as u32 + 1));
-                table.cells.push(Vec::new());
-                table.cells.len() - 1
-            });
+            let ci = match long_index.get(&ind) {
+                Some(&ci) => ci,
+                None => {
+                    check_not_assessment(input, &table.full_name(&ind), line, ind_f)?;
+                    table.columns.push((ind.clone(), val_f as u32 + 1));
+                    table.cells.push(Vec::new());
+                    table.texts.push(Vec::new());
+                    long_index.insert(ind.clone(), table.cells.len() - 1);
+                    table.cells.len() - 1
+                }
+            };
             if let Some(prev) = seen_long.insert((iso3.clone(), year, ci), line) {
                 return Err(duplicate(input, line, prev, &iso3, year, Some(&ind), key));
             }
             table.keys.push((iso3, year, line as u32));
-            table.cells[ci].push((table.keys.len() - 1, v.unwrap_or(f64::NAN)));
+            table.push(ci, table.keys.len() - 1, v, raw);
         } else {
             if let Some(prev) = seen_rows.insert((iso3.clone(), year), line) {
                 return Err(duplicate(input, line, prev, &iso3, year, None, key));
@@ -204,7 +293,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                 let Some(v) = parse_number(raw) else {
                     return Err(non_numeric(input, line, f, raw, &heads[f]));
                 };
-                table.cells[ci].push((k, v.unwrap_or(f64::NAN)));
+                table.push(ci, k, v, raw);
             }
         }
     }

@@ -6,8 +6,8 @@ use serde_saphyr::{Budget, DeserializeError as YamlError};
 
 use super::model::Framework;
 use super::scan::Scan;
-use crate::diagnostic::is_unsafe_control;
 use crate::diagnostic::{Diagnostic, Origin};
+use crate::diagnostic::{is_unsafe_control, line_col};
 use crate::limits::{self, Limit};
 
 /// Reads a framework file from disk, up to the `framework-bytes` limit. The
@@ -46,8 +46,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let pos = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..pos]);
-        let line = text.matches('\n').count() as u64 + 1;
-        let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+        let (line, col) = line_col(&text, text.len());
         Diagnostic::error(
             "F001",
             Origin::Framework,
@@ -119,10 +118,8 @@ fn control_character(name: &str, text: &str, found: &str) -> Diagnostic {
         .or_else(|| places.next());
     let (line, col) = match place.filter(|_| before.chars().count() >= 3) {
         Some(pos) => {
-            let head = &text[..pos + before.len()];
-            let line = head.matches('\n').count() as u64 + 1;
-            let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64;
-            (line, col.max(1))
+            let (line, col) = line_col(text, pos + before.len());
+            (line, col.saturating_sub(1).max(1))
         }
         None => (1, 1),
     };

@@ -87,3 +87,45 @@ pub fn measure_id(m: &Measure) -> (String, u64, u64) {
         ),
     }
 }
+
+/// The fixed column names of the CSV outputs (`score --format csv` and
+/// `score --stream`), beside which every crime and risk factor becomes a
+/// column named by its id; the unit key (`iso3` by default) is one more.
+/// No node may take one of these ids, in any case, or the header would name
+/// two columns alike.
+pub const OUTPUT_COLUMNS: [&str; 8] = [
+    "year",
+    "rank",
+    "country",
+    "score",
+    "band",
+    "indicators_with_data",
+    "indicators_measured",
+    "line",
+];
+
+/// F037 when a node id is the name of an output column (one of
+/// [`OUTPUT_COLUMNS`], or `unit_key`, the label of the unit key); `None`
+/// otherwise.
+pub fn output_column_clash(file: &str, id: &Spanned<String>, unit_key: &str) -> Option<Diagnostic> {
+    let v = id.value.as_str();
+    let clash = OUTPUT_COLUMNS
+        .iter()
+        .copied()
+        .chain([unit_key])
+        .find(|c| c.eq_ignore_ascii_case(v))?;
+    let what = if clash.eq_ignore_ascii_case(unit_key) {
+        format!("the column of the unit key (`{unit_key}`)")
+    } else {
+        format!("the column `{clash}`")
+    };
+    let d = Diagnostic::error(
+        "F037",
+        crate::diagnostic::Origin::Framework,
+        format!("node id `{v}` is the name of an output column: {what}"),
+    );
+    Some(label(d, file, id, "this id").with_hint(format!(
+        "the CSV outputs have the columns {}, the unit key and one per crime and risk factor; rename the node",
+        OUTPUT_COLUMNS.join(", ")
+    )))
+}

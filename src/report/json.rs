@@ -5,10 +5,12 @@
 
 use serde::Serialize;
 
-use crate::analysis::{Run, ValuesBasis, round};
+use crate::analysis::{Row, Run, ValuesBasis, round};
 use crate::compile::Kind;
 use crate::data::Analyst;
 use crate::data::CellRef;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::limits::Limit;
 use crate::score::{self, Status, recommend};
 
 #[derive(Serialize)]
@@ -22,7 +24,28 @@ struct Doc<'a> {
     actors: Vec<Actor<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     recommendations: Vec<RecInfo<'a>>,
-    results: Vec<CountryYear<'a>>,
+    results: Results<'a, 'a>,
+}
+
+/// The results of every country-year, each made only when it is written,
+/// so that the document never holds them all twice (once built, once as
+/// text).
+struct Results<'a, 'r> {
+    run: &'r Run<'a>,
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let run = self.run;
+        let mut seq = s.serialize_seq(None)?;
+        for &y in &run.years {
+            for r in run.ranked(y) {
+                seq.serialize_element(&country_year(run, &r, y))?;
+            }
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -194,6 +217,30 @@ struct Input<'a> {
     analyst: Option<&'a Analyst>,
 }
 
+/// The node results a document for `run` would hold (every node of every
+/// country-year written), checked against the `json-nodes` budget before
+/// anything is built.
+pub fn check_size(run: &Run<'_>) -> Result<(), Diagnostic> {
+    let nodes = run.plan.nodes.len() as u64;
+    let rows = (run.panel.countries.len() as u64).saturating_mul(run.years.len() as u64);
+    let results = nodes.saturating_mul(rows);
+    if results > Limit::JsonNodes.get() {
+        return Err(Limit::JsonNodes
+            .breach(
+                Origin::Usage,
+                format!(
+                    "the JSON document would hold {nodes} nodes for each of {rows} country-years ({} years): {results} node results",
+                    run.years.len()
+                ),
+            )
+            .with_hint(format!(
+                "choose fewer years with --year or --years A..B, or use --format csv; if this much output is intended, raise the limit with `--limit {}=N` (N >= {results}); see SECURITY.md",
+                Limit::JsonNodes.name()
+            )));
+    }
+    Ok(())
+}
+
 /// Writes the JSON document.
 pub fn write(run: &Run<'_>) -> String {
     let plan = run.plan;
@@ -217,70 +264,6 @@ pub fn write(run: &Run<'_>) -> String {
                 .collect(),
         })
         .collect();
-    let mut results = Vec::new();
-    for &y in &run.years {
-        for r in run.ranked(y) {
-            let cell = panel.cell(r.country, y);
-            let c = &panel.countries[r.country];
-            let nodes = plan
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(ni, n)| {
-                    let v = run.scores.value(ni, cell);
-                    let measure = run.scores.measure(ni, cell);
-                    let inputs = (n.kind == Kind::Indicator && !n.children.is_empty()).then(|| {
-                        n.children
-                            .iter()
-                            .flat_map(|&(m, _)| {
-                                let mid = plan.nodes[m]
-                                    .id
-                                    .rsplit('/')
-                                    .next()
-                                    .unwrap_or("")
-                                    .to_string();
-                                score::trace(plan, panel, run.scores, m, r.country, y)
-                                    .into_iter()
-                                    .map(move |cell| (mid.clone(), cell))
-                            })
-                            .map(|(measure, (col, cc))| Input {
-                                measure,
-                                cell: panel.cell_ref(col, cc),
-                                raw: fmt_raw(panel.value(col, cc)),
-                                analyst: panel.analyst(col, cc),
-                            })
-                            .collect()
-                    });
-                    NodeResult {
-                        id: &n.id,
-                        value: round(v, 6),
-                        band: if n.kind == Kind::Measure {
-                            None
-                        } else {
-                            plan.band(ni, v)
-                        },
-                        coverage: round(run.scores.coverage(ni, cell), 6),
-                        raw: measure.map(|(x, _)| round(x, 6)),
-                        status: measure.map(|(_, s)| s),
-                        inputs,
-                    }
-                })
-                .collect();
-            results.push(CountryYear {
-                iso3: &c.iso3,
-                country: &c.name,
-                year: panel.year(y),
-                rank: r.rank,
-                score: round(r.score, 6),
-                band: r.band.clone(),
-                indicators_with_data: r.indicators_with_data.0,
-                indicators_measured: r.indicators_with_data.1,
-                data_age: run.values_basis(r.country, y),
-                recommendations: recommendations(plan, panel, run.scores, r.country, y),
-                nodes,
-            });
-        }
-    }
     let doc = Doc {
         atrisk_version: env!("CARGO_PKG_VERSION"),
         framework: FrameworkInfo {
@@ -323,17 +306,74 @@ pub fn write(run: &Run<'_>) -> String {
                     .collect(),
             })
             .collect(),
-        results,
+        results: Results { run },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-fn fmt_raw(v: f64) -> String {
-    if v.is_nan() {
-        String::new()
-    } else {
-        v.to_string()
+/// The result of one country-year: every node, with the inputs of indicators.
+fn country_year<'a>(run: &Run<'a>, r: &Row, y: usize) -> CountryYear<'a> {
+    let plan = run.plan;
+    let panel = run.panel;
+    let cell = panel.cell(r.country, y);
+    let c = &panel.countries[r.country];
+    let nodes = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(ni, n)| {
+            let v = run.scores.value(ni, cell);
+            let measure = run.scores.measure(ni, cell);
+            let inputs = (n.kind == Kind::Indicator && !n.children.is_empty()).then(|| {
+                n.children
+                    .iter()
+                    .flat_map(|&(m, _)| {
+                        let mid = plan.nodes[m]
+                            .id
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or("")
+                            .to_string();
+                        score::trace(plan, panel, run.scores, m, r.country, y)
+                            .into_iter()
+                            .map(move |cell| (mid.clone(), cell))
+                    })
+                    .map(|(measure, (col, cc))| Input {
+                        measure,
+                        cell: panel.cell_ref(col, cc),
+                        raw: panel.raw(col, cc).into_owned(),
+                        analyst: panel.analyst(col, cc),
+                    })
+                    .collect()
+            });
+            NodeResult {
+                id: &n.id,
+                value: round(v, 6),
+                band: if n.kind == Kind::Measure {
+                    None
+                } else {
+                    plan.band(ni, v)
+                },
+                coverage: round(run.scores.coverage(ni, cell), 6),
+                raw: measure.map(|(x, _)| round(x, 6)),
+                status: measure.map(|(_, s)| s),
+                inputs,
+            }
+        })
+        .collect();
+    CountryYear {
+        iso3: &c.iso3,
+        country: &c.name,
+        year: panel.year(y),
+        rank: r.rank,
+        score: round(r.score, 6),
+        band: r.band.clone(),
+        indicators_with_data: r.indicators_with_data.0,
+        indicators_measured: r.indicators_with_data.1,
+        data_age: run.values_basis(r.country, y),
+        recommendations: recommendations(plan, panel, run.scores, r.country, y),
+        nodes,
     }
 }

@@ -51,5 +51,6 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
         out.push('\n');
     }
     out.push_str("Scores are relative risk on a 0-1 scale, not probabilities.\n");
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }

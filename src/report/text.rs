@@ -106,5 +106,6 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
         out,
         "score: 0-1 relative risk, not a probability. data: measured indicators with a value / all measured indicators.\nRun `atrisk score --format json` for every node, its coverage and its input cells."
     );
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }

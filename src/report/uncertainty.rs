@@ -157,7 +157,7 @@ pub fn write_text(d: &Document<'_>) -> String {
                 "--sensitivity-draws 0"
             }
         );
-        return out;
+        return crate::diagnostic::sanitize(&out).into_owned();
     }
     let _ = writeln!(
         out,
@@ -187,5 +187,6 @@ pub fn write_text(d: &Document<'_>) -> String {
             s.label
         );
     }
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }

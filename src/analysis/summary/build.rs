@@ -136,7 +136,8 @@ impl Builder<'_, '_> {
     fn watch_list(&self, rows: &[Row], y: usize, top: usize, prev: &[usize]) -> WatchList {
         let plan = self.run.plan;
         let overall = plan.overall();
-        let entry = |rank: usize, c: usize, node: usize, v: f64| self.entry(rank, c, node, v, (y, prev));
+        let entry =
+            |rank: usize, c: usize, node: usize, v: f64| self.entry(rank, c, node, v, (y, prev));
         let watch_overall: Vec<Entry> = rows
             .iter()
             .filter(|r| !r.score.is_nan())

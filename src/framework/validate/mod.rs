@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use serde_saphyr::Spanned;
 
 use super::located::{
-    Located, at, label, measure_columns, measure_id, method_of, node_ids, weight,
+    Located, at, label, measure_columns, measure_id, method_of, node_ids, output_column_clash,
+    weight,
 };
 use super::model::{
     Aggregate, Band, Example, Framework, Given, Measure, Method, Missing, Normalise, Transform,
@@ -113,8 +114,19 @@ impl Validator<'_> {
                 seen.insert(&id.value, (b.file, id));
             }
         }
+        // The unit key whose column the outputs have: the nearest layer's.
+        let key = std::iter::once(fw)
+            .chain(base.iter().rev().map(|b| b.fw))
+            .find_map(|f| f.unit_key.as_ref())
+            .map_or_else(
+                || crate::data::DEFAULT_UNIT_KEY.to_string(),
+                |k| k.value.columns().join(crate::data::UNIT_KEY_SEPARATOR),
+            );
         for id in node_ids(fw) {
             self.check_id(id);
+            if let Some(d) = output_column_clash(file, id, &key) {
+                self.out.push(d);
+            }
             if let Some((prev_file, prev)) = seen.get(id.value.as_str()) {
                 let d = self.err("F010", format!("duplicate id `{}`", id.value));
                 let d = span_str(file, id, d, "defined again here");

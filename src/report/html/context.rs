@@ -8,8 +8,11 @@ use crate::analysis::summary::{Brief, Summary};
 use crate::report::summary::{fmt_level, fmt_level_change};
 use crate::score::uncertainty::Simulation;
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values, after the
+/// sanitiser has shown control characters and bidirectional overrides
+/// escaped (they would reorder or hide text in a browser too).
 pub fn esc(s: &str) -> String {
+    let s = crate::diagnostic::sanitize(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -288,5 +288,6 @@ pub fn write_markdown(s: &Summary) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{FOOTER}");
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }

@@ -270,7 +270,8 @@ pub fn write_text(s: &Summary) -> String {
     }
     out.push('\n');
     let _ = writeln!(out, "{}", FOOTER);
-    out
+    // Names and titles come from inputs.
+    crate::diagnostic::sanitize(&out).into_owned()
 }
 
 /// The top of the report as text for one screen: the year, the data age, the
