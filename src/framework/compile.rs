@@ -149,6 +149,7 @@ impl Node {
                 threshold: 0.5,
                 intercept: 0.0,
                 min_coverage: DEFAULT_MIN_COVERAGE,
+                impute: false,
             },
             bands: 0,
             measure: None,
@@ -298,6 +299,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             threshold: a.threshold.as_ref().map_or(0.5, |t| t.value),
             intercept: a.intercept.as_ref().map_or(0.0, |t| t.value),
             min_coverage: min_cov,
+            impute: a.impute.is_some() && method == Method::Logistic,
         }
     };
     let resolve = |file: &str,
@@ -338,6 +340,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
     // Indicators and their measures.
     let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut indicators = Vec::new();
+    let mut with_inputs = Vec::new();
     for (fi, l) in layers.iter().enumerate() {
         for ind in &l.fw.indicators {
             let mut kids = Vec::new();
@@ -415,6 +418,9 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             });
             by_id.insert(ind.id.value.clone(), nodes.len() - 1);
             indicators.push((ind, nodes.len() - 1));
+            if !ind.inputs.is_empty() {
+                with_inputs.push((ind, nodes.len() - 1));
+            }
         }
     }
     let mut rfs = Vec::new();
@@ -515,6 +521,14 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             .iter()
             .filter_map(|m| by_id.get(&m.value).map(|&c| (c, 1.0)))
             .collect();
+    }
+    // An indicator's `inputs` follow its measures.
+    for (ind, n) in with_inputs {
+        for i in &ind.inputs {
+            if let Some(&c) = by_id.get(&i.node.value) {
+                nodes[n].children.push((c, weight(&i.weight)));
+            }
+        }
     }
     if diags.has_errors() {
         return Err(diags);

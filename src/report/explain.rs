@@ -8,7 +8,7 @@ use super::json::{RecResult, recommendations};
 use super::{fmt_score, round};
 use crate::data::{CellRef, Panel};
 use crate::framework::compile::{Kind, MeasurePlan, Plan};
-use crate::framework::model::{Direction, Method, Missing, Normalise, Transform};
+use crate::framework::model::{Centre, Direction, Method, Missing, Normalise, Transform};
 use crate::score::{self, Scores, Status};
 
 /// The explanation of one country-year.
@@ -209,6 +209,8 @@ pub fn describe(m: &MeasurePlan) -> String {
         Normalise::Percentile => format!("percentile within the year{dir}"),
         Normalise::Zscore(z) => format!("z-score within the year, clipped at {}{dir}", z.clip),
         Normalise::Raw => "as is".to_string(),
+        Normalise::Centre(Centre::Median) => "minus the median of the year".to_string(),
+        Normalise::Centre(Centre::Mean) => "minus the mean of the year".to_string(),
     });
     match &m.missing {
         Missing::Skip => {}

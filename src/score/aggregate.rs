@@ -13,6 +13,9 @@ pub struct Rule {
     pub intercept: f64,
     /// Minimum coverage for a score.
     pub min_coverage: f64,
+    /// `logistic` with `impute: year_mean`: a child without a score takes the
+    /// mean of that child's scores in the same year (see [`crate::score::impute`]).
+    pub impute: bool,
 }
 
 /// Result of aggregating: the value (NaN when insufficient data) and the
@@ -89,6 +92,7 @@ mod tests {
             threshold: 0.5,
             intercept: -1.0,
             min_coverage: 0.5,
+            impute: false,
         }
     }
 

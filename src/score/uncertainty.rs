@@ -286,6 +286,7 @@ pub fn validate(loc: &Located<'_>, base: &[Located<'_>]) -> Diagnostics {
         for m in &n.normalise {
             let bad = match &m.value {
                 Normalise::Raw => Some("`raw` cannot be an alternative normalisation"),
+                Normalise::Centre(_) => Some("`centre` cannot be an alternative normalisation"),
                 Normalise::Goalposts(g)
                     if g.min.partial_cmp(&g.max) != Some(std::cmp::Ordering::Less) =>
                 {
@@ -635,8 +636,11 @@ impl Model {
                 }));
             }
             let e0 = edges.len();
+            // The weights of a logistic node are fitted coefficients, not
+            // judgements, and are not drawn.
+            let drawn = node.rule.method != Method::Logistic;
             for &(c, w) in &node.children {
-                let factor = if needed[c] {
+                let factor = if needed[c] && drawn {
                     b.weight(c, w, &rf_of)
                 } else {
                     None
@@ -652,7 +656,9 @@ impl Model {
                 || edges[e0..]
                     .iter()
                     .any(|e| varies[e.child] || (e.factor.is_some() && !single));
-            if !node_varies {
+            // A node that imputes a year mean keeps its point value: the
+            // draws are made for one year's units only.
+            if !node_varies || node.rule.impute {
                 edges.truncate(e0);
                 sources[n] = Source::Fixed(point_block(n, &mut table));
                 continue;
@@ -1369,6 +1375,7 @@ mod tests {
                 threshold: 0.5,
                 intercept: 0.0,
                 min_coverage: pick(case + 7, &[0.0, 0.5, 1.0]),
+                impute: false,
             };
             let (a, b) = (
                 aggregate::aggregate(&rule, &kids).value,
