@@ -1,6 +1,7 @@
 //! Stage 4: evaluate a plan on a panel: transform, normalise, aggregate.
 
 pub mod aggregate;
+pub mod contrib;
 pub mod impute;
 pub mod normalise;
 pub mod recommend;
