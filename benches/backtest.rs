@@ -1,8 +1,11 @@
-//! Benchmark: `fit` and the rolling-origin backtest on the Early Warning
-//! Project's panel (about 9,000 training rows, 39 predictors, 30 yearly
-//! refits), where EWP's data are present (`ATRISK_EWP_DIR`, or
-//! `../shared/data/ewp-sra` beside the repository); skipped otherwise. Also
-//! times the plain backtest of the shipped framework on the shipped panel.
+//! Benchmark: the rolling-origin backtest of the shipped forecast framework
+//! (`un-foa-2014-forecast`) on the shipped panel, with the penalty chosen by
+//! cross-validation by year inside each of its 31 yearly refits (nested) and
+//! the naive baseline fitted the same way, on every core and on one; the
+//! plain backtest of the shipped framework; and `fit` and the rolling origin
+//! on the Early Warning Project's panel (about 9,000 training rows, 39
+//! predictors), where EWP's data are present (`ATRISK_EWP_DIR`, or
+//! `../shared/data/ewp-sra` beside the repository), skipped otherwise.
 //! Prints timings; run with `cargo bench --bench backtest`.
 
 mod common;
@@ -11,7 +14,7 @@ use common::time;
 
 use std::path::PathBuf;
 
-use atrisk::backtest::{self, Events};
+use atrisk::backtest::{self, Config, Events, Penalty};
 use atrisk::data::{Input, Panel, UNIT_KEY_SEPARATOR};
 use atrisk::embedded;
 use atrisk::fit::{self, Settings};
@@ -61,8 +64,60 @@ fn shipped() {
     );
 }
 
+/// The nested rolling origin of the forecast framework, as
+/// `atrisk backtest --framework un-foa-2014-forecast --refit-every 1`.
+fn forecast() {
+    let inputs = embedded::inputs();
+    let (name, text) = embedded::UN_FOA_2014_FORECAST;
+    let (plan, panel, scores) = atrisk::assess(name, text, &inputs).expect("scores");
+    let ev = events(&panel);
+    let node = backtest::logistic_node(&plan, None).expect("logistic node");
+    let first = panel.first_year + 3;
+    let w = backtest::window(&panel, &ev, 2, Some(first), None, false).expect("window");
+    let cfg = Config {
+        every: 1,
+        alpha: 0.5,
+        penalty: Penalty::CrossValidated { folds: 5 },
+        baseline: true,
+    };
+    let run = || backtest::rolling(&plan, &panel, &scores, &ev, node, &w, &cfg).expect("rolling");
+    let threads = rayon::current_num_threads();
+    let (t_all, rolled) = time(1, run);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let (t_one, again) = time(1, || one.install(run));
+    assert_eq!(rolled, again, "the result does not depend on the threads");
+    let b = &rolled.model.by_onset_year;
+    let paths: usize = rolled
+        .refits
+        .iter()
+        .chain(&rolled.baseline_refits)
+        .filter_map(|r| r.cv.as_ref())
+        .map(|c| c.path_fits)
+        .sum();
+    println!(
+        "forecast framework, nested rolling origin {}-{}: {} refits of the model and {} of the baseline, {paths} fits along the folds' lambda paths; {:.1} s on {threads} thread(s), {:.1} s on 1 (target: under 60 s on 2 cores)",
+        w.from,
+        rolled.refits.last().map_or(w.from, |r| r.test_year),
+        rolled.refits.len(),
+        rolled.baseline_refits.len(),
+        t_all.as_secs_f64(),
+        t_one.as_secs_f64(),
+    );
+    println!(
+        "  by onset year, as EWP counts: {} country-years, {} onsets, AUC {:.3}, top 30 {:.0}%",
+        b.n,
+        b.positives,
+        b.auc_roc.unwrap_or(f64::NAN),
+        b.recall[2].share.unwrap_or(f64::NAN) * 100.0
+    );
+}
+
 fn main() {
     shipped();
+    forecast();
     let dir = std::env::var_os("ATRISK_EWP_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -108,10 +163,16 @@ fn main() {
         t_fit.as_secs_f64() * 1e3
     );
     let w = backtest::window(&panel, &ev, 2, Some(1993), None, false).expect("window");
+    let cfg = Config {
+        every: 1,
+        alpha: 0.5,
+        penalty: Penalty::Fixed(LAMBDA),
+        baseline: false,
+    };
     let (t_roll, rolled) = time(3, || {
-        backtest::rolling(&plan, &panel, &scores, &ev, node, &w, 1, &s).expect("rolling")
+        backtest::rolling(&plan, &panel, &scores, &ev, node, &w, &cfg).expect("rolling")
     });
-    let (skill, refits) = (&rolled.by_country_year, &rolled.refits);
+    let (skill, refits) = (&rolled.model.by_country_year, &rolled.refits);
     println!(
         "rolling origin {}-{}: {} refits, AUC {:.3} on {} country-years ({} positive): {:.0} ms (target < 2000 ms)",
         w.from,
@@ -122,7 +183,7 @@ fn main() {
         skill.positives,
         t_roll.as_secs_f64() * 1e3
     );
-    let b = &rolled.by_onset_year;
+    let b = &rolled.model.by_onset_year;
     println!(
         "  by onset year, as EWP counts: {} country-years, {} onsets, AUC {:.3}, top 30 {:.0}% (EWP: 5032, 39, 0.825, 64%; 69% by the better of its two ranks)",
         b.n,
@@ -130,9 +191,12 @@ fn main() {
         b.auc_roc.unwrap_or(f64::NAN),
         b.recall[2].share.unwrap_or(f64::NAN) * 100.0
     );
-    let (t_cv, cv) = time(1, || fit::cross_validate(&d, 0.5, 10).expect("cv"));
+    let (d, years) = backtest::design(&plan, &panel, &scores, &ev, node, &w, 2022);
+    let (t_cv, cv) = time(1, || {
+        fit::cross_validate(&d, &years, 0.5, 10, 1).expect("cv")
+    });
     println!(
-        "10-fold cross-validation over {} lambdas: best lambda {:.6}: {:.0} ms",
+        "10-fold cross-validation by year over {} lambdas: best lambda {:.6}: {:.0} ms",
         cv.lambdas.len(),
         cv.lambdas[cv.best],
         t_cv.as_secs_f64() * 1e3

@@ -1,7 +1,9 @@
 //! `atrisk backtest`: synthetic cases worked by hand, a cross-check of the
-//! shipped framework's figures against its own scores, bad input, and the
-//! reproduction of the Early Warning Project's published forecasts where
-//! EWP's data are present (skipped, with a message, elsewhere).
+//! shipped framework's figures against its own scores, the rolling origin's
+//! figures recomputed from its predictions file, nested cross-validation that
+//! never reads the years it forecasts, bad input, and the reproduction of the
+//! Early Warning Project's published forecasts where EWP's data are present
+//! (skipped, with a message, elsewhere).
 
 use serde_json::Value;
 
@@ -366,7 +368,7 @@ fn ewp_rolling_origin_backtest_runs_beside_ewps_figure() {
     let auc = f(&j["nodes"][0]["auc_roc"]);
     // Counted by onset year, the rows are those of EWP's published backtest:
     // 5,032 country-years of 1994-2024 with a forecast, 39 onsets.
-    let b = &j["rolling"]["by_onset_year"];
+    let b = &j["rolling"]["model"]["by_onset_year"];
     assert_eq!(
         (b["n"].as_u64(), b["positives"].as_u64()),
         (Some(5032), Some(39))
@@ -377,4 +379,469 @@ fn ewp_rolling_origin_backtest_runs_beside_ewps_figure() {
     );
     assert!((0.75..0.9).contains(&auc), "{auc}");
     assert!((0.75..0.9).contains(&by_onset), "{by_onset}");
+}
+
+// ---------------------------------------------------------------------------
+// Rolling origin: the printed figures recomputed from the predictions file.
+
+/// One row of a predictions CSV.
+#[derive(Debug, Clone)]
+struct Pred {
+    unit: String,
+    year: i32,
+    p: f64,
+    onset: Option<bool>,
+    trained_through: i32,
+    baseline: Option<f64>,
+}
+
+fn read_predictions(text: &str) -> Vec<Pred> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (u, y, p, o, t, b) = (
+        0,
+        col("data_year"),
+        col("probability"),
+        col("onset"),
+        col("trained_through"),
+        col("baseline"),
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            Pred {
+                unit: rec[u].to_string(),
+                year: rec[y].parse().unwrap(),
+                p: rec[p].parse().unwrap(),
+                onset: match &rec[o] {
+                    "" => None,
+                    v => Some(v == "1"),
+                },
+                trained_through: rec[t].parse().unwrap(),
+                baseline: (!rec[b].is_empty()).then(|| rec[b].parse().unwrap()),
+            }
+        })
+        .collect()
+}
+
+/// Onset years by unit, and the last year of any row, from an events CSV
+/// (`iso3`, `year`, `event` columns).
+fn onsets(path: &std::path::Path) -> (std::collections::HashSet<(String, i32)>, i32) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (u, y, e) = (col("iso3"), col("year"), col("event"));
+    let mut out = std::collections::HashSet::new();
+    let mut last = i32::MIN;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let year: i32 = rec[y].parse().unwrap();
+        last = last.max(year);
+        if &rec[e] == "onset" {
+            out.insert((rec[u].to_string(), year));
+        }
+    }
+    (out, last)
+}
+
+/// AUC as the share of (positive, negative) pairs ranked right, ties half.
+fn pair_auc(rows: &[(f64, bool)]) -> f64 {
+    let (mut won, mut pairs) = (0.0, 0.0);
+    for a in rows.iter().filter(|r| r.1) {
+        for b in rows.iter().filter(|r| !r.1) {
+            pairs += 1.0;
+            won += if a.0 > b.0 {
+                1.0
+            } else if a.0 == b.0 {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    won / pairs
+}
+
+/// Average precision: precision at each distinct score from the top, times
+/// the recall it adds.
+fn avg_precision(rows: &[(f64, bool)]) -> f64 {
+    let total = rows.iter().filter(|r| r.1).count() as f64;
+    let mut scores: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    scores.dedup();
+    let mut ap = 0.0;
+    let mut prev_tp = 0.0;
+    for s in scores {
+        let above: Vec<&(f64, bool)> = rows.iter().filter(|r| r.0 >= s).collect();
+        let tp = above.iter().filter(|r| r.1).count() as f64;
+        ap += (tp - prev_tp) / total * tp / above.len() as f64;
+        prev_tp = tp;
+    }
+    ap
+}
+
+/// Rows grouped by year: (year, score, positive); the positives ranked
+/// within the top `k` of their year (rank = 1 + rows scoring higher).
+fn top_k(rows: &[(i32, f64, bool)], k: usize) -> usize {
+    rows.iter()
+        .filter(|r| r.2)
+        .filter(|r| {
+            let higher = rows.iter().filter(|o| o.0 == r.0 && o.1 > r.1).count();
+            higher < k
+        })
+        .count()
+}
+
+fn close(a: f64, b: &Value, what: &str) {
+    let b = f(b);
+    assert!((a - b).abs() < 1e-9, "{what}: recomputed {a}, printed {b}");
+}
+
+/// Checks a skill block of the report against rows (year, score, positive).
+fn check_skill(rows: &[(i32, f64, bool)], s: &Value, brier: bool, what: &str) {
+    let pos = rows.iter().filter(|r| r.2).count();
+    assert_eq!(s["n"].as_u64().unwrap() as usize, rows.len(), "{what}: n");
+    assert_eq!(s["positives"].as_u64().unwrap() as usize, pos, "{what}");
+    let sl: Vec<(f64, bool)> = rows.iter().map(|r| (r.1, r.2)).collect();
+    close(pair_auc(&sl), &s["auc_roc"], &format!("{what} AUC"));
+    close(avg_precision(&sl), &s["auc_pr"], &format!("{what} AP"));
+    if brier {
+        let b: f64 = rows
+            .iter()
+            .map(|r| (r.1 - if r.2 { 1.0 } else { 0.0 }).powi(2))
+            .sum::<f64>()
+            / rows.len() as f64;
+        close(b, &s["brier"], &format!("{what} Brier"));
+    }
+    for (i, k) in [10, 20, 30].into_iter().enumerate() {
+        let hits = top_k(rows, k);
+        assert_eq!(
+            s["recall"][i]["hits"].as_u64().unwrap() as usize,
+            hits,
+            "{what}: top {k}"
+        );
+    }
+}
+
+/// Recomputes every figure of a rolling-origin report from its predictions
+/// (and the events file): by country-year, by onset year pooled and year by
+/// year, the calibration table, and the same for the baseline.
+fn recompute_from_predictions(j: &Value, preds: &[Pred], events: &std::path::Path, h: i32) {
+    let (ons, last_event_year) = onsets(events);
+    let ro = &j["rolling"];
+    let first = preds.iter().map(|p| p.year).min().unwrap();
+    for (label, pick, block) in [
+        (
+            "model",
+            (|p: &Pred| Some(p.p)) as fn(&Pred) -> Option<f64>,
+            &ro["model"],
+        ),
+        ("baseline", |p: &Pred| p.baseline, &ro["baseline"]),
+    ] {
+        if block.is_null() {
+            continue;
+        }
+        // By country-year: the rows with a known outcome.
+        let cy: Vec<(i32, f64, bool)> = preds
+            .iter()
+            .filter_map(|p| Some((p.year, pick(p)?, p.onset?)))
+            .collect();
+        check_skill(
+            &cy,
+            &block["by_country_year"],
+            true,
+            &format!("{label} by country-year"),
+        );
+        // By onset year: the larger of the forecasts of Y-1 .. Y-H.
+        let by: std::collections::HashMap<(&str, i32), f64> = preds
+            .iter()
+            .filter_map(|p| Some(((p.unit.as_str(), p.year), pick(p)?)))
+            .collect();
+        let mut units: Vec<&str> = preds.iter().map(|p| p.unit.as_str()).collect();
+        units.sort_unstable();
+        units.dedup();
+        let mut oy = Vec::new();
+        for y in first + 1..=last_event_year {
+            for u in &units {
+                let best = (1..=h)
+                    .filter_map(|k| by.get(&(*u, y - k)).copied())
+                    .fold(f64::NAN, f64::max);
+                if !best.is_nan() {
+                    oy.push((y, best, ons.contains(&(u.to_string(), y))));
+                }
+            }
+        }
+        check_skill(
+            &oy,
+            &block["by_onset_year"],
+            true,
+            &format!("{label} by onset year"),
+        );
+        for ys in block["by_year"].as_array().unwrap() {
+            let y = ys["year"].as_i64().unwrap() as i32;
+            let rows: Vec<(i32, f64, bool)> = oy.iter().copied().filter(|r| r.0 == y).collect();
+            assert_eq!(ys["n"].as_u64().unwrap() as usize, rows.len());
+            if rows.iter().any(|r| r.2) && rows.iter().any(|r| !r.2) {
+                let sl: Vec<(f64, bool)> = rows.iter().map(|r| (r.1, r.2)).collect();
+                close(pair_auc(&sl), &ys["auc_roc"], &format!("{label} AUC {y}"));
+            }
+            assert_eq!(
+                ys["recall"][2]["hits"].as_u64().unwrap() as usize,
+                top_k(&rows, 30)
+            );
+        }
+        // Calibration: ten bins of equal count over the by-country-year rows,
+        // sorted by forecast (the file's order breaks ties).
+        let mut sorted = cy.clone();
+        sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let n = sorted.len();
+        let bins = block["calibration"].as_array().unwrap();
+        assert_eq!(bins.len(), 10);
+        for (b, bin) in bins.iter().enumerate() {
+            let rows = &sorted[b * n / 10..(b + 1) * n / 10];
+            let mean = rows.iter().map(|r| r.1).sum::<f64>() / rows.len() as f64;
+            let obs = rows.iter().filter(|r| r.2).count() as f64 / rows.len() as f64;
+            close(
+                mean,
+                &bin["mean_forecast"],
+                &format!("{label} bin {b} mean"),
+            );
+            close(obs, &bin["observed"], &format!("{label} bin {b} observed"));
+        }
+    }
+}
+
+/// The shipped forecast framework over the shipped panel, every year from
+/// 1993, at a fixed penalty (the nested cross-validation of the same run is
+/// timed in the benchmark): the report's figures, model and baseline, are
+/// recomputed from the predictions file, CSV and JSON.
+#[test]
+fn printed_figures_are_recomputed_from_the_predictions_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv_path = tmp.path().join("pred.csv");
+    let json_path = tmp.path().join("pred.json");
+    let events = "examples/data/mass-killing-onsets.csv";
+    let args = [
+        "backtest",
+        "--framework",
+        "un-foa-2014-forecast",
+        "--events",
+        events,
+        "--refit-every",
+        "1",
+        "--lambda",
+        "0.004",
+    ];
+    let j = ok_json(
+        &[
+            &args[..],
+            &[
+                "--format",
+                "json",
+                "--predictions",
+                json_path.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    let o = run(&[&args[..], &["--predictions", csv_path.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let preds = read_predictions(&std::fs::read_to_string(&csv_path).unwrap());
+    // one row per unit and data year, 1993-2023, each from the fit trained
+    // through two years before
+    assert_eq!(preds.first().unwrap().year, 1993);
+    assert_eq!(preds.last().unwrap().year, 2023);
+    let mut keys: Vec<(&str, i32)> = preds.iter().map(|p| (p.unit.as_str(), p.year)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), preds.len());
+    assert!(preds.iter().all(|p| p.trained_through == p.year - 2));
+    assert!(preds.iter().all(|p| p.baseline.is_some()));
+    recompute_from_predictions(&j, &preds, &root().join(events), 2);
+    // the JSON predictions carry the same numbers
+    let pj: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let rows = pj["predictions"].as_array().unwrap();
+    assert_eq!(rows.len(), preds.len());
+    for (a, b) in rows.iter().zip(&preds) {
+        assert_eq!(a["unit"].as_str().unwrap(), b.unit);
+        assert_eq!(f(&a["probability"]), b.p);
+    }
+    // the text report prints the same figures, rounded
+    let m = &j["rolling"]["model"]["by_onset_year"];
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("atrisk "))
+        .expect("the by-onset-year line");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words[1], m["n"].to_string(), "{line}");
+    assert_eq!(words[2], m["positives"].to_string(), "{line}");
+    assert_eq!(words[3], format!("{:.3}", f(&m["auc_roc"])), "{line}");
+    assert!(text.contains("naive baseline"), "{text}");
+    assert!(text.contains("Calibration"), "{text}");
+}
+
+/// A synthetic panel: 30 units x 2000-2014, `x` a noisy signal of onsets two
+/// years ahead, and `population`. Deterministic.
+fn synthetic(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut state: u64 = 12345;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as f64 / (1u64 << 31) as f64
+    };
+    let mut data = String::from("iso3,year,x,population\n");
+    let mut events = String::from("iso3,year,event\n");
+    for u in 0..30 {
+        let unit = format!("U{u:02}");
+        for y in 2000..=2014 {
+            let x = 10.0 * next();
+            data.push_str(&format!("{unit},{y},{x:.3},{}\n", 1000 + u * 100));
+            if x + 4.0 * next() > 11.0 && y < 2014 {
+                events.push_str(&format!("{unit},{},onset\n", y + 1));
+            }
+        }
+    }
+    events.push_str("U00,2014,ongoing\n");
+    let (d, e) = (dir.join("data.csv"), dir.join("events.csv"));
+    std::fs::write(&d, data).unwrap();
+    std::fs::write(&e, events).unwrap();
+    (d, e)
+}
+
+/// Nested cross-validation: each refit chooses its own penalty from folds of
+/// its own training years, which all end before the years it forecasts; the
+/// figures are recomputed from the predictions file.
+#[test]
+fn nested_cross_validation_reads_only_earlier_years() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, events) = synthetic(tmp.path());
+    let pred = tmp.path().join("pred.json");
+    let (data, events) = (data.to_str().unwrap(), events.to_str().unwrap());
+    let args = |out: &std::path::Path| -> Vec<String> {
+        [
+            "backtest",
+            "--framework",
+            FW,
+            "--node",
+            "b.logit",
+            "--data",
+            data,
+            "--events",
+            events,
+            "--refit-every",
+            "1",
+            "--first-fit",
+            "2005",
+            "--cv-folds",
+            "3",
+            "--predictions",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let a = args(&pred);
+    let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
+    a.extend(["--format", "json"]);
+    let j = ok_json(&a);
+    let ro = &j["rolling"];
+    assert_eq!(ro["cv_folds"].as_u64(), Some(3));
+    let refits = ro["refits"].as_array().unwrap();
+    assert_eq!(refits.len(), 9, "2005-2013");
+    let mut lambdas = Vec::new();
+    for r in refits {
+        let (test, through) = (
+            r["test_year"].as_i64().unwrap(),
+            r["trained_through"].as_i64().unwrap(),
+        );
+        assert_eq!(through + 2, test);
+        let cv = &r["cv"];
+        assert_eq!(cv["gap"].as_u64(), Some(1), "horizon 2: a one-year gap");
+        let folds = cv["fold_years"].as_array().unwrap();
+        assert_eq!(folds.len(), 3);
+        assert_eq!(folds[0][0].as_i64(), Some(2000));
+        assert_eq!(
+            folds[2][1].as_i64(),
+            Some(through),
+            "no fold reaches a forecast year"
+        );
+        lambdas.push(f(&r["lambda"]));
+    }
+    lambdas.dedup();
+    assert!(
+        lambdas.len() > 1,
+        "each refit chooses its own penalty: {lambdas:?}"
+    );
+    // the same run as text, twice: CSV predictions, the same bytes each time
+    let csv_run = |out: &std::path::Path| {
+        let a = args(out);
+        let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(0));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let text = csv_run(&tmp.path().join("a.csv"));
+    assert_eq!(text, csv_run(&tmp.path().join("b.csv")));
+    let preds = read_predictions(&text);
+    assert!(preds.iter().all(|p| p.trained_through <= p.year - 2));
+    let pj: Value = serde_json::from_str(&std::fs::read_to_string(&pred).unwrap()).unwrap();
+    assert_eq!(pj["predictions"].as_array().unwrap().len(), preds.len());
+    recompute_from_predictions(&j, &preds, std::path::Path::new(events), 2);
+}
+
+#[test]
+fn rolling_origin_bad_input_gets_a_clear_message() {
+    let base = [
+        "backtest",
+        "--framework",
+        FW,
+        "--data",
+        DATA,
+        "--node",
+        "b.logit",
+    ];
+    // the first fit would have one training year: no folds by year
+    let err = fails(
+        &[
+            &base[..],
+            &[
+                "--events",
+                EVENTS,
+                "--horizon",
+                "1",
+                "--refit-every",
+                "1",
+                "--first-fit",
+                "2001",
+            ],
+        ]
+        .concat(),
+        3,
+        "B018",
+    );
+    assert!(err.contains("1 year(s) (2000-2000)"), "{err}");
+    assert!(err.contains("rows"), "{err}");
+    // events whose unit keys the data do not know: counted, the first named
+    let tmp = tempfile::tempdir().unwrap();
+    let ev = tmp.path().join("ev.csv");
+    let mut text = String::from("iso3,year,event\nAAA,2001,onset\n");
+    for k in 0..7 {
+        text.push_str(&format!("Z{k:02},2001,onset\nZ{k:02},2002,ongoing\n"));
+    }
+    std::fs::write(&ev, text).unwrap();
+    let err = fails(
+        &[&base[..], &["--events", ev.to_str().unwrap()]].concat(),
+        3,
+        "B004",
+    );
+    assert!(err.contains("7 unit keys"), "{err}");
+    assert!(err.contains("14 rows"), "{err}");
+    assert!(err.contains("`Z00` (line 3)"), "{err}");
+    assert!(err.contains("and 2 more"), "{err}");
+    // predictions need a rolling origin
+    let o = run(&[&base[..], &["--events", EVENTS, "--predictions", "p.csv"]].concat());
+    assert_eq!(o.status.code(), Some(64));
 }

@@ -279,3 +279,86 @@ fn ewp_refit_reproduces_the_published_probabilities() {
     eprintln!("refit: largest difference from EWP's published probabilities {worst:.2e}");
     assert!(worst < 1e-3, "{worst}");
 }
+
+/// The shipped forecast framework refits with the command of
+/// scripts/fit_forecast.sh: the same lambda, chosen by cross-validation by
+/// year, and the same weights as the shipped file; a refit of the refitted
+/// file replaces the record of the earlier fit rather than adding one.
+#[test]
+fn the_shipped_forecast_is_what_its_refit_command_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = |from: &str, to: &std::path::Path| {
+        let o = run(&[
+            "fit",
+            "--framework",
+            from,
+            "--data",
+            "examples/data/panel.csv",
+            "--data",
+            "examples/data/vdem.csv",
+            "--data",
+            "examples/data/mass-killing-history.csv",
+            "--events",
+            "examples/data/mass-killing-onsets.csv",
+            "--alpha",
+            "0.5",
+            "--cv",
+            "5",
+            "-o",
+            to.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(to).unwrap()
+    };
+    let shipped =
+        std::fs::read_to_string(common::root().join("frameworks/un-foa-2014-forecast.yaml"))
+            .unwrap();
+    let once = fit(
+        "frameworks/un-foa-2014-forecast.yaml",
+        &dir.path().join("a.yaml"),
+    );
+    assert_eq!(
+        once, shipped,
+        "the shipped weights are stale: run scripts/fit_forecast.sh"
+    );
+    assert_eq!(once.matches("fitted with `atrisk fit`").count(), 1);
+    assert!(once.starts_with("# yaml-language-server:"));
+    assert!(once.contains("5-fold cross-validation by year"));
+    assert!(once.contains("training rows: 1990-2022"));
+}
+
+#[test]
+fn cross_validation_by_year_needs_enough_years_and_events() {
+    // the synthetic fixture: 2000-2001 with a horizon of 1; one positive row
+    let err = fails(
+        &[
+            "fit",
+            "--framework",
+            FW,
+            "--data",
+            DATA,
+            "--events",
+            EVENTS,
+            "--horizon",
+            "1",
+            "--node",
+            "b.logit",
+            "--through",
+            "2001",
+            "--cv",
+            "2",
+        ],
+        3,
+        "B018",
+    );
+    assert!(
+        err.contains("2 folds need at least 2 positive rows"),
+        "{err}"
+    );
+    assert!(err.contains("8 rows, 1 positive"), "{err}");
+}

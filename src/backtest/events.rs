@@ -98,6 +98,8 @@ impl Events {
                 label,
             )
         };
+        // Keys that match no unit: key, first line, rows.
+        let mut unknown: Vec<(String, u32, usize)> = Vec::new();
         let mut rec = csv::ByteRecord::new();
         while let Some(line) = csv_file.next(&mut rec)? {
             let line = u32::try_from(line).unwrap_or(u32::MAX);
@@ -144,27 +146,46 @@ impl Events {
             }
             let vals: Vec<&str> = key_f.iter().map(|&f| get(f).trim()).collect();
             let Some(u) = unit(&vals) else {
-                return Err(at(
-                    line,
-                    key_f[0],
-                    err(
-                        "B004",
-                        format!(
-                            "`{}` on line {line} of `{file}` is not a unit of the data",
-                            vals.join(", ")
-                        ),
-                    ),
-                    "unknown unit",
-                )
-                .with_hint(
-                    "the events file must use the data's unit key (see --unit-key); check the spelling, or add the unit to the data",
-                ));
+                let key = vals.join(", ");
+                match unknown.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some(k) => k.2 += 1,
+                    None => unknown.push((key, line, 1)),
+                }
+                continue;
             };
             if onset {
                 ev.onsets.entry((u, year)).or_insert(line);
             } else {
                 ev.ongoing.insert((u, year));
             }
+        }
+        if let Some((first, line, _)) = unknown.first() {
+            let rows: usize = unknown.iter().map(|k| k.2).sum();
+            let shown: Vec<String> = unknown
+                .iter()
+                .take(5)
+                .map(|(k, l, _)| format!("`{k}` (line {l})"))
+                .collect();
+            let more = if unknown.len() > 5 {
+                format!(" and {} more", unknown.len() - 5)
+            } else {
+                String::new()
+            };
+            let msg = if unknown.len() == 1 {
+                format!(
+                    "`{first}` on line {line} of `{file}` is not a unit of the data ({rows} row(s))"
+                )
+            } else {
+                format!(
+                    "{} unit keys of `{file}` ({rows} rows within the data's years) are not units of the data: {}{more}",
+                    unknown.len(),
+                    shown.join(", ")
+                )
+            };
+            return Err(at(*line, key_f[0], err("B004", msg), "unknown unit").with_hint(format!(
+                "the events file must use the data's unit key ({}; see --unit-key); check the spelling, or add the units to the data",
+                key.join(", ")
+            )));
         }
         if ev.last_year == i32::MIN {
             return Err(err("B005", format!("events file `{file}` has no rows"))
@@ -241,6 +262,17 @@ mod tests {
             (d.code, d.location().unwrap().as_str()),
             ("B004", "e.csv:3:1")
         );
+        // every unmatched key is counted; the first few are named
+        let d = parse("iso3,year\nZZZ,2001\nAAA,2001\nYYY,2002\nZZZ,2003\nXX1,2004\nXX2,2004\nXX3,2004\nXX4,2004\n").unwrap_err();
+        assert_eq!(d.location().unwrap().as_str(), "e.csv:2:1");
+        assert!(d.message.contains("6 unit keys"), "{}", d.message);
+        assert!(d.message.contains("7 rows"), "{}", d.message);
+        assert!(
+            d.message.contains("`ZZZ` (line 2), `YYY` (line 4)"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("and 1 more"), "{}", d.message);
         let d = parse("year\n2001\n").unwrap_err();
         assert_eq!(d.code, "B002");
         let d = parse("iso3,year,event\nAAA,2001,started\n").unwrap_err();

@@ -72,6 +72,53 @@ pub fn brier(probs: &[f64], labels: &[bool]) -> Option<f64> {
     Some(s / probs.len() as f64)
 }
 
+/// One bin of a calibration table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bin {
+    /// Bin number, from 1 (lowest forecasts).
+    pub bin: usize,
+    /// Rows in the bin.
+    pub n: usize,
+    /// Lowest forecast in the bin.
+    pub low: f64,
+    /// Highest forecast in the bin.
+    pub high: f64,
+    /// Mean forecast.
+    pub mean_forecast: f64,
+    /// Rows with outcome 1.
+    pub positives: usize,
+    /// Share of rows with outcome 1.
+    pub observed: f64,
+}
+
+/// A calibration table: the rows sorted by forecast (ties in their given
+/// order) and cut into `bins` bins of equal count (the first bins one row
+/// smaller when the count does not divide), each with its mean forecast and
+/// its observed rate. Empty bins are left out.
+pub fn calibration(probs: &[f64], labels: &[bool], bins: usize) -> Vec<Bin> {
+    let n = probs.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&a, &b| probs[a].total_cmp(&probs[b]));
+    (0..bins)
+        .filter_map(|b| {
+            let (lo, hi) = (b * n / bins, (b + 1) * n / bins);
+            let rows = &idx[lo..hi];
+            (!rows.is_empty()).then(|| {
+                let positives = rows.iter().filter(|&&i| labels[i]).count();
+                Bin {
+                    bin: b + 1,
+                    n: rows.len(),
+                    low: probs[rows[0]],
+                    high: probs[rows[rows.len() - 1]],
+                    mean_forecast: rows.iter().map(|&i| probs[i]).sum::<f64>() / rows.len() as f64,
+                    positives,
+                    observed: positives as f64 / rows.len() as f64,
+                }
+            })
+        })
+        .collect()
+}
+
 /// Ranks within one group (such as one year): 1 plus the number of rows
 /// that score strictly higher, so tied rows share the best rank.
 pub fn ranks(scores: &[f64]) -> Vec<usize> {
@@ -123,6 +170,20 @@ mod tests {
         let b = brier(&[0.8, 0.3], &[true, false]).unwrap();
         assert!((b - 0.065).abs() < 1e-12);
         assert_eq!(brier(&[], &[]), None);
+    }
+
+    #[test]
+    fn calibration_bins_by_forecast() {
+        // synthetic: 5 rows in 2 bins of 2 and 3
+        let p = [0.9, 0.1, 0.5, 0.2, 0.7];
+        let l = [true, false, false, false, true];
+        let c = calibration(&p, &l, 2);
+        assert_eq!((c[0].n, c[1].n), (2, 3));
+        assert_eq!((c[0].low, c[0].high), (0.1, 0.2));
+        assert!((c[0].mean_forecast - 0.15).abs() < 1e-12);
+        assert_eq!((c[1].positives, c[1].low, c[1].high), (2, 0.5, 0.9));
+        assert!((c[1].observed - 2.0 / 3.0).abs() < 1e-12);
+        assert!(calibration(&[], &[], 10).is_empty());
     }
 
     #[test]

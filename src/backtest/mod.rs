@@ -12,16 +12,18 @@
 
 pub mod events;
 pub mod metrics;
+pub mod rolling;
 
 use serde::Serialize;
 
 use crate::compile::{Kind, Plan};
 use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Origin};
-use crate::fit::{self, Design, Model, Settings};
+use crate::fit::{self, Design};
 use crate::framework::model::Method;
-use crate::score::Scores;
+use crate::score::{Scores, impute};
 pub use events::Events;
+pub use rolling::{Config, Penalty, Refit, RollingSkill, rolling};
 
 /// The top-k cut-offs reported.
 pub const TOP_K: [usize; 3] = [10, 20, 30];
@@ -369,29 +371,62 @@ pub fn logistic_node(plan: &Plan, id: Option<&str>) -> Result<usize, Diagnostic>
     }
 }
 
-/// The predictors of a logistic node for a country-year: its children's
-/// values, or `None` when one is missing.
-pub fn predictors(
-    plan: &Plan,
-    panel: &Panel,
-    scores: &Scores,
+/// The predictors of a logistic node, country-year by country-year: its
+/// children's values, as the node combines them. For a node with `impute:
+/// year_mean`, a child without a score takes its year mean (see
+/// [`crate::score::impute`]) and a row exists where the node has a value;
+/// otherwise a row needs every child.
+#[derive(Debug)]
+pub struct Predictors<'a> {
+    plan: &'a Plan,
+    panel: &'a Panel,
+    scores: &'a Scores,
     node: usize,
-    unit: usize,
-    year: i32,
-) -> Option<Vec<f64>> {
-    let y = panel.year_idx(year)?;
-    let cell = panel.cell(unit, y);
-    let v: Vec<f64> = plan.nodes[node]
-        .children
-        .iter()
-        .map(|&(c, _)| scores.value(c, cell))
-        .collect();
-    v.iter().all(|x| !x.is_nan()).then_some(v)
+    means: Vec<Vec<f64>>,
+}
+
+impl<'a> Predictors<'a> {
+    /// The predictors of `node`.
+    pub fn new(plan: &'a Plan, panel: &'a Panel, scores: &'a Scores, node: usize) -> Self {
+        let means = impute::child_means(
+            &plan.nodes[node],
+            panel.countries.len(),
+            panel.n_years,
+            |c, cell| scores.value(c, cell),
+        );
+        Predictors {
+            plan,
+            panel,
+            scores,
+            node,
+            means,
+        }
+    }
+
+    /// The predictors of a unit in a year, or `None` when the node cannot
+    /// use the row.
+    pub fn row(&self, unit: usize, year: i32) -> Option<Vec<f64>> {
+        let y = self.panel.year_idx(year)?;
+        let cell = self.panel.cell(unit, y);
+        let mut kids: Vec<(f64, f64)> = self.plan.nodes[self.node]
+            .children
+            .iter()
+            .map(|&(c, w)| (self.scores.value(c, cell), w))
+            .collect();
+        if !self.means.is_empty() {
+            if self.scores.value(self.node, cell).is_nan() {
+                return None;
+            }
+            impute::fill(&mut kids, &self.means, y);
+        }
+        let v: Vec<f64> = kids.into_iter().map(|(v, _)| v).collect();
+        v.iter().all(|x| !x.is_nan()).then_some(v)
+    }
 }
 
 /// The training rows of a logistic node: country-years from the data's
-/// first year to `through` with every predictor present and a known outcome,
-/// ordered by year, then unit.
+/// first year to `through` with a row of predictors (see [`Predictors`]) and
+/// a known outcome, ordered by year, then unit.
 pub fn design(
     plan: &Plan,
     panel: &Panel,
@@ -401,136 +436,14 @@ pub fn design(
     w: &Window,
     through: i32,
 ) -> (Design, Vec<i32>) {
-    let mut d = Design::new(plan.nodes[node].children.len());
-    let mut years = Vec::new();
-    for year in panel.first_year..=through {
-        for unit in 0..panel.countries.len() {
-            if w.exclude_ongoing && ev.ongoing.contains(&(unit, year)) {
-                continue;
-            }
-            if let Some(x) = predictors(plan, panel, scores, node, unit, year) {
-                d.push(&x, !ev.onsets_after(unit, year, w.horizon).is_empty());
-                years.push(year);
-            }
-        }
-    }
-    (d, years)
-}
-
-/// One refit of a rolling-origin backtest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Refit {
-    /// First data year scored with this fit.
-    pub test_year: i32,
-    /// Last data year of its training rows.
-    pub trained_through: i32,
-    /// Training rows.
-    pub n: usize,
-    /// Positive training rows.
-    pub positives: usize,
-    /// Non-zero weights.
-    pub nonzero: usize,
-}
-
-/// The result of a rolling-origin evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RollingSkill {
-    /// By country-year, as [`skill`]: the window's data years, positive when
-    /// an onset follows within the horizon.
-    pub by_country_year: Skill,
-    /// By onset year, as EWP counts: each unit and outcome year `Y` from the
-    /// first data year + 1 to the last year of the events file, scored with
-    /// the largest of the forecasts made from data of `Y-1 ..= Y-H`, positive
-    /// when an onset falls in `Y` itself. `year` in its hits is the outcome
-    /// year.
-    pub by_onset_year: Skill,
-    /// The fits.
-    pub refits: Vec<Refit>,
-}
-
-/// Rolling-origin evaluation: for each data year `t` from the window's first
-/// year, the logistic node is refitted (every `every` years) on the rows up
-/// to `t - H`, whose outcomes were known in year `t`, and scores year `t`
-/// only. Forecasts are made up to the year before the last year of the
-/// events file, so that every outcome year with known events is scored by
-/// onset year; the by-country-year figures keep to the window.
-#[allow(clippy::too_many_arguments)]
-pub fn rolling(
-    plan: &Plan,
-    panel: &Panel,
-    scores: &Scores,
-    ev: &Events,
-    node: usize,
-    w: &Window,
-    every: u32,
-    settings: &Settings,
-) -> Result<RollingSkill, Diagnostic> {
-    if every == 0 {
-        return Err(err("B010", "--refit-every must be at least 1")
-            .with_hint("--refit-every 1 refits before every year scored"));
-    }
-    let h = w.horizon as i32;
-    let last = (ev.last_year - 1).min(panel.last_year()).max(w.to);
-    let (all, years) = design(plan, panel, scores, ev, node, w, last - h);
-    let p = all.p;
-    let mut model: Option<Model> = None;
-    let mut refits = Vec::new();
-    let mut preds: std::collections::HashMap<(usize, i32), f64> = std::collections::HashMap::new();
-    for (k, t) in (w.from..=last).enumerate() {
-        if model.is_none() || k % every as usize == 0 {
-            let through = t - h;
-            let n = years.partition_point(|y| *y <= through);
-            let train = Design {
-                p,
-                x: all.x[..n * p].to_vec(),
-                y: all.y[..n].to_vec(),
-            };
-            let m = fit::fit_from(&train, settings, model.as_ref())
-                .map_err(|e| fit_error(&e, through))?;
-            refits.push(Refit {
-                test_year: t,
-                trained_through: through,
-                n: m.n,
-                positives: m.positives,
-                nonzero: m.nonzero(),
-            });
-            model = Some(m);
-        }
-        let m = model.as_ref().expect("fitted above");
-        for unit in 0..panel.countries.len() {
-            if let Some(x) = predictors(plan, panel, scores, node, unit, t) {
-                preds.insert((unit, t), m.predict(&x));
-            }
-        }
-    }
-    let rows = rows(panel, ev, w);
-    let score = |r: &Row| preds.get(&(r.unit, r.year)).copied().unwrap_or(f64::NAN);
-    let id = &plan.nodes[node].id;
-    let kind = plan.nodes[node].kind;
-    let by_country_year = skill(panel, &rows, id.clone(), kind, true, &score);
-    // By onset year: Y's score is the largest forecast made 1..=H years before.
-    let mut onset_rows = Vec::new();
-    for year in w.from + 1..=ev.last_year {
-        for unit in 0..panel.countries.len() {
-            let onset = ev.onsets.contains_key(&(unit, year));
-            onset_rows.push(Row {
-                unit,
-                year,
-                onsets: if onset { vec![year] } else { Vec::new() },
-            });
-        }
-    }
-    let latest = |r: &Row| {
-        (1..=h)
-            .filter_map(|k| preds.get(&(r.unit, r.year - k)).copied())
-            .fold(f64::NAN, f64::max)
-    };
-    let by_onset_year = skill(panel, &onset_rows, id.clone(), kind, true, &latest);
-    Ok(RollingSkill {
-        by_country_year,
-        by_onset_year,
-        refits,
-    })
+    let t = rolling::Table::of_node(
+        &Predictors::new(plan, panel, scores, node),
+        panel,
+        ev,
+        w,
+        through,
+    );
+    t.training(t.known_through(through))
 }
 
 /// A fit failure as a diagnostic.
@@ -542,12 +455,14 @@ pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
         fit::FitError::Separation => {
             "raise --lambda, fit on more years, or drop the predictor that separates the outcomes"
         }
-        fit::FitError::NotConverged { .. } => "raise --lambda, or drop nearly collinear predictors",
+        fit::FitError::Folds { .. } => {
+            "ask for fewer folds (--cv-folds), or fit on more years (a later --through or --first-fit)"
+        }
         fit::FitError::Settings(_) => "give --alpha between 0 and 1 and --lambda 0 or more",
     };
     let code = match e {
         fit::FitError::Separation => "B011",
-        fit::FitError::NotConverged { .. } => "B012",
+        fit::FitError::Folds { .. } => "B018",
         _ => "B013",
     };
     let origin = match e {
@@ -560,4 +475,17 @@ pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
         format!("fit on the years up to {through}: {e}"),
     )
     .with_hint(hint)
+}
+
+/// A warning for a fit that stopped at its iteration limits: what was fitted,
+/// the iterations and the gradient norm.
+pub fn not_converged(what: &str, steps: usize, gradient_norm: f64) -> Diagnostic {
+    Diagnostic::warning(
+        "B012",
+        Origin::Data,
+        format!(
+            "{what} did not converge: it stopped after {steps} reweighting steps with the gradient norm at {gradient_norm:.3e}; its weights are the last iterate, not the optimum"
+        ),
+    )
+    .with_hint("raise --lambda, or drop nearly collinear predictors")
 }

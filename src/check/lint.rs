@@ -141,7 +141,9 @@ fn range_problem(
                 )
             })
         }
-        Normalise::Percentile | Normalise::Zscore(_) | Normalise::Raw => None,
+        Normalise::Percentile | Normalise::Zscore(_) | Normalise::Raw | Normalise::Centre(_) => {
+            None
+        }
     }
 }
 

@@ -5,11 +5,10 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
-use crate::backtest::{self, Events, Refit, Skill, TOP_K, Window};
+use crate::backtest::{self, Config, Events, Penalty, RollingSkill, Skill, TOP_K, Window};
 use crate::compile::Kind;
 use crate::data::{Panel, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::{Diagnostic, Origin, Sources};
-use crate::fit::Settings;
 
 /// EWP's own rolling-origin backtest (outcome years 1994-2024, 39 onsets),
 /// computed from its published file (`FOOSforecasts_3Sep2025.csv`): AUC 0.825.
@@ -59,18 +58,24 @@ pub struct Args {
     /// Require the Brier score of the node (an error when its values are not probabilities).
     #[arg(long)]
     pub brier: bool,
-    /// Rolling origin: refit the logistic node every N years on the years whose outcomes were known, and score the next years with it.
-    #[arg(long, value_name = "N", requires = "first_fit")]
+    /// Rolling origin: refit the logistic node every N years on the years whose outcomes were known, and forecast the next years with it.
+    #[arg(long, value_name = "N")]
     pub refit_every: Option<u32>,
-    /// Rolling origin: the first data year scored by a refitted model.
+    /// Rolling origin: the first data year forecast by a refitted model (default: the data's first year + horizon + 1, so that the first fit has two years to cross-validate on).
     #[arg(long, value_name = "YEAR", requires = "refit_every")]
     pub first_fit: Option<i32>,
     /// Rolling origin: elastic-net mixing (1 lasso, 0 ridge).
     #[arg(long, value_name = "A", default_value_t = 0.5)]
     pub alpha: f64,
-    /// Rolling origin: penalty strength.
-    #[arg(long, value_name = "L")]
+    /// Rolling origin: a fixed penalty for every fit (default: chosen inside each fit by cross-validation by year on that fit's training years).
+    #[arg(long, value_name = "L", conflicts_with = "cv_folds")]
     pub lambda: Option<f64>,
+    /// Rolling origin: folds of the cross-validation inside each fit, each a run of consecutive years.
+    #[arg(long, value_name = "K", requires = "refit_every")]
+    pub cv_folds: Option<usize>,
+    /// Rolling origin: write every out-of-sample forecast to FILE (CSV; JSON with --format json): unit, data year, forecast years, probability, outcome, the fit it came from, and the baseline's forecast.
+    #[arg(long, value_name = "FILE", requires = "refit_every")]
+    pub predictions: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -131,12 +136,16 @@ struct Report<'a> {
 #[derive(Debug, serde::Serialize)]
 struct Rolling {
     alpha: f64,
-    lambda: f64,
+    /// The fixed λ, when one was given; otherwise see each refit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lambda: Option<f64>,
+    /// Folds of the cross-validation inside each refit, when λ was chosen so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cv_folds: Option<usize>,
     refit_every: u32,
     first_fit: i32,
-    refits: Vec<Refit>,
-    /// Counted as EWP counts: by unit and outcome year.
-    by_onset_year: Skill,
+    #[serde(flatten)]
+    skill: RollingSkill,
     ewp_reference: EwpReference,
 }
 
@@ -176,7 +185,12 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         ..
     } = a.input.score(ctx)?;
     let ev = load_events(&a.events.events, &panel)?;
-    let first = a.first_fit.map(|f| a.from.map_or(f, |x| x.max(f)));
+    let first = a.refit_every.map(|_| {
+        let f = a
+            .first_fit
+            .unwrap_or(panel.first_year + a.events.horizon as i32 + 1);
+        a.from.map_or(f, |x| x.max(f))
+    });
     let w = backtest::window(
         &panel,
         &ev,
@@ -189,33 +203,40 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let rows = backtest::rows(&panel, &ev, &w);
     let mut nodes = Vec::new();
     let mut rolling = None;
-    if let (Some(every), Some(first_fit)) = (a.refit_every, a.first_fit) {
-        let Some(lambda) = a.lambda else {
-            return Err(usage(
-                "a rolling-origin backtest needs --lambda",
-                "give the penalty, such as --lambda 0.0025864 (see `atrisk fit --cv` to choose one)",
-            ));
-        };
+    let mut predictions = None;
+    if let (Some(every), Some(first_fit)) = (a.refit_every, first) {
         let node = backtest::logistic_node(&plan, a.node.as_deref()).map_err(fail)?;
-        let rolled = backtest::rolling(
-            &plan,
-            &panel,
-            &scores,
-            &ev,
-            node,
-            &w,
+        let penalty = match a.lambda {
+            Some(l) => Penalty::Fixed(l),
+            None => Penalty::CrossValidated {
+                folds: a.cv_folds.unwrap_or(DEFAULT_FOLDS),
+            },
+        };
+        let cfg = Config {
             every,
-            &Settings::new(a.alpha, lambda),
-        )
-        .map_err(fail)?;
-        nodes.push(rolled.by_country_year);
+            alpha: a.alpha,
+            penalty,
+            baseline: true,
+        };
+        let rolled =
+            backtest::rolling(&plan, &panel, &scores, &ev, node, &w, &cfg).map_err(fail)?;
+        if !rolled.warnings.is_empty() {
+            super::print_warnings(ctx, &rolled.warnings, &Sources::default())?;
+        }
+        nodes.push(rolled.model.by_country_year.clone());
+        if let Some(path) = &a.predictions {
+            predictions = Some((path.clone(), predictions_text(&rolled, &panel, a.format)));
+        }
         rolling = Some(Rolling {
             alpha: a.alpha,
-            lambda,
+            lambda: a.lambda,
+            cv_folds: a
+                .lambda
+                .is_none()
+                .then(|| a.cv_folds.unwrap_or(DEFAULT_FOLDS)),
             refit_every: every,
             first_fit,
-            refits: rolled.refits,
-            by_onset_year: rolled.by_onset_year,
+            skill: rolled,
             ewp_reference: EwpReference::default(),
         });
     } else {
@@ -281,8 +302,97 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     };
     let mut inputs = a.input.paths();
     inputs.push(a.events.events.clone());
+    if let Some((path, text)) = &predictions {
+        if a.output.as_deref() == Some(path.as_path()) {
+            return Err(usage(
+                "--predictions and -o name the same file",
+                "write the forecasts and the report to two files",
+            ));
+        }
+        write_output(Some(path), text, &inputs)?;
+    }
     write_output(a.output.as_deref(), &out, &inputs)?;
     Ok(EXIT_OK)
+}
+
+/// Folds of the cross-validation inside each refit when none are asked for.
+pub const DEFAULT_FOLDS: usize = 5;
+
+/// One forecast as written to the predictions file.
+#[derive(Debug, serde::Serialize)]
+struct PredictionOut<'a> {
+    unit: &'a str,
+    country: &'a str,
+    data_year: i32,
+    forecast_from: i32,
+    forecast_to: i32,
+    probability: f64,
+    onset: Option<bool>,
+    fit: usize,
+    trained_through: i32,
+    lambda: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<f64>,
+}
+
+/// The predictions file: CSV (one row per unit and data year), or JSON.
+fn predictions_text(r: &RollingSkill, panel: &Panel, format: Format) -> String {
+    let rows: Vec<PredictionOut<'_>> = r
+        .predictions
+        .iter()
+        .map(|p| PredictionOut {
+            unit: &p.unit_code,
+            country: &panel.countries[p.unit].name,
+            data_year: p.data_year,
+            forecast_from: p.forecast_years.0,
+            forecast_to: p.forecast_years.1,
+            probability: p.probability,
+            onset: p.onset,
+            fit: p.fit,
+            trained_through: p.trained_through,
+            lambda: p.lambda,
+            baseline: p.baseline,
+        })
+        .collect();
+    if let Format::Json = format {
+        let mut s = serde_json::to_string_pretty(&serde_json::json!({
+            "unit_key": panel.unit_key_label(),
+            "predictions": rows,
+        }))
+        .expect("serialisable");
+        s.push('\n');
+        return s;
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        panel.unit_key_label().as_str(),
+        "country",
+        "data_year",
+        "forecast_from",
+        "forecast_to",
+        "probability",
+        "onset",
+        "fit",
+        "trained_through",
+        "lambda",
+        "baseline",
+    ]);
+    for p in &rows {
+        let _ = w.write_record([
+            p.unit.to_string(),
+            p.country.to_string(),
+            p.data_year.to_string(),
+            p.forecast_from.to_string(),
+            p.forecast_to.to_string(),
+            p.probability.to_string(),
+            p.onset.map_or(String::new(), |o| u8::from(o).to_string()),
+            p.fit.to_string(),
+            p.trained_through.to_string(),
+            p.lambda.to_string(),
+            p.baseline.map_or(String::new(), |b| b.to_string()),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn num(v: Option<f64>, digits: usize) -> String {
@@ -340,15 +450,44 @@ fn text_of(r: &Report<'_>, w: &Window) -> String {
         );
     }
     if let Some(ro) = &r.rolling {
+        let refits = &ro.skill.refits;
+        let penalty = match (ro.lambda, ro.cv_folds) {
+            (Some(l), _) => format!("lambda {l}"),
+            (None, k) => format!(
+                "lambda chosen inside each fit by {}-fold cross-validation by year on that fit's training years only",
+                k.unwrap_or(DEFAULT_FOLDS)
+            ),
+        };
         let _ = writeln!(
             out,
-            "Rolling origin: refitted every {} year(s) from {} (alpha {}, lambda {}), {} fits, each on the years whose outcomes were known.",
+            "Rolling origin: refitted every {} year(s) from {} (alpha {}, {penalty}), {} fits, each on the years whose outcomes were known.",
             ro.refit_every,
             ro.first_fit,
             ro.alpha,
-            ro.lambda,
-            ro.refits.len()
+            refits.len()
         );
+        if ro.lambda.is_none()
+            && let (Some(f), Some(l)) = (refits.first(), refits.last())
+        {
+            let mut ls: Vec<f64> = refits.iter().map(|r| r.lambda).collect();
+            ls.sort_by(f64::total_cmp);
+            let folds = |r: &backtest::Refit| {
+                r.cv.as_ref().map_or(String::new(), |c| {
+                    format!(", {} folds, gap {}", c.folds, c.gap)
+                })
+            };
+            let _ = writeln!(
+                out,
+                "Chosen lambda: {} in the first fit (through {}{}), {} in the last (through {}{}); median {}.",
+                sig(f.lambda),
+                f.trained_through,
+                folds(f),
+                sig(l.lambda),
+                l.trained_through,
+                folds(l),
+                sig(ls[ls.len() / 2])
+            );
+        }
     }
     out.push('\n');
     let wid = r
@@ -364,50 +503,11 @@ fn text_of(r: &Report<'_>, w: &Window) -> String {
         "node", "n", "pos", "AUC-ROC", "AUC-PR", "Brier", "top10", "top20", "top30"
     );
     for s in &r.nodes {
-        let _ = writeln!(
-            out,
-            "{:<wid$}  {:>6}  {:>4}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>5}",
-            s.node,
-            s.n,
-            s.positives,
-            num(s.auc_roc, 3),
-            num(s.auc_pr, 3),
-            num(s.brier, 4),
-            pct(share(s, 0)),
-            pct(share(s, 1)),
-            pct(share(s, 2)),
-        );
+        skill_row(&mut out, "", &s.node, (wid, 4), s);
     }
     out.push_str("\ntopK: share of positive country-years ranked in the top K of their year (ties share the best rank); AUC-PR is average precision.\n");
     if let Some(ro) = &r.rolling {
-        let b = &ro.by_onset_year;
-        let e = &ro.ewp_reference;
-        let first = ro.refits.first().map_or(w.from, |f| f.test_year) + 1;
-        let _ = writeln!(
-            out,
-            "\nCounted as EWP counts, by onset year (each unit and year {first}-{} scored with the larger of the forecasts made 1 to {} years before; positive when an onset falls in that year):",
-            r.outcomes_known_through, w.horizon
-        );
-        let _ = writeln!(
-            out,
-            "  atrisk: {} country-years, {} onsets, AUC-ROC {}, AUC-PR {}, Brier {}, top 30 {}",
-            b.n,
-            b.positives,
-            num(b.auc_roc, 3),
-            num(b.auc_pr, 3),
-            num(b.brier, 4),
-            pct(share(b, 2))
-        );
-        let _ = writeln!(
-            out,
-            "  EWP's published backtest, outcome years {}: {} country-years, {} onsets, AUC-ROC {:.3}, top 30 {} ({} by the better of its two ranks)",
-            e.outcome_years,
-            e.country_years,
-            e.onsets,
-            e.auc_roc,
-            pct(Some(e.top30_larger_forecast)),
-            pct(Some(e.top30_best_of_two_ranks))
-        );
+        rolling_text(&mut out, r, ro, w);
     }
     if let Some(main) = r.nodes.first() {
         let k = TOP_K[TOP_K.len() - 1];
@@ -438,6 +538,148 @@ fn text_of(r: &Report<'_>, w: &Window) -> String {
         }
     }
     out
+}
+
+/// A number to 3 significant figures, for people.
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return v.to_string();
+    }
+    let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
+
+/// Hits within the top `k` of their year, of all onsets, as `hits/onsets`.
+fn hits(s: &Skill, i: usize) -> String {
+    s.recall
+        .get(i)
+        .map_or("n/a".to_string(), |r| format!("{}/{}", r.hits, s.positives))
+}
+
+/// One row of a skill table: the label in `widths.0` characters, the
+/// positives in `widths.1`.
+fn skill_row(out: &mut String, indent: &str, label: &str, widths: (usize, usize), s: &Skill) {
+    let (wl, wp) = widths;
+    let _ = writeln!(
+        out,
+        "{indent}{label:<wl$}  {:>6}  {:>wp$}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>5}",
+        s.n,
+        s.positives,
+        num(s.auc_roc, 3),
+        num(s.auc_pr, 3),
+        num(s.brier, 4),
+        pct(share(s, 0)),
+        pct(share(s, 1)),
+        pct(share(s, 2)),
+    );
+}
+
+/// The rolling-origin sections: EWP's count, year by year, calibration.
+fn rolling_text(out: &mut String, r: &Report<'_>, ro: &Rolling, w: &Window) {
+    let m = &ro.skill.model;
+    let base = ro.skill.baseline.as_ref();
+    let e = &ro.ewp_reference;
+    let first = ro.skill.refits.first().map_or(w.from, |f| f.test_year) + 1;
+    let _ = writeln!(
+        out,
+        "\nCounted as EWP counts, by onset year (each unit and year {first}-{} scored with the larger of the forecasts made 1 to {} years before; positive when an onset falls in that year):",
+        r.outcomes_known_through, w.horizon
+    );
+    let _ = writeln!(
+        out,
+        "  {:<14}  {:>6}  {:>6}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>5}",
+        "", "rows", "onsets", "AUC-ROC", "AUC-PR", "Brier", "top10", "top20", "top30"
+    );
+    skill_row(out, "  ", "atrisk", (14, 6), &m.by_onset_year);
+    if let Some(b) = base {
+        skill_row(out, "  ", "naive baseline", (14, 6), &b.by_onset_year);
+    }
+    let _ = writeln!(
+        out,
+        "  EWP's published backtest, outcome years {}: {} country-years, {} onsets, AUC-ROC {:.3}, top 30 {} ({} by the better of its two ranks)",
+        e.outcome_years,
+        e.country_years,
+        e.onsets,
+        e.auc_roc,
+        pct(Some(e.top30_larger_forecast)),
+        pct(Some(e.top30_best_of_two_ranks))
+    );
+    if base.is_some() {
+        out.push_str("  The naive baseline is fitted the same way on two predictors: an ongoing mass killing in the data year (the events file's `ongoing` rows) and the logarithm of `population`.\n");
+    } else {
+        out.push_str("  No naive baseline: the data have no `population` column.\n");
+    }
+    out.push_str("\nBy outcome year (AUC-ROC; onsets ranked in the year's top 30):\n");
+    let _ = writeln!(
+        out,
+        "  {:>4}  {:>5}  {:>6}  {:>7}  {:>8}  {:>6}  {:>8}",
+        "year", "units", "onsets", "AUC", "baseline", "top30", "baseline"
+    );
+    for (k, y) in m.by_year.iter().enumerate() {
+        let b = base
+            .and_then(|b| b.by_year.get(k))
+            .filter(|b| b.year == y.year);
+        let top = |r: &[backtest::Recall], pos: usize| {
+            r.get(2)
+                .map_or("n/a".to_string(), |r| format!("{}/{pos}", r.hits))
+        };
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:>5}  {:>6}  {:>7}  {:>8}  {:>6}  {:>8}",
+            y.year,
+            y.n,
+            y.positives,
+            num(y.auc_roc, 3),
+            b.map_or("".to_string(), |b| num(b.auc_roc, 3)),
+            if y.positives > 0 {
+                top(&y.recall, y.positives)
+            } else {
+                "-".to_string()
+            },
+            b.filter(|b| b.positives > 0)
+                .map_or("".to_string(), |b| top(&b.recall, b.positives)),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  pooled: top 10 {}, top 20 {}, top 30 {} of the onsets (baseline: {}, {}, {})",
+        hits(&m.by_onset_year, 0),
+        hits(&m.by_onset_year, 1),
+        hits(&m.by_onset_year, 2),
+        base.map_or("n/a".to_string(), |b| hits(&b.by_onset_year, 0)),
+        base.map_or("n/a".to_string(), |b| hits(&b.by_onset_year, 1)),
+        base.map_or("n/a".to_string(), |b| hits(&b.by_onset_year, 2)),
+    );
+    let _ = writeln!(
+        out,
+        "\nCalibration of the forecasts by country-year ({}-{}; ten bins of equal count, lowest forecasts first):",
+        w.from, w.to
+    );
+    let _ = writeln!(
+        out,
+        "  {:>3}  {:>5}  {:>15}  {:>8}  {:>8}  {:>8}  {:>8}",
+        "bin", "rows", "forecasts", "mean", "observed", "baseline", "observed"
+    );
+    for (k, c) in m.calibration.iter().enumerate() {
+        let b = base.and_then(|b| b.calibration.get(k));
+        let _ = writeln!(
+            out,
+            "  {:>3}  {:>5}  {:>15}  {:>8}  {:>8}  {:>8}  {:>8}",
+            c.bin,
+            c.n,
+            format!("{}-{}", pct1(c.low), pct1(c.high)),
+            pct1(c.mean_forecast),
+            pct1(c.observed),
+            b.map_or(String::new(), |b| pct1(b.mean_forecast)),
+            b.map_or(String::new(), |b| pct1(b.observed)),
+        );
+    }
+    out.push_str("  mean: the bin's mean forecast probability of an onset within the horizon; observed: the share of its country-years followed by one.\n");
+}
+
+/// A probability as a percentage with one decimal.
+fn pct1(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
 }
 
 fn pct(v: Option<f64>) -> String {

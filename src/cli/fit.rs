@@ -23,9 +23,9 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub events: EventArgs,
-    /// Last data year of the training rows; their outcomes (up to YEAR + horizon) must be known.
+    /// Last data year of the training rows; their outcomes (up to YEAR + horizon) must be known (default: the last such year the data cover).
     #[arg(long, value_name = "YEAR")]
-    pub through: i32,
+    pub through: Option<i32>,
     /// The logistic node to fit (default: the framework's only one).
     #[arg(long, value_name = "ID")]
     pub node: Option<String>,
@@ -40,7 +40,7 @@ pub struct Args {
         required_unless_present = "cv"
     )]
     pub lambda: Option<f64>,
-    /// Choose lambda by K-fold cross-validation (lowest held-out deviance; folds assigned in turn, no random seed).
+    /// Choose lambda by K-fold cross-validation by year (each fold a run of consecutive years, lowest held-out deviance; no random seed), as `backtest --refit-every` does inside each fit.
     #[arg(long, value_name = "K")]
     pub cv: Option<usize>,
     /// Write the new framework to this file (which must not exist yet) instead of standard output.
@@ -104,6 +104,7 @@ fn spans<'a>(
                 .measures
                 .iter()
                 .map(|m| (format!("{id}/{}", measure_id(m).0), &m.weight))
+                .chain(ind.inputs.iter().map(|i| (i.node.value.clone(), &i.weight)))
                 .collect();
             Ok((find(got)?, &ind.aggregate.intercept))
         }
@@ -167,6 +168,9 @@ fn number(v: f64) -> String {
     }
 }
 
+/// How the record of a fit begins, in the framework written.
+const FIT_HEAD: &str = "# Weights and intercept of `";
+
 /// Runs `fit`.
 pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let Scored {
@@ -195,22 +199,50 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         &ev,
         a.events.horizon,
         None,
-        Some(a.through),
+        a.through,
         a.events.exclude_ongoing,
     )
     .map_err(fail)?;
-    let (d, years) = backtest::design(&plan, &panel, &scores, &ev, node, &w, a.through);
+    let through = w.to;
+    let (d, years) = backtest::design(&plan, &panel, &scores, &ev, node, &w, through);
+    let mut warnings = Vec::new();
     let (lambda, cv_note) = match (a.lambda, a.cv) {
         (Some(l), _) => (l, None),
         (None, Some(k)) => {
-            let cv = fit::cross_validate(&d, a.alpha, k)
-                .map_err(|e| fail(backtest::fit_error(&e, a.through)))?;
+            let gap = a.events.horizon.saturating_sub(1);
+            let cv = fit::cross_validate(&d, &years, a.alpha, k, gap)
+                .map_err(|e| fail(backtest::fit_error(&e, through)))?;
+            if cv.not_converged > 0 {
+                warnings.push(backtest::not_converged(
+                    &format!(
+                        "{} of {} fits along the folds' lambda paths",
+                        cv.not_converged, cv.fits
+                    ),
+                    Settings::new(a.alpha, 0.0).max_irls,
+                    cv.worst_gradient,
+                ));
+            }
             let l = cv.lambdas[cv.best];
+            let blocks: Vec<String> = cv
+                .folds
+                .years
+                .iter()
+                .map(|(x, y)| {
+                    if x == y {
+                        x.to_string()
+                    } else {
+                        format!("{x}-{y}")
+                    }
+                })
+                .collect();
             (
                 l,
                 Some(format!(
-                    "lambda chosen by {k}-fold cross-validation over {} values (row i in fold i mod {k}, rows ordered by year then unit): held-out binomial deviance {:.6} per row",
+                    "lambda chosen by {}-fold cross-validation by year over {} values (held-out years {}; {} year(s) left out of the fitted rows on each side): held-out binomial deviance {:.6} per row",
+                    blocks.len(),
                     cv.lambdas.len(),
+                    blocks.join(", "),
+                    cv.folds.gap,
                     cv.deviance[cv.best]
                 )),
             )
@@ -218,7 +250,15 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         (None, None) => unreachable!("clap requires --lambda or --cv"),
     };
     let model = fit::fit(&d, &Settings::new(a.alpha, lambda))
-        .map_err(|e| fail(backtest::fit_error(&e, a.through)))?;
+        .map_err(|e| fail(backtest::fit_error(&e, through)))?;
+    if !model.converged {
+        warnings.push(backtest::not_converged(
+            &format!("the fit on the years up to {through}"),
+            model.irls_steps,
+            model.gradient_norm,
+        ));
+    }
+    super::print_warnings(ctx, &warnings, &crate::diagnostic::Sources::default())?;
     if model.nonzero() == 0 {
         return Err(fail(
             Diagnostic::error(
@@ -310,11 +350,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         .map(|d| d.path.display().to_string())
         .collect();
     let mut head = String::new();
-    let _ = writeln!(
-        head,
-        "# Weights and intercept of `{}` fitted with `atrisk fit`:",
-        n.id
-    );
+    let _ = writeln!(head, "{FIT_HEAD}{}` fitted with `atrisk fit`:", n.id);
     let _ = writeln!(
         head,
         "#   penalised logistic regression (elastic net, glmnet's binomial objective), alpha {}, lambda {};",
@@ -340,10 +376,15 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     );
     let _ = writeln!(
         head,
-        "#   outcome: an onset within {} year(s); training rows: {}-{} with every predictor present{}: {} rows, {} positive;",
+        "#   outcome: an onset within {} year(s); training rows: {}-{} with {}{}: {} rows, {} positive;",
         w.horizon,
         years.first().copied().unwrap_or(panel.first_year),
-        a.through,
+        through,
+        if n.rule.impute {
+            "the node scored (an input without a score at its year's mean)"
+        } else {
+            "every predictor present"
+        },
         if w.exclude_ongoing {
             ", ongoing episodes left out"
         } else {
@@ -360,8 +401,19 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         model.dev_ratio,
         model.irls_steps
     );
-    let mut out = head;
-    for l in &lines {
+    let mut out = String::new();
+    let mut rest = lines.iter().peekable();
+    // An editor's schema line stays first; the record of an earlier fit is
+    // replaced.
+    if let Some(l) = rest.next_if(|l| l.starts_with("# yaml-language-server:")) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    if rest.next_if(|l| l.starts_with(FIT_HEAD)).is_some() {
+        while rest.next_if(|l| l.starts_with("#   ")).is_some() {}
+    }
+    out.push_str(&head);
+    for l in rest {
         out.push_str(l);
         out.push('\n');
     }

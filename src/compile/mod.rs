@@ -157,6 +157,7 @@ impl Node {
                 threshold: 0.5,
                 intercept: 0.0,
                 min_coverage: DEFAULT_MIN_COVERAGE,
+                impute: false,
             },
             bands: 0,
             measure: None,
@@ -253,6 +254,9 @@ pub struct Rule {
     pub intercept: f64,
     /// Minimum coverage for a score.
     pub min_coverage: f64,
+    /// `logistic` with `impute: year_mean`: a child without a score takes the
+    /// mean of that child's scores in the same year (see [`crate::score::impute`]).
+    pub impute: bool,
 }
 
 fn bands_of(b: &[Band]) -> Vec<(String, f64)> {
@@ -337,6 +341,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             threshold: a.threshold.as_ref().map_or(0.5, |t| t.value),
             intercept: a.intercept.as_ref().map_or(0.0, |t| t.value),
             min_coverage: min_cov,
+            impute: a.impute.is_some() && method == Method::Logistic,
         }
     };
     let resolve = |file: &str,
@@ -377,6 +382,7 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
     // Indicators and their measures.
     let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut indicators = Vec::new();
+    let mut with_inputs = Vec::new();
     for (fi, l) in layers.iter().enumerate() {
         for ind in &l.fw.indicators {
             let mut kids = Vec::new();
@@ -455,6 +461,9 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             });
             by_id.insert(ind.id.value.clone(), nodes.len() - 1);
             indicators.push((ind, nodes.len() - 1));
+            if !ind.inputs.is_empty() {
+                with_inputs.push((ind, nodes.len() - 1));
+            }
         }
     }
     let mut rfs = Vec::new();
@@ -555,6 +564,14 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             .iter()
             .filter_map(|m| by_id.get(&m.value).map(|&c| (c, 1.0)))
             .collect();
+    }
+    // An indicator's `inputs` follow its measures.
+    for (ind, n) in with_inputs {
+        for i in &ind.inputs {
+            if let Some(&c) = by_id.get(&i.node.value) {
+                nodes[n].children.push((c, weight(&i.weight)));
+            }
+        }
     }
     if diags.has_errors() {
         return Err(diags);

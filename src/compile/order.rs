@@ -93,6 +93,7 @@ mod tests {
                 threshold: 0.5,
                 intercept: 0.0,
                 min_coverage: 0.5,
+                impute: false,
             },
             bands: 0,
             measure: None,

@@ -177,6 +177,15 @@ pub struct Aggregate {
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub intercept: Option<Spanned<f64>>,
+    /// For `logistic`: how a child without a score in a country-year is
+    /// counted. Unset: it is left out of the sum (as if it were 0), and the
+    /// node needs every child unless `min_coverage` is lowered. `year_mean`:
+    /// it takes the mean of that child's scores over the units that have one
+    /// in the same year; coverage and `min_coverage` still count only real
+    /// scores.
+    #[serde(default)]
+    #[schemars(with = "Option<Impute>")]
+    pub impute: Option<Spanned<Impute>>,
     /// Minimum share of weight with data (0 to 1); below it the node is "insufficient data".
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
@@ -197,6 +206,14 @@ pub enum Method {
     ShareAbove,
     /// `1 / (1 + e^-(intercept + sum of weight * child))`: a logistic model.
     Logistic,
+}
+
+/// How a logistic node counts a child that has no score.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Impute {
+    /// The mean of the child's scores over the units that have one that year.
+    YearMean,
 }
 
 /// A crime type.
@@ -312,6 +329,11 @@ pub struct Indicator {
     /// How the indicator is read from data.
     #[serde(default)]
     pub measures: Vec<Measure>,
+    /// Scores of other nodes (risk factors, indicators or themes, of this
+    /// file or of one it extends) used as further children, after the
+    /// measures: for example the risk factors of a fitted logistic model.
+    #[serde(default)]
+    pub inputs: Vec<NodeInput>,
     /// How its measures combine.
     #[serde(default)]
     pub aggregate: Aggregate,
@@ -322,6 +344,19 @@ pub struct Indicator {
     #[serde(default)]
     #[schemars(with = "Vec<Example>")]
     pub examples: Vec<Spanned<Example>>,
+}
+
+/// The score of another node, used as a child of an indicator.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeInput {
+    /// The node whose score is read: a risk factor, indicator or theme id.
+    #[schemars(with = "String")]
+    pub node: Spanned<String>,
+    /// Weight in the indicator (a coefficient under `method: logistic`). Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub weight: Option<Spanned<f64>>,
 }
 
 impl Indicator {
@@ -439,6 +474,21 @@ pub enum Normalise {
     Zscore(Zscore),
     /// No normalisation: the transformed value as it is (only under a `logistic` parent).
     Raw,
+    /// The transformed value minus the median (or mean) of the values of all
+    /// units with one in the same year; like `raw`, not on the 0-1 scale
+    /// (only under a `logistic` parent). After `log`, a ratio to the year's
+    /// median on a log scale.
+    Centre(Centre),
+}
+
+/// The centre a `centre` normalisation subtracts.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Centre {
+    /// The median of the year's values (the mean of the middle two for an even count).
+    Median,
+    /// The mean of the year's values.
+    Mean,
 }
 
 /// Goalposts: `min` maps to no risk, `max` to full risk (or the reverse with `lower_is_riskier`).

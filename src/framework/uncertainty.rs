@@ -253,6 +253,7 @@ pub fn validate(loc: &Located<'_>, base: &[Located<'_>]) -> Diagnostics {
         for m in &n.normalise {
             let bad = match &m.value {
                 Normalise::Raw => Some("`raw` cannot be an alternative normalisation"),
+                Normalise::Centre(_) => Some("`centre` cannot be an alternative normalisation"),
                 Normalise::Goalposts(g)
                     if g.min.partial_cmp(&g.max) != Some(std::cmp::Ordering::Less) =>
                 {

@@ -9,7 +9,8 @@ use super::json::{RecResult, recommendations};
 use crate::analysis::round;
 use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::{CellRef, Panel};
-use crate::framework::model::{Direction, Method, Missing, Normalise, Transform};
+use crate::framework::model::{Centre, Direction, Method, Missing, Normalise, Transform};
+use crate::score::contrib::{self, Contributions};
 use crate::score::{self, Scores, Status};
 
 /// The explanation of one country-year.
@@ -27,6 +28,10 @@ pub struct Explained<'a> {
     pub overall: ExNode<'a>,
     /// Themes and everything under them.
     pub themes: Vec<ExNode<'a>>,
+    /// Every logistic node with a value (a fitted forecast): what each input
+    /// adds to its log-odds against the year's average country.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forecasts: Vec<Forecast<'a>>,
     /// Triggered recommendations, strongest first.
     pub recommendations: Vec<RecResult<'a>>,
 }
@@ -75,6 +80,36 @@ pub struct ExNode<'a> {
     pub children: Vec<ExNode<'a>>,
 }
 
+/// A logistic node's value split into its inputs' contributions.
+#[derive(Debug, Serialize)]
+pub struct Forecast<'a> {
+    /// Title of the node.
+    pub title: &'a str,
+    /// Band of the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<&'a str>,
+    /// Where the framework defines the node.
+    pub defined_at: String,
+    /// The decomposition.
+    #[serde(flatten)]
+    pub split: Contributions,
+    /// Per input (in the order of `inputs`): its title, and for a measure
+    /// the data cells it read.
+    pub sources: Vec<InputSource<'a>>,
+}
+
+/// Where an input of a forecast comes from.
+#[derive(Debug, Serialize)]
+pub struct InputSource<'a> {
+    /// Input id.
+    pub id: &'a str,
+    /// Its title or text.
+    pub title: &'a str,
+    /// For a measure: the data cells read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<Cell>,
+}
+
 /// An input cell with its value.
 #[derive(Debug, Serialize)]
 pub struct Cell {
@@ -109,6 +144,27 @@ pub fn explain<'a>(
             .into_iter()
             .map(|t| node(t, None))
             .collect(),
+        forecasts: contrib::logistic_nodes(plan)
+            .into_iter()
+            .filter_map(|n| {
+                let split = contrib::contributions(plan, panel, scores, n, country, year_idx)?;
+                Some(Forecast {
+                    title: &plan.nodes[n].title,
+                    band: plan.band(n, split.probability),
+                    defined_at: plan.location(n),
+                    sources: split
+                        .inputs
+                        .iter()
+                        .map(|i| InputSource {
+                            id: &plan.nodes[i.node].id,
+                            title: &plan.nodes[i.node].title,
+                            cells: cells(plan, panel, scores, i.node, country, year_idx),
+                        })
+                        .collect(),
+                    split,
+                })
+            })
+            .collect(),
         recommendations: recommendations(plan, panel, scores, country, year_idx),
     }
 }
@@ -126,18 +182,7 @@ fn build<'a>(
     let n = &plan.nodes[ni];
     let v = scores.value(ni, cell);
     let measure = scores.measure(ni, cell);
-    let inputs = if n.measure.is_some() {
-        score::trace(plan, panel, scores, ni, country, year_idx)
-            .into_iter()
-            .map(|(col, cc)| Cell {
-                at: panel.cell_ref(col, cc),
-                value: panel.value(col, cc),
-                analyst: panel.analyst(col, cc).cloned(),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let inputs = cells(plan, panel, scores, ni, country, year_idx);
     ExNode {
         id: &n.id,
         kind: n.kind,
@@ -164,6 +209,28 @@ fn build<'a>(
             .map(|&(c, w)| build(plan, panel, scores, country, year_idx, c, Some(w)))
             .collect(),
     }
+}
+
+/// The data cells a measure read for a country-year (none for other nodes).
+fn cells(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    ni: usize,
+    country: usize,
+    year_idx: usize,
+) -> Vec<Cell> {
+    if plan.nodes[ni].measure.is_none() {
+        return Vec::new();
+    }
+    score::trace(plan, panel, scores, ni, country, year_idx)
+        .into_iter()
+        .map(|(col, cc)| Cell {
+            at: panel.cell_ref(col, cc),
+            value: panel.value(col, cc),
+            analyst: panel.analyst(col, cc).cloned(),
+        })
+        .collect()
 }
 
 fn method_name(m: Method, threshold: f64, intercept: f64) -> String {
@@ -210,6 +277,8 @@ pub fn describe(m: &MeasurePlan) -> String {
         Normalise::Percentile => format!("percentile within the year{dir}"),
         Normalise::Zscore(z) => format!("z-score within the year, clipped at {}{dir}", z.clip),
         Normalise::Raw => "as is".to_string(),
+        Normalise::Centre(Centre::Median) => "minus the median of the year".to_string(),
+        Normalise::Centre(Centre::Mean) => "minus the mean of the year".to_string(),
     });
     match &m.missing {
         Missing::Skip => {}
@@ -232,6 +301,9 @@ pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
     );
     let mut seen = Vec::new();
     tree(&mut out, &e.overall.children, "", &mut seen);
+    for f in &e.forecasts {
+        forecast_text(&mut out, f);
+    }
     if !e.themes.is_empty() {
         out.push_str("\nThemes (scored beside the crimes, not into them)\n");
         for t in &e.themes {
@@ -281,8 +353,93 @@ pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
             }
         }
     }
-    out.push_str("\nScores run from 0 to 1 (relative risk, not a probability). Run with --format json for every number.\n");
+    if e.forecasts.is_empty() {
+        out.push_str("\nScores run from 0 to 1 (relative risk, not a probability). Run with --format json for every number.\n");
+    } else {
+        out.push_str("\nScores run from 0 to 1 (relative risk, not a probability), except the fitted forecasts, which are probabilities. Run with --format json for every number.\n");
+    }
     out
+}
+
+/// A number with a sign, for contributions to the log-odds.
+fn signed(v: f64) -> String {
+    if v.abs() < 0.005 {
+        " 0.00".to_string()
+    } else {
+        format!("{v:+.2}")
+    }
+}
+
+/// A probability for people: 12.8%, 0.41%.
+fn prob(p: f64) -> String {
+    if p < 0.01 {
+        format!("{:.2}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// The forecast section: what each input adds to the log-odds.
+fn forecast_text(out: &mut String, f: &Forecast<'_>) {
+    let s = &f.split;
+    out.push_str(&format!(
+        "\nForecast {}: {} {}  (a probability: {})\n",
+        s.id,
+        prob(s.probability),
+        f.band.unwrap_or(""),
+        short(f.title, 70)
+    ));
+    out.push_str(&format!(
+        "  log-odds {:.2}; the year's average country (every input at its year mean): {:.2}, {}. What each input adds to the log-odds:\n",
+        s.log_odds,
+        s.average_log_odds,
+        prob(s.average_probability)
+    ));
+    let mut zero = 0;
+    for (i, src) in s.inputs.iter().zip(&f.sources) {
+        if i.weight == 0.0 {
+            zero += 1;
+            continue;
+        }
+        let name = format!("{} {}", i.id, short(src.title, 44));
+        let how = if i.imputed {
+            format!("no score: counted at {}", num3(i.value))
+        } else {
+            format!("{} against {}", num3(i.value), num3(i.year_mean))
+        };
+        out.push_str(&format!(
+            "  {:>6}  {:<60}  {how}, weight {}\n",
+            signed(i.contribution),
+            short(&name, 60),
+            num3(i.weight)
+        ));
+        for c in &src.cells {
+            out.push_str(&format!(
+                "            {}:{} {} ({}) = {}\n",
+                c.at.file, c.at.line, c.at.column, c.at.year, c.value
+            ));
+        }
+    }
+    let total: f64 = s.inputs.iter().map(|i| i.contribution).sum();
+    out.push_str(&format!(
+        "  sum {} = log-odds {:.2} minus the average country's {:.2}",
+        signed(total),
+        s.log_odds,
+        s.average_log_odds
+    ));
+    if zero > 0 {
+        out.push_str(&format!("; {zero} input(s) at weight 0 not listed"));
+    }
+    out.push_str(". Risk-factor inputs are detailed in the tree above.\n");
+}
+
+/// A value to three significant figures.
+fn num3(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{v:.digits$}")
 }
 
 fn score_band(n: &ExNode<'_>) -> String {

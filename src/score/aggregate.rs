@@ -77,6 +77,7 @@ mod tests {
             threshold: 0.5,
             intercept: -1.0,
             min_coverage: 0.5,
+            impute: false,
         }
     }
 

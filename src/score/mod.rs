@@ -1,6 +1,8 @@
 //! Stage 4: evaluate a plan on a panel: transform, normalise, aggregate.
 
 pub mod aggregate;
+pub mod contrib;
+pub mod impute;
 pub mod normalise;
 pub mod recommend;
 pub mod stream;
@@ -87,6 +89,9 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
             status.push(st);
             continue;
         }
+        let means = impute::child_means(node, panel.countries.len(), panel.n_years, |c, cell| {
+            values[c * n_cells + cell]
+        });
         for cell in 0..n_cells {
             kids.clear();
             kids.extend(
@@ -94,7 +99,7 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
                     .iter()
                     .map(|&(c, w)| (values[c * n_cells + cell], w)),
             );
-            let o = aggregate::aggregate(&node.rule, &kids);
+            let o = impute::aggregate(&node.rule, &mut kids, &means, cell % panel.n_years);
             values[ni * n_cells + cell] = o.value;
             coverage[ni * n_cells + cell] = o.coverage;
         }

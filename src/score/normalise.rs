@@ -1,6 +1,6 @@
 //! Normalisation of a measure's values onto the 0-1 risk scale.
 
-use crate::framework::model::{Direction, Normalise};
+use crate::framework::model::{Centre, Direction, Normalise};
 
 /// A z-score's standard deviation at or below this share of the absolute
 /// mean is taken as zero (every value the same): each country then gets
@@ -35,7 +35,7 @@ pub fn pointwise(n: &Normalise, d: Option<Direction>, x: f64) -> Option<f64> {
             .find(|s| x >= s.min)
             .map_or(0.0, |s| s.score),
         Normalise::Raw => x,
-        Normalise::Percentile | Normalise::Zscore(_) => return None,
+        Normalise::Percentile | Normalise::Zscore(_) | Normalise::Centre(_) => return None,
     })
 }
 
@@ -90,6 +90,23 @@ pub fn cross_section(n: &Normalise, d: Option<Direction>, xs: &[f64]) -> Vec<f64
                 })
                 .collect()
         }
+        Normalise::Centre(c) => {
+            let centre = match c {
+                Centre::Mean => present.iter().sum::<f64>() / m as f64,
+                Centre::Median => {
+                    let mut sorted = present;
+                    sorted.sort_by(f64::total_cmp);
+                    if m == 0 {
+                        f64::NAN
+                    } else if m % 2 == 1 {
+                        sorted[m / 2]
+                    } else {
+                        (sorted[m / 2 - 1] + sorted[m / 2]) / 2.0
+                    }
+                }
+            };
+            xs.iter().map(|&x| x - centre).collect()
+        }
         other => xs
             .iter()
             .map(|&x| pointwise(other, d, x).unwrap_or(f64::NAN))
@@ -99,7 +116,10 @@ pub fn cross_section(n: &Normalise, d: Option<Direction>, xs: &[f64]) -> Vec<f64
 
 /// True for methods that need the whole year's cross-section.
 pub fn is_cross_sectional(n: &Normalise) -> bool {
-    matches!(n, Normalise::Percentile | Normalise::Zscore(_))
+    matches!(
+        n,
+        Normalise::Percentile | Normalise::Zscore(_) | Normalise::Centre(_)
+    )
 }
 
 #[cfg(test)]
@@ -156,6 +176,21 @@ mod tests {
         let q = cross_section(&Normalise::Percentile, DOWN, &xs);
         assert_eq!(q[0], 0.0);
         assert_eq!(cross_section(&Normalise::Percentile, UP, &[4.0]), vec![0.5]);
+    }
+
+    #[test]
+    fn centre_subtracts_the_median_or_the_mean() {
+        let xs = [4.0, 1.0, f64::NAN, 2.0];
+        let med = cross_section(&Normalise::Centre(Centre::Median), None, &xs);
+        assert_eq!((med[0], med[1], med[3]), (2.0, -1.0, 0.0));
+        assert!(med[2].is_nan());
+        let xs = [4.0, 1.0, 2.0, 3.0];
+        let med = cross_section(&Normalise::Centre(Centre::Median), None, &xs);
+        assert_eq!(med, vec![1.5, -1.5, -0.5, 0.5]);
+        let mean = cross_section(&Normalise::Centre(Centre::Mean), None, &xs);
+        assert_eq!(mean, vec![1.5, -1.5, -0.5, 0.5]);
+        assert!(cross_section(&Normalise::Centre(Centre::Mean), None, &[f64::NAN])[0].is_nan());
+        assert!(pointwise(&Normalise::Centre(Centre::Mean), None, 1.0).is_none());
     }
 
     #[test]

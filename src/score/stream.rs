@@ -56,9 +56,16 @@ pub fn read_columns(plan: &Plan) -> Vec<usize> {
     cols
 }
 
-/// Why a plan cannot be scored unit by unit, if it cannot: percentile and
-/// z-score normalisation compare all units of a year.
+/// Why a plan cannot be scored unit by unit, if it cannot: percentile,
+/// z-score and centre normalisation, and a year-mean imputation, compare all
+/// units of a year.
 pub fn unstreamable(plan: &Plan) -> Option<String> {
+    if let Some(n) = plan.nodes.iter().find(|n| n.rule.impute) {
+        return Some(format!(
+            "node `{}` imputes missing children with the year's mean, which needs every unit of a year",
+            n.id
+        ));
+    }
     plan.nodes
         .iter()
         .find(|n| {
@@ -68,7 +75,7 @@ pub fn unstreamable(plan: &Plan) -> Option<String> {
         })
         .map(|n| {
             format!(
-                "measure `{}` is normalised across units (percentile or z-score), which needs every unit of a year",
+                "measure `{}` is normalised across units (percentile, z-score or centre), which needs every unit of a year",
                 n.id
             )
         })

@@ -10,8 +10,8 @@ use super::located::{
     weight,
 };
 use super::model::{
-    Aggregate, Band, Example, Framework, Given, Measure, Method, Missing, Normalise, Transform,
-    UnitKey, default_bands,
+    Aggregate, Band, Example, Framework, Given, Indicator, Measure, Method, Missing, Normalise,
+    Transform, UnitKey, default_bands,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin, did_you_mean};
 
@@ -184,6 +184,22 @@ impl Validator<'_> {
                 self.check_bands(b);
             }
         }
+        // What an indicator's `inputs` may read: risk factors, indicators, themes.
+        let input_ids: Vec<(&str, &str)> = layers()
+            .flat_map(|f| {
+                let rfs = f
+                    .risk_factors
+                    .iter()
+                    .map(|r| (r.id.value.as_str(), "risk factor"));
+                let inds = f
+                    .indicators
+                    .iter()
+                    .map(|i| (i.id.value.as_str(), "indicator"));
+                let themes = f.themes.iter().map(|t| (t.id.value.as_str(), "theme"));
+                let crimes = f.crimes.iter().map(|c| (c.id.value.as_str(), "crime"));
+                rfs.chain(inds).chain(themes).chain(crimes)
+            })
+            .collect();
         // Indicators: risk factor reference, measures.
         for ind in &fw.indicators {
             if let Some(rf) = &ind.risk_factor
@@ -195,7 +211,7 @@ impl Validator<'_> {
             if let Some(b) = &ind.bands {
                 self.check_bands(b);
             }
-            if ind.measures.is_empty() && !ind.qualitative {
+            if ind.measures.is_empty() && ind.inputs.is_empty() && !ind.qualitative {
                 let d = Diagnostic::warning(
                     "F101",
                     Origin::Framework,
@@ -237,8 +253,13 @@ impl Validator<'_> {
                     mids.insert(mid, (line, col));
                 }
             }
-            let weights: Vec<&Option<Spanned<f64>>> =
-                ind.measures.iter().map(|m| &m.weight).collect();
+            self.check_inputs(ind, &input_ids);
+            let weights: Vec<&Option<Spanned<f64>>> = ind
+                .measures
+                .iter()
+                .map(|m| &m.weight)
+                .chain(ind.inputs.iter().map(|i| &i.weight))
+                .collect();
             self.check_weights(&weights, parent_logistic, Some(&ind.id), "measures");
         }
         // Children weights per risk factor and per crime.
@@ -304,7 +325,15 @@ impl Validator<'_> {
         }
         self.check_all_examples(fw);
         let w: Vec<_> = fw.crimes.iter().map(|c| &c.weight).collect();
-        if !w.is_empty() {
+        // Crimes of this file weighted 0 beside weighted crimes of the
+        // frameworks it extends stay out of the overall score on purpose.
+        let base_weighs = self
+            .base
+            .iter()
+            .flat_map(|b| &b.fw.crimes)
+            .any(|c| weight(&c.weight) != 0.0);
+        let only_zero = base_weighs && w.iter().all(|c| weight(c) == 0.0);
+        if !w.is_empty() && !only_zero {
             let logistic = fw
                 .overall
                 .as_ref()
@@ -325,6 +354,74 @@ impl Validator<'_> {
                 self.err_no_span("F015", "watchlist.top must be at least 1")
                     .with_hint("set `watchlist: {top: 20}` or remove the section"),
             );
+        }
+    }
+
+    /// An indicator's `inputs`: known risk factors, indicators or themes,
+    /// none twice, not the indicator itself or its own risk factor.
+    fn check_inputs(&mut self, ind: &Indicator, known: &[(&str, &str)]) {
+        let file = self.file;
+        let readable: Vec<&str> = known
+            .iter()
+            .filter(|(_, k)| *k != "crime")
+            .map(|(id, _)| *id)
+            .collect();
+        for (n, i) in ind.inputs.iter().enumerate() {
+            let id = i.node.value.as_str();
+            match known.iter().find(|(k, _)| *k == id) {
+                None => self.unknown_ref(&i.node, "risk factor, indicator or theme", &readable),
+                Some((_, "crime")) => {
+                    let d = self.err(
+                        "F011",
+                        format!("`{id}` is a crime; an indicator's inputs read risk factors, indicators or themes"),
+                    );
+                    self.out.push(
+                        span_str(file, &i.node, d, "a crime")
+                            .with_hint("name the risk factors that bear on the crime instead"),
+                    );
+                }
+                Some(_) => {}
+            }
+            let own_rf = ind.risk_factor.as_ref().is_some_and(|r| r.value == id);
+            if id == ind.id.value || own_rf {
+                let d = self.err(
+                    "F020",
+                    format!(
+                        "indicator `{}` reads `{id}`, whose score depends on the indicator itself",
+                        ind.id.value
+                    ),
+                );
+                self.out.push(
+                    span_str(file, &i.node, d, "a cycle").with_hint(
+                        "an indicator cannot read its own score or its own risk factor's",
+                    ),
+                );
+            }
+            if let Some(prev) = ind.inputs[..n].iter().find(|p| p.node.value == id) {
+                let d = self.err(
+                    "F010",
+                    format!("`{id}` is listed twice in the inputs of `{}`", ind.id.value),
+                );
+                let d = span_str(file, &i.node, d, "listed again here");
+                self.out.push(
+                    span_str(file, &prev.node, d, "first listed here")
+                        .with_hint("list each input once, with one weight"),
+                );
+            }
+        }
+        if let Some(ex) = ind.examples.first()
+            && !ind.inputs.is_empty()
+        {
+            let d = self.err(
+                "F021",
+                format!(
+                    "indicator `{}` has inputs from other nodes, which its examples cannot give",
+                    ind.id.value
+                ),
+            );
+            self.out.push(at(d, file, ex, 1, "example").with_hint(
+                "remove the examples; check the node with `atrisk explain` on real data instead",
+            ));
         }
     }
 
@@ -489,6 +586,14 @@ impl Validator<'_> {
             }
             _ => {}
         }
+        if let Some(i) = &a.impute
+            && method != Method::Logistic
+        {
+            let d = self.err("F015", "`impute` only applies to `method: logistic`");
+            self.out.push(at(d, file, i, 1, "not used").with_hint(
+                "remove it: other methods already leave a child without a score out of the mean",
+            ));
+        }
         if let Some(m) = &a.min_coverage {
             self.check_unit(m, "min_coverage");
         }
@@ -549,7 +654,10 @@ impl Validator<'_> {
                 ));
             }
         }
-        let needs_direction = !matches!(norm.value, Normalise::Steps(_) | Normalise::Raw);
+        let needs_direction = !matches!(
+            norm.value,
+            Normalise::Steps(_) | Normalise::Raw | Normalise::Centre(_)
+        );
         match (needs_direction, m.direction) {
             (true, None) => {
                 let d = self.err("F016", "this normalisation needs a `direction`");
@@ -559,7 +667,12 @@ impl Validator<'_> {
                     ));
             }
             (false, Some(_)) => {
-                let d = self.err("F016", "`direction` does not apply to `steps` or `raw`");
+                let msg = if matches!(norm.value, Normalise::Centre(_)) {
+                    "`direction` does not apply to `centre`"
+                } else {
+                    "`direction` does not apply to `steps` or `raw`"
+                };
+                let d = self.err("F016", msg);
                 self.out.push(
                     at(d, file, norm, 1, "normalisation")
                         .with_hint("remove `direction`; steps give each score directly"),
@@ -585,6 +698,10 @@ impl Validator<'_> {
                 .then(|| "zscore `clip` must be a positive number".to_string()),
             Normalise::Raw if !parent_logistic => Some(
                 "`raw` values are not on the 0-1 scale; use them only in an indicator with `method: logistic`"
+                    .to_string(),
+            ),
+            Normalise::Centre(_) if !parent_logistic => Some(
+                "`centre` values are not on the 0-1 scale; use them only in an indicator with `method: logistic`"
                     .to_string(),
             ),
             _ => None,

@@ -311,8 +311,11 @@ impl Model {
                 }));
             }
             let e0 = edges.len();
+            // The weights of a logistic node are fitted coefficients, not
+            // judgements, and are not drawn.
+            let drawn = node.rule.method != Method::Logistic;
             for &(c, w) in &node.children {
-                let factor = if needed[c] {
+                let factor = if needed[c] && drawn {
                     b.weight(c, w, &rf_of)
                 } else {
                     None
@@ -328,7 +331,9 @@ impl Model {
                 || edges[e0..]
                     .iter()
                     .any(|e| varies[e.child] || (e.factor.is_some() && !single));
-            if !node_varies {
+            // A node that imputes a year mean keeps its point value: the
+            // draws are made for one year's units only.
+            if !node_varies || node.rule.impute {
                 edges.truncate(e0);
                 sources[n] = Source::Fixed(point_block(n, &mut table));
                 continue;

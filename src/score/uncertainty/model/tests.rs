@@ -146,6 +146,7 @@ fn one_pass_mean_is_the_aggregate_to_the_bit() {
             threshold: 0.5,
             intercept: 0.0,
             min_coverage: pick(case + 7, &[0.0, 0.5, 1.0]),
+            impute: false,
         };
         let (a, b) = (
             aggregate::aggregate(&rule, &kids).value,
