@@ -1,0 +1,212 @@
+//! Unit tests of the penalised logistic regression.
+
+use super::*;
+
+/// Synthetic: one predictor, outcomes overlapping.
+fn small() -> Design {
+    let mut d = Design::new(1);
+    for (x, y) in [
+        (0.0, false),
+        (1.0, false),
+        (2.0, true),
+        (3.0, false),
+        (4.0, true),
+        (5.0, true),
+    ] {
+        d.push(&[x], y);
+    }
+    d
+}
+
+#[test]
+fn unpenalised_fit_solves_the_score_equations() {
+    let d = small();
+    let m = fit(&d, &Settings::new(1.0, 0.0)).unwrap();
+    // maximum likelihood: Σ (y - p) = 0 and Σ x (y - p) = 0
+    let (mut s0, mut s1) = (0.0, 0.0);
+    for i in 0..d.n() {
+        let r = d.y[i] - m.predict(&d.x[i..=i]);
+        s0 += r;
+        s1 += r * d.x[i];
+    }
+    assert!(s0.abs() < 1e-8 && s1.abs() < 1e-8, "{s0} {s1}");
+    assert!(m.beta[0] > 0.0);
+}
+
+#[test]
+fn penalised_fit_meets_the_optimality_conditions() {
+    // Synthetic, two predictors. At the optimum, for the standardised
+    // coefficient b_j: gradient_j + λ(1-α) b_j + λα sign(b_j) = 0 when
+    // b_j != 0, and |gradient_j| <= λα when b_j = 0.
+    let mut d = Design::new(2);
+    let xs = [
+        (0.5, 1.0, false),
+        (1.5, 0.0, false),
+        (2.0, 2.0, true),
+        (2.5, 1.0, false),
+        (3.0, 0.0, true),
+        (3.5, 3.0, true),
+        (1.0, 2.0, false),
+        (4.0, 1.0, true),
+    ];
+    for (a, b, y) in xs {
+        d.push(&[a, b], y);
+    }
+    let s = Settings::new(0.5, 0.05);
+    let m = fit(&d, &s).unwrap();
+    assert!(m.converged && m.gradient_norm < 1e-7, "{}", m.gradient_norm);
+    let (_, _, sc) = standardised(&d, None);
+    let n = d.n() as f64;
+    for j in 0..2 {
+        let mut g = 0.0;
+        for i in 0..d.n() {
+            let r = &d.x[i * 2..i * 2 + 2];
+            let xs = (r[j] - sc.mean[j]) / sc.sd[j];
+            g -= xs * (d.y[i] - m.predict(r)) / n;
+        }
+        let b = m.beta[j] * sc.sd[j];
+        if b != 0.0 {
+            let kkt = g + s.lambda * (1.0 - s.alpha) * b + s.lambda * s.alpha * b.signum();
+            assert!(kkt.abs() < 1e-7, "predictor {j}: {kkt}");
+        } else {
+            assert!(g.abs() <= s.lambda * s.alpha + 1e-9);
+        }
+    }
+    // the intercept is unpenalised: residuals sum to 0
+    let r: f64 = (0..d.n())
+        .map(|i| d.y[i] - m.predict(&d.x[i * 2..i * 2 + 2]))
+        .sum();
+    assert!(r.abs() < 1e-8);
+}
+
+#[test]
+fn above_lambda_max_every_coefficient_is_zero() {
+    let d = small();
+    let top = lambda_max(&d, 0.5);
+    let m = fit(&d, &Settings::new(0.5, top * 1.01)).unwrap();
+    assert_eq!(m.nonzero(), 0);
+    let m = fit(&d, &Settings::new(0.5, top * 0.5)).unwrap();
+    assert_eq!(m.nonzero(), 1);
+}
+
+#[test]
+fn separation_and_one_class_are_errors() {
+    let mut d = Design::new(1);
+    for (x, y) in [(0.0, false), (1.0, false), (2.0, true), (3.0, true)] {
+        d.push(&[x], y);
+    }
+    assert_eq!(
+        fit(&d, &Settings::new(1.0, 0.001)),
+        Err(FitError::Separation)
+    );
+    let mut d = Design::new(1);
+    d.push(&[0.0], false);
+    d.push(&[1.0], false);
+    assert!(matches!(
+        fit(&d, &Settings::new(1.0, 0.1)),
+        Err(FitError::OneClass { n: 2, positives: 0 })
+    ));
+    assert!(matches!(
+        fit(&small(), &Settings::new(1.5, 0.1)),
+        Err(FitError::Settings(_))
+    ));
+}
+
+#[test]
+fn too_few_iterations_is_reported_as_not_converged() {
+    let s = Settings {
+        max_irls: 1,
+        ..Settings::new(1.0, 0.0)
+    };
+    let m = fit(&small(), &s).unwrap();
+    assert!(!m.converged);
+    assert_eq!(m.irls_steps, 1);
+    // one Newton step from the null model is still far from the optimum
+    assert!(m.gradient_norm > 1e-3, "{}", m.gradient_norm);
+    let full = fit(&small(), &Settings::new(1.0, 0.0)).unwrap();
+    assert!(full.converged && full.gradient_norm < 1e-8);
+}
+
+#[test]
+fn a_path_with_warm_starts_matches_cold_fits() {
+    let mut d = small();
+    for (x, y) in [(0.5, false), (2.5, true), (3.5, false), (4.5, true)] {
+        d.push(&[x], y);
+    }
+    let lambdas = default_path(&d, 0.5);
+    let fits = path(&d, None, 0.5, &lambdas).unwrap();
+    for (l, m) in lambdas.iter().zip(&fits).step_by(9) {
+        let m = m.as_ref().unwrap();
+        let cold = fit(&d, &Settings::new(0.5, *l)).unwrap();
+        assert!((m.intercept - cold.intercept).abs() < 1e-7);
+        assert!((m.beta[0] - cold.beta[0]).abs() < 1e-7);
+    }
+    assert_eq!(fits[0].as_ref().unwrap().nonzero(), 0);
+    // on a subset of rows: the same as a design of those rows
+    let rows = [0, 2, 3, 5, 6, 7];
+    let mut sub = Design::new(1);
+    for &i in &rows {
+        sub.push(&d.x[i..=i], d.y[i] > 0.5);
+    }
+    let a = path(&d, Some(&rows), 0.5, &lambdas[50..52]).unwrap();
+    let b = fit(&sub, &Settings::new(0.5, lambdas[51])).unwrap();
+    assert!((a[1].as_ref().unwrap().beta[0] - b.beta[0]).abs() < 1e-7);
+}
+
+#[test]
+fn warm_start_reaches_the_same_solution() {
+    let d = small();
+    let s = Settings::new(0.5, 0.01);
+    let cold = fit(&d, &s).unwrap();
+    let other = fit(&d, &Settings::new(0.5, 0.2)).unwrap();
+    let warm = fit_from(&d, &s, Some(&other)).unwrap();
+    assert!((cold.intercept - warm.intercept).abs() < 1e-7);
+    assert!((cold.beta[0] - warm.beta[0]).abs() < 1e-7);
+}
+
+#[test]
+fn cross_validation_is_deterministic_and_picks_a_path_value() {
+    let mut d = small();
+    for (x, y) in [(0.5, false), (2.5, true), (3.5, false), (4.5, true)] {
+        d.push(&[x], y);
+    }
+    // synthetic years: two rows a year
+    let years: Vec<i32> = (0..d.n()).map(|i| 2000 + (i / 2) as i32).collect();
+    let a = cross_validate(&d, &years, 0.5, 2, 0).unwrap();
+    let b = cross_validate(&d, &years, 0.5, 2, 0).unwrap();
+    assert_eq!(a.best, b.best);
+    assert_eq!(a.deviance, b.deviance);
+    assert_eq!(a.lambdas.len(), 100);
+    assert!(a.deviance[a.best] <= a.deviance[0]);
+    assert!(cross_validate(&d, &years, 0.5, 1, 0).is_err());
+}
+
+#[test]
+fn folds_are_runs_of_years_with_a_gap() {
+    // synthetic: years 2000-2006, one row a year, positives in 2001, 2003, 2005
+    let years: Vec<i32> = (2000..=2006).collect();
+    let y = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+    let f = year_folds(&years, &y, 3, 1).unwrap();
+    assert_eq!(f.years, vec![(2000, 2002), (2003, 2004), (2005, 2006)]);
+    assert_eq!(f.test[1], vec![3, 4]);
+    // 2002 and 2005 border the held-out block and are left out
+    assert_eq!(f.train[1], vec![0, 1, 6]);
+    assert_eq!(f.gap, 1);
+    // a gap that would leave a fold without positives is dropped
+    let g = year_folds(&years, &y, 2, 3).unwrap();
+    assert_eq!(g.gap, 0);
+    // more folds than years: one fold a year
+    assert_eq!(
+        year_folds(&years[..3], &y[..3], 5, 0).map(|f| f.test.len()),
+        Err(FitError::Folds {
+            asked: 5,
+            years: 3,
+            span: (2000, 2002),
+            n: 3,
+            positives: 1,
+            why: "3 folds need at least 3 positive rows".to_string(),
+        })
+    );
+    let one = year_folds(&[2000, 2000], &[0.0, 1.0], 2, 0).unwrap_err();
+    assert!(one.to_string().contains("at least 2 years"), "{one}");
+}
