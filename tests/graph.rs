@@ -149,7 +149,7 @@ fn which(bin: &str) -> Result<std::path::PathBuf, ()> {
 
 #[test]
 fn explain_sudan_goes_from_cells_to_recommendations() {
-    let text = ok(&["explain", "--country", "SDN"]);
+    let text = ok(&["explain", "--country", "SDN", "--year", "2024"]);
     assert!(text.starts_with("Sudan (SDN), 2024: "), "{}", &text[..200]);
     // the tree reaches input cells with file and line
     assert!(text.contains("examples/data/panel.csv:"));

@@ -41,6 +41,8 @@ fn shipped_frameworks_validate_without_warnings() {
                     "examples/data/panel.csv",
                     "--data",
                     "examples/data/vdem.csv",
+                    "--data",
+                    "examples/data/mass-killing-history.csv",
                 ]
             };
             let out = atrisk()

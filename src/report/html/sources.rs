@@ -132,7 +132,7 @@ pub(super) fn method(out: &mut String, c: &Ctx<'_, '_>) {
 <li>It is <strong>not a prediction</strong> of a specific event, place, time or perpetrator.</li>
 <li>It is <strong>not a legal finding</strong>. Only competent courts establish genocide, crimes against humanity or war crimes; a high genocide score says nothing about intent, which data cannot observe.</li></ul>
 <h3>Caveats</h3>
-<ul><li><strong>Old data.</strong> Sources end in different years. When a value is missing, the rules may use the latest earlier value for a few years; such values are counted above and shown with their year in the movers and briefs. Violence that began after a source ends does not appear in its measures.</li>
+<ul>{}<li><strong>Old data.</strong> Sources end in different years. When a value is missing, the rules may use the latest earlier value for a few years; such values are counted above and shown with their year in the movers and briefs. Violence that began after a source ends does not appear in its measures.</li>
 <li><strong>Coverage.</strong> A score needs enough of its indicators to have data. Risk factors without a score are shown as n/a; fewer indicators mean a score that could move more with new data.</li>
 <li><strong>Qualitative indicators.</strong> Some indicators, such as hate speech or signs of intent, cannot be read from country-year data. They never add or remove risk; they stay open questions for analysts.</li>
 <li><strong>Proxies.</strong> Several indicators are read through data that capture only part of the condition they stand for, and expert-coded measures carry their own uncertainty, which is not shown here.</li>
@@ -145,7 +145,11 @@ pub(super) fn method(out: &mut String, c: &Ctx<'_, '_>) {
             "It is a <strong>modelled probability</strong>: the output of the framework's logistic model, as good as the model's fit to past events; check its backtest (<code>atrisk backtest</code>) before reading it as a chance."
         } else {
             "It is <strong>not a probability</strong>: a score of 0.7 is not a 70&nbsp;% chance of anything. The rules are not fitted to past atrocities."
-        }
+        },
+        c.s.year_basis.as_ref().map_or_else(String::new, |b| format!(
+            "<li><strong>The year.</strong> {}.</li>",
+            esc(b)
+        ))
     );
 }
 

@@ -25,9 +25,6 @@ pub(super) fn header(out: &mut String, c: &Ctx<'_, '_>) {
         esc(s.atrisk_version)
     );
     let _ = writeln!(out, "<p class=\"age\">{}</p>", data_age_line(c));
-    if let Some(b) = &s.year_basis {
-        let _ = writeln!(out, "<p class=\"age\">{}.</p>", esc(b));
-    }
     let reading = if s.probability {
         "Each value is the framework's modelled probability of the event it forecasts; check it against current reporting and country knowledge."
     } else {
