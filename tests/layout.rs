@@ -1,19 +1,12 @@
 //! The source stays readable as a pipeline: no file in `src/` is over 800
 //! lines (ARCHITECTURE.md).
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
+use std::fs;
+use std::path::PathBuf;
+
+use common::rust_files;
 
 #[test]
 fn no_source_file_is_over_800_lines() {

@@ -38,3 +38,15 @@ pub fn fails(args: &[&str], code: i32, diag: &str) -> String {
     assert!(err.contains("help: "), "no hint: {err}");
     err
 }
+
+/// Every `.rs` file below `dir`.
+pub fn rust_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
