@@ -274,3 +274,57 @@ fn the_shipped_forecast_is_a_probability_beside_the_relative_score() {
     let plain = stdout(&["explain", "--country", "SDN", "--year", "2024"]);
     assert!(!plain.contains("Forecast "));
 }
+
+/// The default framework builds on the forecast: `score`, `summary` and the
+/// report show the probability beside the relative score, which still sets
+/// the rank; the value shown is the forecast node's.
+#[test]
+fn the_default_outputs_show_the_forecast_beside_the_score() {
+    let j: Value = serde_json::from_str(&stdout(&["score", "--format", "json"])).unwrap();
+    assert_eq!(j["forecast"], "mass_killing_onset");
+    let results = j["results"].as_array().unwrap();
+    let mut last = f64::INFINITY;
+    let mut differs = false;
+    for r in results {
+        let node = r["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == "mass_killing_onset")
+            .unwrap();
+        assert_eq!(r["probability"], node["value"], "{}", r["iso3"]);
+        let s = r["score"].as_f64().unwrap();
+        assert!(s <= last, "ranked by the relative score");
+        last = s;
+        differs |= r["probability"].as_f64() != r["score"].as_f64();
+    }
+    assert!(differs);
+    // The table: a `forecast` column with a percentage for the first row.
+    let table = stdout(&["score", "--top", "3"]);
+    let head = table.lines().find(|l| l.starts_with("rank")).unwrap();
+    assert!(head.contains("forecast"), "{head}");
+    let first = &results[0];
+    let pct = format!("{:.1}%", first["probability"].as_f64().unwrap() * 100.0);
+    let line = table
+        .lines()
+        .find(|l| l.contains(first["iso3"].as_str().unwrap()))
+        .unwrap();
+    assert!(line.contains(&pct), "{line} lacks {pct}");
+    // The summary's watch list and briefs.
+    let s: Value = serde_json::from_str(&stdout(&["summary", "--format", "json"])).unwrap();
+    assert_eq!(s["forecast"]["id"], "mass_killing_onset");
+    let e = &s["watch_list"]["overall"][0];
+    assert_eq!(e["iso3"], first["iso3"]);
+    assert_eq!(e["probability"], first["probability"]);
+    let b = &s["briefs"][0];
+    assert_eq!(b["forecast"]["score"], first["probability"]);
+    assert!(
+        b["crimes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "mass_killing_onset")
+    );
+    let text = stdout(&["summary"]);
+    assert!(text.contains(&format!("forecast: {pct}")), "brief line");
+}

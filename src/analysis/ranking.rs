@@ -92,6 +92,9 @@ pub struct Row {
     pub top_factors: Vec<(usize, f64)>,
     /// Measured indicators with a value, and measured indicators in all.
     pub indicators_with_data: (usize, usize),
+    /// The value of the framework's forecast ([`Plan::forecast`]), a
+    /// probability, when it has one (NaN: no forecast for the country-year).
+    pub probability: Option<f64>,
 }
 
 impl Run<'_> {
@@ -252,7 +255,14 @@ impl Run<'_> {
     pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
         let plan = self.plan;
         let overall = plan.overall();
-        let rfs = plan.of_kind(Kind::RiskFactor);
+        // A forecast that a framework adds as a risk factor is a probability,
+        // not a risk factor's relative score: it is not among the top factors.
+        let rfs: Vec<usize> = plan
+            .of_kind(Kind::RiskFactor)
+            .into_iter()
+            .filter(|&r| !plan.is_probability(r))
+            .collect();
+        let forecast = plan.forecast();
         let measured = self.measured_indicators();
         let mut rows: Vec<Row> = (0..self.panel.countries.len())
             .map(|c| {
@@ -280,6 +290,7 @@ impl Run<'_> {
                     band: plan.band(overall, score).map(str::to_string),
                     top_factors: top,
                     indicators_with_data: (with, measured.len()),
+                    probability: forecast.map(|f| self.scores.value(f, cell)),
                 }
             })
             .collect();

@@ -204,26 +204,6 @@ impl Skill {
     }
 }
 
-/// True when a node's values are probabilities: a logistic aggregation, or
-/// a mean, maximum or geometric mean of exactly one probability (with the
-/// other children at weight 0), which passes it on unchanged.
-pub fn is_probability(plan: &Plan, node: usize) -> bool {
-    let n = &plan.nodes[node];
-    match n.rule.method {
-        Method::Logistic => true,
-        Method::Mean | Method::Max | Method::GeometricMean => {
-            let live: Vec<usize> = n
-                .children
-                .iter()
-                .filter(|(_, w)| *w != 0.0)
-                .map(|(c, _)| *c)
-                .collect();
-            live.len() == 1 && is_probability(plan, live[0])
-        }
-        Method::ShareAbove => false,
-    }
-}
-
 /// Measures the skill of a score over the rows. `score` gives the value of
 /// a row (NaN: no score, left out); `probability` asks for the Brier score.
 pub fn skill(
@@ -328,7 +308,7 @@ pub fn node_skill(plan: &Plan, panel: &Panel, scores: &Scores, rows: &[Row], nod
         rows,
         n.id.clone(),
         n.kind,
-        is_probability(plan, node),
+        plan.is_probability(node),
         &score,
     )
 }

@@ -253,7 +253,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
             })?,
             None => plan.overall(),
         };
-        if a.brier && !backtest::is_probability(&plan, main) {
+        if a.brier && !plan.is_probability(main) {
             return Err(fail(
                 Diagnostic::error(
                     "B014",

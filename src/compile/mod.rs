@@ -236,6 +236,39 @@ impl Plan {
             .rposition(|(_, min)| value >= *min)
     }
 
+    /// True when a node's values are probabilities: a logistic aggregation, or
+    /// a mean, maximum or geometric mean of exactly one probability (with the
+    /// other children at weight 0), which passes it on unchanged.
+    pub fn is_probability(&self, node: usize) -> bool {
+        let n = &self.nodes[node];
+        match n.rule.method {
+            Method::Logistic => true,
+            Method::Mean | Method::Max | Method::GeometricMean => {
+                let mut live = n.children.iter().filter(|(_, w)| *w != 0.0);
+                match (live.next(), live.next()) {
+                    (Some(&(child, _)), None) => self.is_probability(child),
+                    _ => false,
+                }
+            }
+            Method::ShareAbove => false,
+        }
+    }
+
+    /// The forecast reported beside a relative overall score: the first
+    /// crime, else risk factor, else indicator, in evaluation order, whose
+    /// values are probabilities (see [`Plan::is_probability`]). `None` when
+    /// the overall score is itself a probability, or when the framework has
+    /// no probability node.
+    pub fn forecast(&self) -> Option<usize> {
+        if self.is_probability(self.overall()) {
+            return None;
+        }
+        [Kind::Crime, Kind::RiskFactor, Kind::Indicator]
+            .into_iter()
+            .flat_map(|k| self.of_kind(k))
+            .find(|&i| self.is_probability(i))
+    }
+
     /// Where a node is defined, as `file:line`.
     pub fn location(&self, node: usize) -> String {
         let n = &self.nodes[node];

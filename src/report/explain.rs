@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::fmt_score;
 use super::json::{RecResult, recommendations};
+use super::{fmt_probability, fmt_score};
 use crate::analysis::round;
 use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::{CellRef, Panel};
@@ -370,22 +370,13 @@ fn signed(v: f64) -> String {
     }
 }
 
-/// A probability for people: 12.8%, 0.41%.
-fn prob(p: f64) -> String {
-    if p < 0.01 {
-        format!("{:.2}%", p * 100.0)
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
 /// The forecast section: what each input adds to the log-odds.
 fn forecast_text(out: &mut String, f: &Forecast<'_>) {
     let s = &f.split;
     out.push_str(&format!(
         "\nForecast {}: {} {}  (a probability: {})\n",
         s.id,
-        prob(s.probability),
+        fmt_probability(s.probability),
         f.band.unwrap_or(""),
         short(f.title, 70)
     ));
@@ -393,7 +384,7 @@ fn forecast_text(out: &mut String, f: &Forecast<'_>) {
         "  log-odds {:.2}; the year's average country (every input at its year mean): {:.2}, {}. What each input adds to the log-odds:\n",
         s.log_odds,
         s.average_log_odds,
-        prob(s.average_probability)
+        fmt_probability(s.average_probability)
     ));
     let mut zero = 0;
     for (i, src) in s.inputs.iter().zip(&f.sources) {

@@ -19,6 +19,10 @@ struct Doc<'a> {
     framework: FrameworkInfo<'a>,
     data: &'a [String],
     years: Vec<i32>,
+    /// The node whose value is the framework's forecast, a probability
+    /// reported beside the relative score (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forecast: Option<&'a str>,
     nodes: Vec<NodeInfo<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     actors: Vec<Actor<'a>>,
@@ -184,6 +188,10 @@ struct CountryYear<'a> {
     rank: usize,
     score: Option<f64>,
     band: Option<String>,
+    /// The forecast's value (null: none for the country-year); absent when
+    /// the framework has no forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<Option<f64>>,
     indicators_with_data: usize,
     indicators_measured: usize,
     data_age: ValuesBasis,
@@ -274,6 +282,7 @@ pub fn write(run: &Run<'_>) -> String {
         },
         data: &panel.files,
         years: run.years.iter().map(|&y| panel.year(y)).collect(),
+        forecast: plan.forecast().map(|f| plan.nodes[f].id.as_str()),
         nodes,
         actors: plan
             .actors
@@ -370,6 +379,7 @@ fn country_year<'a>(run: &Run<'a>, r: &Row, y: usize) -> CountryYear<'a> {
         rank: r.rank,
         score: round(r.score, 6),
         band: r.band.clone(),
+        probability: r.probability.map(|p| round(p, 6)),
         indicators_with_data: r.indicators_with_data.0,
         indicators_measured: r.indicators_with_data.1,
         data_age: run.values_basis(r.country, y),

@@ -22,3 +22,26 @@ pub fn fmt_score(v: f64) -> String {
         format!("{v:.3}")
     }
 }
+
+/// Formats a probability for people: `12.8%`, `0.41%` below 1%, or `n/a`.
+pub fn fmt_probability(p: f64) -> String {
+    if p.is_nan() {
+        "n/a".to_string()
+    } else if p < 0.01 {
+        format!("{:.2}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_read_as_percentages() {
+        assert_eq!(fmt_probability(0.128), "12.8%");
+        assert_eq!(fmt_probability(0.0041), "0.41%");
+        assert_eq!(fmt_probability(f64::NAN), "n/a");
+    }
+}

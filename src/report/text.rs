@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::fmt_score;
+use super::{fmt_probability, fmt_score};
 use crate::analysis::Run;
 
 /// Writes the ranked table for each year; `top` limits the rows per year.
@@ -37,10 +37,18 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             .max()
             .unwrap_or(4)
             .clamp(4, 32);
+        // The framework's forecast, a probability, beside the relative score.
+        let forecast = run.plan.forecast();
         let _ = writeln!(
             out,
-            "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  data",
-            "rank", key, "country", "score", "band", "top risk factors"
+            "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {}{:<30}  data",
+            "rank",
+            key,
+            "country",
+            "score",
+            "band",
+            if forecast.is_some() { "forecast  " } else { "" },
+            "top risk factors"
         );
         let mut legend: Vec<usize> = Vec::new();
         let mut marked = false;
@@ -59,12 +67,14 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             marked |= stale;
             let _ = writeln!(
                 out,
-                "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {:<30}  {}/{}{}",
+                "{:>4}  {:<code_w$} {:<name_w$}  {:>5}  {:<9}  {}{:<30}  {}/{}{}",
                 r.rank,
                 code,
                 name,
                 fmt_score(r.score),
                 r.band.as_deref().unwrap_or("-"),
+                r.probability
+                    .map_or(String::new(), |p| format!("{:>8}  ", fmt_probability(p))),
                 factors,
                 r.indicators_with_data.0,
                 r.indicators_with_data.1,
@@ -104,7 +114,19 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
     }
     let _ = writeln!(
         out,
-        "score: 0-1 relative risk, not a probability. data: measured indicators with a value / all measured indicators.\nRun `atrisk score --format json` for every node, its coverage and its input cells."
+        "score: 0-1 relative risk, not a probability; countries are ranked by it."
+    );
+    if let Some(f) = run.plan.forecast() {
+        let node = &run.plan.nodes[f];
+        let _ = writeln!(
+            out,
+            "forecast: {} (`{}`), not part of the score; `atrisk explain --country X` shows what each input adds to it, `atrisk backtest` its record.",
+            node.title, node.id
+        );
+    }
+    let _ = writeln!(
+        out,
+        "data: measured indicators with a value / all measured indicators.\nRun `atrisk score --format json` for every node, its coverage and its input cells."
     );
     // Names and titles come from inputs.
     crate::diagnostic::sanitize(&out).into_owned()

@@ -68,6 +68,13 @@ impl Builder<'_, '_> {
             r6(self.value(overall, r.country, y) - self.mean(overall, r.country, years))
         };
         let (iso3, country) = self.country(r.country);
+        let forecast = self.run.plan.forecast();
+        let crimes: Vec<usize> = self
+            .crimes
+            .iter()
+            .copied()
+            .filter(|&k| Some(k) != forecast)
+            .collect();
         Brief {
             rank: r.rank,
             iso3,
@@ -76,7 +83,11 @@ impl Builder<'_, '_> {
             band: r.band.clone(),
             change_previous_year: change(prev),
             change_three_year_mean: change(mean_years),
-            crimes: self.node_scores(&self.crimes, r.country, y),
+            crimes: self.node_scores(&crimes, r.country, y),
+            forecast: forecast.map(|f| {
+                let mut s = self.node_scores(&[f], r.country, y);
+                s.remove(0)
+            }),
             drivers: self.level_drivers(r.country, y),
             data: self.data_age(r.country, y),
             recommendations: self.recommendations(r.country, y),

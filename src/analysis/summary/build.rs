@@ -4,31 +4,11 @@
 
 use super::builder::Builder;
 use super::model::{
-    BandCount, CrimeList, Entry, FrameworkRef, Movers, NewEntry, Summary, UncertaintyRef, WatchList,
+    BandCount, CrimeList, Entry, ForecastRef, FrameworkRef, Movers, NewEntry, Summary,
+    UncertaintyRef, WatchList,
 };
 use crate::analysis::ranking::Row;
 use crate::analysis::{r6, r6f};
-use crate::compile::Plan;
-use crate::framework::model::Method;
-
-/// Whether the overall score of a plan is a probability: the overall node,
-/// or the node it passes on through nodes with a single child (a mean, a
-/// geometric mean or a maximum of one child is that child), is a logistic
-/// model.
-pub fn score_is_probability(plan: &Plan) -> bool {
-    let mut at = plan.overall();
-    // Each step goes down one level, so the walk ends.
-    loop {
-        let node = &plan.nodes[at];
-        match (node.rule.method, node.children.as_slice()) {
-            (Method::Logistic, _) => return true,
-            (Method::Mean | Method::GeometricMean | Method::Max, &[(child, w)]) if w > 0.0 => {
-                at = child;
-            }
-            _ => return false,
-        }
-    }
-}
 
 impl Builder<'_, '_> {
     /// The summary of year index `y`, with lists of `top` countries.
@@ -80,7 +60,11 @@ impl Builder<'_, '_> {
                 seed: s.info.seed,
                 varied: self.varied.clone(),
             }),
-            probability: score_is_probability(plan),
+            probability: plan.is_probability(plan.overall()),
+            forecast: plan.forecast().map(|f| ForecastRef {
+                id: plan.nodes[f].id.clone(),
+                title: plan.nodes[f].title.clone(),
+            }),
             profiles,
             themes,
         }
@@ -105,6 +89,7 @@ impl Builder<'_, '_> {
             band: self.run.plan.band(node, v).map(str::to_string),
             change: r6(v - self.mean(node, c, prev)),
             interval: None,
+            probability: None,
             old_data: self.run.values_basis(c, y).mostly_carried(),
         }
     }
@@ -144,6 +129,7 @@ impl Builder<'_, '_> {
             .take(top)
             .map(|r| Entry {
                 interval: self.interval(r.country),
+                probability: r.probability.and_then(r6),
                 ..entry(r.rank, r.country, overall, r.score)
             })
             .collect();
@@ -153,6 +139,7 @@ impl Builder<'_, '_> {
             .map(|&k| CrimeList {
                 id: plan.nodes[k].id.clone(),
                 title: plan.nodes[k].title.clone(),
+                probability: plan.is_probability(k),
                 entries: self
                     .ranked_by(k, y)
                     .into_iter()

@@ -85,7 +85,13 @@ impl<'r, 'a> Builder<'r, 'a> {
     pub fn new(run: &'r Run<'a>) -> Self {
         let plan = run.plan;
         let measured = run.measured_indicators();
-        let mut risk_factors = plan.of_kind(Kind::RiskFactor);
+        // A forecast added as a risk factor is a probability, not one of the
+        // Framework's risk factors: profiles leave it out.
+        let mut risk_factors: Vec<usize> = plan
+            .of_kind(Kind::RiskFactor)
+            .into_iter()
+            .filter(|&r| !plan.is_probability(r))
+            .collect();
         risk_factors.sort_by_key(|&n| (plan.nodes[n].line, n));
         let mut crimes = plan.of_kind(Kind::Crime);
         crimes.sort_by_key(|&n| (plan.nodes[n].line, n));

@@ -26,7 +26,6 @@ mod themes;
 
 pub use assess::{Assessed, Options, assess};
 pub use briefs::{TALLY_TOP, TREND_YEARS};
-pub use build::score_is_probability;
 pub use builder::{Builder, weight_shares};
 pub use data_age::{FEW_INDICATORS, OLD_DATA_YEARS};
 pub use model::*;

@@ -59,6 +59,11 @@ pub struct Summary {
     /// model, reached from the overall node through nodes of one child each.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub probability: bool,
+    /// The framework's forecast, a probability reported beside a relative
+    /// overall score (see [`crate::compile::Plan::forecast`]); absent when
+    /// there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<ForecastRef>,
     /// A profile of every scored country, in rank order: a brief with every
     /// risk factor, every theme and the trend of the score. Built for the
     /// HTML report ([`Builder::with_profiles`](super::Builder::with_profiles));
@@ -216,6 +221,15 @@ pub struct WatchList {
     pub crimes: Vec<CrimeList>,
 }
 
+/// The node whose value is the forecast.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastRef {
+    /// Node id.
+    pub id: String,
+    /// Title, as in the framework.
+    pub title: String,
+}
+
 /// The watch list of one crime.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrimeList {
@@ -223,6 +237,9 @@ pub struct CrimeList {
     pub id: String,
     /// Crime title.
     pub title: String,
+    /// Whether the crime's values are probabilities (a fitted forecast).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub probability: bool,
     /// Top countries by this crime's score.
     pub entries: Vec<Entry>,
 }
@@ -245,6 +262,10 @@ pub struct Entry {
     /// Rank and score intervals (overall watch list only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
+    /// The forecast's probability (overall watch list of a framework with a
+    /// forecast only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
     /// True when most of the country's measure values are carried forward
     /// from earlier years: its rank rests on old data.
     pub old_data: bool,
@@ -443,8 +464,12 @@ pub struct Brief {
     pub change_previous_year: Option<f64>,
     /// Change against the mean of the three previous years.
     pub change_three_year_mean: Option<f64>,
-    /// Crime scores, in framework order.
+    /// Crime scores, in framework order (the forecast apart).
     pub crimes: Vec<NodeScore>,
+    /// The forecast: its probability and band (absent when the framework
+    /// has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<NodeScore>,
     /// The risk factors that weigh most in the score, with their indicators.
     pub drivers: Vec<LevelDriver>,
     /// Coverage and data age.

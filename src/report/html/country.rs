@@ -11,6 +11,7 @@ use super::charts::{bar_row, sparkline};
 use super::context::{Ctx, anchor, country_anchor, esc};
 use super::sections::{data_age_html, data_flags_html, filter_key, node_name};
 use crate::analysis::summary::{Brief, ColumnValue, NodeScore, OLD_DATA_YEARS};
+use crate::report::fmt_probability;
 use crate::report::summary::{self, actor_names, compared_with, fmt_human};
 
 /// Every country section, in rank order.
@@ -69,6 +70,15 @@ fn section(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
             format!("; change {}", changes.join(", "))
         }
     );
+    if let Some(f) = &b.forecast {
+        let _ = writeln!(
+            out,
+            "<p>Forecast <strong>{}</strong> {}: {}, a probability fitted to past onsets (not part of the score).</p>",
+            f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+            c.band_chip(f.band.as_deref()),
+            esc(&f.title)
+        );
+    }
     let crimes: Vec<String> = b
         .crimes
         .iter()

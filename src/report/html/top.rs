@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::context::{Ctx, esc};
 use super::map::world_map;
+use crate::report::fmt_probability;
 use crate::report::summary::{compared_with, data_mark, fmt_year_data_age, rise_driver};
 use crate::report::uncertainty::fmt_rank;
 
@@ -78,12 +79,17 @@ fn watch_list(out: &mut String, c: &Ctx<'_, '_>) {
     };
     let _ = writeln!(
         out,
-        "<h2 id=\"watch\">Watch list: the {} highest {}</h2>\n<div class=\"scroll\"><table class=\"wl\"><thead><tr><th class=\"num\">#</th><th>Country</th><th class=\"num\">{level}</th><th>Band</th><th class=\"num\">Change</th><th>Data</th>{}</tr></thead><tbody>",
+        "<h2 id=\"watch\">Watch list: the {} highest {}</h2>\n<div class=\"scroll\"><table class=\"wl\"><thead><tr><th class=\"num\">#</th><th>Country</th><th class=\"num\">{level}</th><th>Band</th>{}<th class=\"num\">Change</th><th>Data</th>{}</tr></thead><tbody>",
         entries.len(),
         if s.probability {
             "probabilities"
         } else {
             "scores"
+        },
+        if s.forecast.is_some() {
+            "<th class=\"num\" title=\"fitted probability of the forecast event; not part of the score\">Forecast</th>"
+        } else {
+            ""
         },
         if with_iv {
             "<th class=\"num\">Rank 5&ndash;95%</th>"
@@ -94,11 +100,20 @@ fn watch_list(out: &mut String, c: &Ctx<'_, '_>) {
     for e in entries {
         let _ = writeln!(
             out,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>{}</tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>{}<td class=\"num\">{}</td><td>{}</td>{}</tr>",
             e.rank,
             c.country_link(&e.iso3, &e.country),
             c.level(e.score),
             c.band_chip(e.band.as_deref()),
+            if s.forecast.is_some() {
+                format!(
+                    "<td class=\"num\">{}</td>",
+                    e.probability
+                        .map_or_else(|| "n/a".to_string(), fmt_probability)
+                )
+            } else {
+                String::new()
+            },
             c.change(e.change),
             data_mark_html(c, &e.iso3),
             e.interval.map_or_else(String::new, |i| format!(
@@ -117,7 +132,12 @@ fn watch_list(out: &mut String, c: &Ctx<'_, '_>) {
         .collect();
     let _ = write!(
         out,
-        "<p class=\"small\">Change: since {}. {} countries: {}.",
+        "<p class=\"small\">{}Change: since {}. {} countries: {}.",
+        s.forecast.as_ref().map_or_else(String::new, |f| format!(
+            "Forecast: {} (<code>{}</code>), a probability fitted to past onsets, not part of the score; the rank follows the score. ",
+            esc(&f.title),
+            esc(&f.id)
+        )),
         s.previous_year
             .map_or_else(|| "the year before".to_string(), |p| p.to_string()),
         s.countries,

@@ -9,8 +9,8 @@ use crate::analysis::summary::{
     InputChange, InputValue, Mover, NodeScore, OLD_DATA_YEARS, Summary,
 };
 use crate::analysis::uncertainty::Interval;
-use crate::report::fmt_score;
 use crate::report::uncertainty::fmt_rank;
+use crate::report::{fmt_probability, fmt_score};
 
 pub(super) fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "n/a".to_string(), fmt_score)
@@ -219,6 +219,17 @@ pub const NO_FACTOR_ROSE: &str = "no risk factor with a score in both years rose
 pub const NO_INDICATOR_ROSE: &str = " (no indicator with data in both years rose: indicators with data in only one of them changed the mean)";
 
 /// The closing note of every summary.
+/// What the forecast column is, for the foot of a summary (none without a
+/// forecast).
+pub fn forecast_note(s: &Summary) -> Option<String> {
+    s.forecast.as_ref().map(|f| {
+        format!(
+            "Forecast: {} (`{}`), a probability fitted to past onsets; it is not part of the score and does not set the rank (docs/methodology.md, section 14; `atrisk explain --country X` shows what each input adds to it).",
+            f.title, f.id
+        )
+    })
+}
+
 pub const FOOTER: &str = "Scores are relative risk on a 0-1 scale for screening, not probabilities and not legal findings. Drivers: the risk factors and indicators whose change (or level) times their weight share in the overall score is largest; input values are the data cells that determine each indicator (docs/rule-format.md, section Which cells are cited).";
 
 /// `rf13.obstructed_aid = 1 (2023; medium confidence; source: ...; note: ...)`.
@@ -292,8 +303,14 @@ pub fn level_name(s: &Summary) -> &'static str {
 /// An overall score for people: a percentage when it is a probability
 /// (`12.3%`), else three decimals.
 pub fn fmt_level(s: &Summary, v: f64) -> String {
-    if s.probability && !v.is_nan() {
-        format!("{:.1}%", v * 100.0)
+    fmt_either(s.probability, v)
+}
+
+/// A value for people: a percentage when `probability`, else three
+/// decimals.
+pub fn fmt_either(probability: bool, v: f64) -> String {
+    if probability && !v.is_nan() {
+        fmt_probability(v)
     } else {
         fmt_score(v)
     }
@@ -354,8 +371,14 @@ pub fn rise_driver(m: &Mover) -> String {
 /// A change of the overall score for people: percentage points when it is
 /// a probability (`+8.7 pp`), else as [`fmt_change`].
 pub fn fmt_level_change(s: &Summary, v: Option<f64>) -> String {
+    fmt_either_change(s.probability, v)
+}
+
+/// A change for people: percentage points when `probability`, else as
+/// [`fmt_change`].
+pub fn fmt_either_change(probability: bool, v: Option<f64>) -> String {
     match v {
-        Some(v) if s.probability && v.abs() >= 0.0005 => format!("{:+.1} pp", v * 100.0),
+        Some(v) if probability && v.abs() >= 0.0005 => format!("{:+.1} pp", v * 100.0),
         _ => fmt_change(v),
     }
 }

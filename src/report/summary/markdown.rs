@@ -5,19 +5,27 @@ use std::fmt::Write;
 use super::format::{
     BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
     fmt_age_range, fmt_analyst, fmt_certainty, fmt_change, fmt_column_value, fmt_data_age,
-    fmt_input_change, fmt_interval, fmt_reasons, fmt_triggers, more_recommendations, movers_note,
-    opt, tally_heading,
+    fmt_either, fmt_either_change, fmt_input_change, fmt_interval, fmt_reasons, fmt_triggers,
+    forecast_note, more_recommendations, movers_note, opt, tally_heading,
 };
 use crate::analysis::summary::{Entry, Summary};
-use crate::report::fmt_score;
 use crate::report::uncertainty::fmt_rank;
+use crate::report::{fmt_probability, fmt_score};
 
 fn md(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn md_entries(out: &mut String, entries: &[Entry]) {
+/// A watch list; `probability`: its values are probabilities. Entries with a
+/// forecast get a column for it after the band.
+fn md_entries(out: &mut String, entries: &[Entry], probability: bool) {
     let with = entries.iter().any(|e| e.interval.is_some());
+    let forecast = entries.iter().any(|e| e.probability.is_some());
+    let (fhead, frule) = if forecast {
+        (" Forecast |", "---:|")
+    } else {
+        ("", "")
+    };
     let (head, rule) = if with {
         (" Rank interval |", "---|")
     } else {
@@ -25,9 +33,10 @@ fn md_entries(out: &mut String, entries: &[Entry]) {
     };
     let _ = writeln!(
         out,
-        "| Rank |{head} ISO3 | Country | Score | Band | Change |"
+        "| Rank |{head} ISO3 | Country | {} | Band |{fhead} Change |",
+        if probability { "Probability" } else { "Score" }
     );
-    let _ = writeln!(out, "|---:|{rule}---|---|---:|---|---:|");
+    let _ = writeln!(out, "|---:|{rule}---|---|---:|---|{frule}---:|");
     for e in entries {
         let iv = match e.interval {
             Some(i) if with => format!(" {} |", fmt_rank(&i)),
@@ -36,13 +45,23 @@ fn md_entries(out: &mut String, entries: &[Entry]) {
         };
         let _ = writeln!(
             out,
-            "| {} |{iv} {} | {} | {} | {} | {} |",
+            "| {} |{iv} {} | {} | {} | {} |{} {} |",
             e.rank,
             md(&e.iso3),
             md(&e.country),
-            opt(e.score),
+            e.score
+                .map_or_else(|| "n/a".to_string(), |v| fmt_either(probability, v)),
             md(e.band.as_deref().unwrap_or("-")),
-            fmt_change(e.change)
+            if forecast {
+                format!(
+                    " {} |",
+                    e.probability
+                        .map_or_else(|| "n/a".to_string(), fmt_probability)
+                )
+            } else {
+                String::new()
+            },
+            fmt_either_change(probability, e.change)
         );
     }
     out.push('\n');
@@ -142,10 +161,10 @@ pub fn write_markdown(s: &Summary) -> String {
         counts.join(", ")
     );
     let _ = writeln!(out, "### Watch list (top {})\n", s.top);
-    md_entries(&mut out, &s.watch_list.overall);
+    md_entries(&mut out, &s.watch_list.overall, s.probability);
     for c in &s.watch_list.crimes {
         let _ = writeln!(out, "#### {} (top {})\n", md(&c.title), s.top);
-        md_entries(&mut out, &c.entries);
+        md_entries(&mut out, &c.entries, c.probability);
     }
     md_movers(&mut out, s, false);
     md_movers(&mut out, s, true);
@@ -251,6 +270,15 @@ pub fn write_markdown(s: &Summary) -> String {
             })
             .collect();
         let _ = writeln!(out, "- Crimes: {}", crimes.join("; "));
+        if let Some(f) = &b.forecast {
+            let _ = writeln!(
+                out,
+                "- Forecast: {} {}: {}",
+                f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+                md(f.band.as_deref().unwrap_or("-")),
+                md(&f.title)
+            );
+        }
         for d in &b.drivers {
             let _ = writeln!(
                 out,
@@ -288,6 +316,9 @@ pub fn write_markdown(s: &Summary) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{FOOTER}");
+    if let Some(n) = forecast_note(s) {
+        let _ = writeln!(out, "\n{n}");
+    }
     // Names and titles come from inputs.
     crate::diagnostic::sanitize(&out).into_owned()
 }

@@ -5,16 +5,19 @@ use std::fmt::Write;
 use super::format::{
     BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
     fmt_age_range, fmt_analyst, fmt_certainty, fmt_change, fmt_column_value, fmt_data_age,
-    fmt_input_change, fmt_interval, fmt_level, fmt_level_change, fmt_reasons, fmt_triggers,
-    fmt_year_data_age, level_name, more_recommendations, movers_note, opt, rise_driver,
-    tally_heading,
+    fmt_either, fmt_either_change, fmt_input_change, fmt_interval, fmt_level, fmt_level_change,
+    fmt_reasons, fmt_triggers, fmt_year_data_age, forecast_note, level_name, more_recommendations,
+    movers_note, opt, rise_driver, tally_heading,
 };
 use crate::analysis::summary::{Entry, FEW_INDICATORS, OLD_DATA_YEARS, Summary};
-use crate::report::fmt_score;
 use crate::report::uncertainty::fmt_rank;
+use crate::report::{fmt_probability, fmt_score};
 
-fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
+/// A watch list; `probability`: its values are probabilities. Entries with a
+/// forecast get a column for it after the band.
+fn text_entries(out: &mut String, entries: &[Entry], indent: &str, probability: bool) {
     let with = entries.iter().any(|e| e.interval.is_some());
+    let forecast = entries.iter().any(|e| e.probability.is_some());
     let iv = |e: Option<&Entry>| match e {
         None if with => format!("  {:<9}", "interval"),
         Some(e) if with => format!(
@@ -26,27 +29,38 @@ fn text_entries(out: &mut String, entries: &[Entry], indent: &str) {
     let name_w = name_width(entries.iter().map(|e| e.country.as_str()));
     let _ = writeln!(
         out,
-        "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}",
+        "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {}{:>6}",
         "rank",
         iv(None),
         "iso3",
         "country",
-        "score",
+        if probability { "prob." } else { "score" },
         "band",
+        if forecast { "forecast  " } else { "" },
         "change"
     );
     for e in entries {
         let name: String = e.country.chars().take(name_w).collect();
         let _ = writeln!(
             out,
-            "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {:>6}{}",
+            "{indent}{:>4}{}  {:<4} {:<name_w$}  {:>5}  {:<9}  {}{:>6}{}",
             e.rank,
             iv(Some(e)),
             e.iso3,
             name,
-            opt(e.score),
+            e.score
+                .map_or_else(|| "n/a".to_string(), |v| fmt_either(probability, v)),
             e.band.as_deref().unwrap_or("-"),
-            fmt_change(e.change),
+            if forecast {
+                format!(
+                    "{:>8}  ",
+                    e.probability
+                        .map_or_else(|| "n/a".to_string(), fmt_probability)
+                )
+            } else {
+                String::new()
+            },
+            fmt_either_change(probability, e.change),
             if e.old_data { "  old data" } else { "" }
         );
     }
@@ -139,11 +153,11 @@ pub fn write_text(s: &Summary) -> String {
         .collect();
     let _ = writeln!(out, "Countries per band: {}\n", counts.join(", "));
     let _ = writeln!(out, "Watch list (top {})", s.top);
-    text_entries(&mut out, &s.watch_list.overall, "  ");
+    text_entries(&mut out, &s.watch_list.overall, "  ", s.probability);
     out.push('\n');
     for c in &s.watch_list.crimes {
         let _ = writeln!(out, "Watch list, {} (top {})", c.title, s.top);
-        text_entries(&mut out, &c.entries, "  ");
+        text_entries(&mut out, &c.entries, "  ", c.probability);
         out.push('\n');
     }
     text_movers(&mut out, s, false);
@@ -237,6 +251,15 @@ pub fn write_text(s: &Summary) -> String {
             })
             .collect();
         let _ = writeln!(out, "     crimes: {}", crimes.join("; "));
+        if let Some(f) = &b.forecast {
+            let _ = writeln!(
+                out,
+                "     forecast: {} {}: {}",
+                f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+                f.band.as_deref().unwrap_or("-"),
+                f.title
+            );
+        }
         for d in &b.drivers {
             let _ = writeln!(
                 out,
@@ -270,6 +293,9 @@ pub fn write_text(s: &Summary) -> String {
     }
     out.push('\n');
     let _ = writeln!(out, "{}", FOOTER);
+    if let Some(n) = forecast_note(s) {
+        let _ = writeln!(out, "{n}");
+    }
     // Names and titles come from inputs.
     crate::diagnostic::sanitize(&out).into_owned()
 }
@@ -305,25 +331,37 @@ pub fn write_brief_text(s: &Summary) -> String {
     let _ = writeln!(out, "Watch list (top {})", s.top);
     let _ = writeln!(
         out,
-        "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {:>8}  data{}",
+        "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>8}  data{}",
         "rank",
         "iso3",
         "country",
         level,
         "band",
+        if s.forecast.is_some() {
+            "forecast  "
+        } else {
+            ""
+        },
         "change",
         if with_iv { "  rank 5-95%" } else { "" }
     );
     for e in entries {
         let name: String = e.country.chars().take(name_w).collect();
         let line = format!(
-            "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {:>8}  {:<4}{}",
+            "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>8}  {:<4}{}",
             e.rank,
             e.iso3,
             name,
             e.score
                 .map_or_else(|| "n/a".to_string(), |v| fmt_level(s, v)),
             e.band.as_deref().unwrap_or("-"),
+            match (&s.forecast, e.probability) {
+                (None, _) => String::new(),
+                (Some(_), p) => format!(
+                    "{:>8}  ",
+                    p.map_or_else(|| "n/a".to_string(), fmt_probability)
+                ),
+            },
             fmt_level_change(s, e.change),
             super::format::data_mark(s, &e.iso3).unwrap_or_default(),
             e.interval
