@@ -203,8 +203,8 @@ impl Seen {
 /// The fields of a CSV line up to field `upto` (fewer when the line is
 /// shorter), trimmed and without their quotes; a doubled quote inside a
 /// quoted field is left doubled (the reader of the block then decides).
-fn leading_fields(line: &[u8], upto: usize) -> Vec<&[u8]> {
-    let mut out = Vec::with_capacity(upto + 1);
+fn leading_fields<'a>(line: &'a [u8], upto: usize, out: &mut Vec<&'a [u8]>) {
+    out.clear();
     let mut i = 0;
     while out.len() <= upto && i <= line.len() {
         let rest = &line[i..];
@@ -232,7 +232,6 @@ fn leading_fields(line: &[u8], upto: usize) -> Vec<&[u8]> {
         );
         i = end + 1;
     }
-    out
 }
 
 /// One unit's run of lines in a block: its key and its lines as (year,
@@ -257,14 +256,15 @@ fn regroup(block: &Block, layout: &Layout) -> Result<(Block, Vec<u64>, usize), S
         .unwrap_or(0);
     let mut runs: Vec<Run<'_>> = Vec::new();
     let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+    let (mut fields, mut key) = (Vec::with_capacity(upto + 1), Vec::new());
     for (line, raw) in (block.first_line..).zip(block.bytes.split(|&b| b == b'\n')) {
         let text = raw.strip_suffix(b"\r").unwrap_or(raw);
         if text.is_empty() {
             continue;
         }
-        let fields = leading_fields(text, upto);
+        leading_fields(text, upto, &mut fields);
         let field = |f: usize| fields.get(f).copied().unwrap_or_default();
-        let mut key = Vec::new();
+        key.clear();
         for (i, &f) in layout.key_fields.iter().enumerate() {
             if i > 0 {
                 key.extend_from_slice(UNIT_KEY_SEPARATOR.as_bytes());
@@ -283,7 +283,7 @@ fn regroup(block: &Block, layout: &Layout) -> Result<(Block, Vec<u64>, usize), S
             }
             seen.insert(key.clone(), runs.len());
             runs.push(Run {
-                key,
+                key: key.clone(),
                 lines: Vec::new(),
             });
         }
@@ -295,7 +295,9 @@ fn regroup(block: &Block, layout: &Layout) -> Result<(Block, Vec<u64>, usize), S
     let mut bytes = Vec::with_capacity(block.bytes.len() + 1);
     let mut lines = Vec::new();
     for r in &mut runs {
-        r.lines.sort_by_key(|l| l.0);
+        if !r.lines.is_sorted_by_key(|l| l.0) {
+            r.lines.sort_by_key(|l| l.0);
+        }
         for &(_, line, text) in &r.lines {
             bytes.extend_from_slice(text);
             bytes.push(b'\n');
