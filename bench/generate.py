@@ -6,9 +6,14 @@ examples/data/vdem.csv, joined on iso3 and year); only the units are
 synthetic: unit SYN0000001 repeats the years of one real country, SYN0000002
 the next, and so on, cycling through the countries until there are enough
 rows. The `country` column says which real country a unit's values come from.
-Rows are sorted by unit, then year. Standard library only.
+Rows are sorted by unit, then year; with `--order shuffled`, each unit's
+rows stay together, in year order, but the units come in a fixed
+pseudo-random order, as a panel ordered by another code (EWP's, by COW code)
+or by a name in a locale is grouped by unit without being sorted by it.
+Standard library only.
 
     python3 bench/generate.py --rows 1000000 --out /tmp/big.csv
+    python3 bench/generate.py --rows 1000000 --order shuffled --out /tmp/grouped.csv
 """
 
 import argparse
@@ -45,6 +50,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="at least this many rows")
     ap.add_argument("--out", required=True, help="CSV file to write")
+    ap.add_argument("--order", choices=["sorted", "shuffled"], default="sorted",
+                    help="units in code order, or grouped in a fixed pseudo-random order")
     a = ap.parse_args()
     panel, vdem = read("panel.csv"), read("vdem.csv")
     series = {}
@@ -53,17 +60,21 @@ def main():
         row = [r[c] for c in PANEL_COLS] + [v.get(c, "") for c in VDEM_COLS]
         series.setdefault(iso3, []).append((r["country"], year, row))
     countries = sorted(series)
-    rows = unit = 0
+    units, rows = [], 0
+    while rows < a.rows:
+        iso3 = countries[len(units) % len(countries)]
+        units.append((f"SYN{len(units) + 1:07d}", iso3))
+        rows += len(series[iso3])
+    if a.order == "shuffled":
+        # Knuth's multiplicative hash: a fixed order, unrelated to the codes.
+        units.sort(key=lambda u: (int(u[0][3:]) * 2654435761) % 2**32)
     with open(a.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["unit", "country", "year"] + PANEL_COLS + VDEM_COLS)
-        while rows < a.rows:
-            iso3 = countries[unit % len(countries)]
-            unit += 1
-            code = f"SYN{unit:07d}"
+        for code, iso3 in units:
             for name, year, row in series[iso3]:
                 w.writerow([code, f"synthetic, values of {iso3}", year] + row)
-                rows += 1
+    unit = len(units)
     print(f"{a.out}: {rows} rows, {unit} synthetic units, {3 + len(PANEL_COLS) + len(VDEM_COLS)} columns",
           file=sys.stderr)
 

@@ -1,7 +1,8 @@
-//! `score --stream`: scoring a panel sorted by unit, then year, block by
-//! block gives the numbers of the in-memory path, for any number of threads
-//! and any block size; unsorted or unsuitable input falls back to the
-//! in-memory path with a note.
+//! `score --stream`: scoring a panel grouped by unit, block by block, gives
+//! the numbers of the in-memory path, for any number of threads, any block
+//! size and any order of units and years; a unit whose rows are not
+//! together is an error; unsuitable input falls back to the in-memory path
+//! with a note.
 
 use std::collections::HashMap;
 use std::fs;
@@ -123,8 +124,17 @@ const FW: &str = "format: 1\nid: t\ntitle: t\nversion: '1'\ncrimes: [{id: g, tit
 /// A synthetic panel: units with gaps in their years and missing cells, and
 /// a column no framework reads, holding `unused`.
 fn synthetic(units: usize, unused: &str) -> String {
-    let mut s = String::from("iso3,year,x,y,z,unused\n");
-    for u in 0..units {
+    let units: Vec<(usize, String)> = (0..units).map(|u| (u, format!("U{u:04}"))).collect();
+    synthetic_rows("iso3,year,x,y,z,unused", &units, &format!(",{unused}"))
+}
+
+/// Synthetic rows under `head`: for each unit (a seed, the fields before
+/// `year`), twelve years from 2000 with deterministic gaps and missing
+/// values in x, y and z, then `tail`.
+fn synthetic_rows(head: &str, units: &[(usize, String)], tail: &str) -> String {
+    let mut s = format!("{head}\n");
+    for (u, key) in units {
+        let u = *u;
         for y in 0..12 {
             // Deterministic gaps and missing values.
             if (u + y) % 7 == 3 {
@@ -141,7 +151,7 @@ fn synthetic(units: usize, unused: &str) -> String {
                 format!("{}", (u * 17 + y * 5) % 23)
             };
             let z = 1 + (u + y) % 4;
-            s.push_str(&format!("U{u:04},{},{x},{y_},{z},{unused}\n", 2000 + y));
+            s.push_str(&format!("{key},{},{x},{y_},{z}{tail}\n", 2000 + y));
         }
     }
     s
@@ -199,57 +209,98 @@ fn synthetic_panel_streams_like_in_memory_for_any_block_size() {
     write_csv(body.as_bytes(), 2, &plan, &lay, &opts, &mut out).unwrap();
     let kept = by_unit_year(std::str::from_utf8(&out).unwrap());
     assert!(!kept.is_empty() && kept.keys().all(|(y, _)| y == "2003" || y == "2004"));
-    // Units out of order are found, whatever the block size.
-    let swapped = body.replacen("U0000,", "U9999,", 1);
-    for block_bytes in [1, 1 << 20] {
+    // A unit whose rows are not together is found, whatever the block size:
+    // the first row of U0000 moved to the end.
+    let (first, rest) = body.split_once('\n').unwrap();
+    let split = format!("{rest}{first}\n");
+    let last_line = 1 + split.lines().count() as u64;
+    for block_bytes in [1, 50, 1 << 20] {
         let opts = Options {
             block_bytes,
             ..Options::default()
         };
-        let e = check(swapped.as_bytes(), 2, &lay, &opts).unwrap_err();
-        assert!(matches!(e, Stop::Unsorted { line: 3, .. }), "{e:?}");
+        let e = check(split.as_bytes(), 2, &lay, &opts).unwrap_err();
+        match e {
+            Stop::Unsorted { line, what } => {
+                assert_eq!(line, last_line);
+                assert!(
+                    what.contains("`U0000`") && what.contains("line 10,"),
+                    "{what}"
+                );
+            }
+            e => panic!("{e:?}"),
+        }
     }
 }
 
 #[test]
-fn unsorted_input_falls_back_to_memory_with_a_note() {
+fn units_and_years_in_any_order_stream_and_a_unit_that_comes_back_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let sorted = dir.path().join("sorted.csv");
-    let unsorted = dir.path().join("unsorted.csv");
+    let reversed = dir.path().join("reversed.csv");
     let text = synthetic(6, "0");
-    fs::write(&sorted, &text).unwrap();
     let (head, body) = text.split_once('\n').unwrap();
     let mut lines: Vec<&str> = body.lines().collect();
     lines.reverse();
-    fs::write(&unsorted, format!("{head}\n{}\n", lines.join("\n"))).unwrap();
+    fs::write(&reversed, format!("{head}\n{}\n", lines.join("\n"))).unwrap();
     let fw = dir.path().join("t.yaml");
     fs::write(&fw, FW).unwrap();
-    let score = |data: &Path, stream: bool| {
+    let score = |data: &Path, extra: &[&str]| {
         let mut c = atrisk();
         c.arg("score")
             .arg("--framework")
             .arg(&fw)
             .arg("--data")
             .arg(data)
-            .args(["--format", "csv", "--years"]);
-        if stream {
-            c.arg("--stream");
-        }
+            .args(["--format", "csv", "--years"])
+            .args(extra);
         c.output().unwrap()
     };
-    let out = score(&unsorted, true);
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("D040") && err.contains("not sorted"), "{err}");
-    assert!(err.contains("unsorted.csv:3:1"), "{err}");
-    // The fallback is the in-memory output.
-    assert_eq!(out.stdout, score(&unsorted, false).stdout);
-    // Sorted, the same unit-years get the same scores.
-    let streamed = score(&sorted, true);
-    assert!(streamed.stderr.is_empty());
-    let s = by_unit_year(&String::from_utf8(streamed.stdout).unwrap());
-    let m = by_unit_year(&String::from_utf8(out.stdout).unwrap());
+    // Units descending, years descending within each unit: streamed as it
+    // is, rows in file order, the numbers of the in-memory path.
+    let streamed = score(&reversed, &["--stream"]);
+    assert!(
+        streamed.status.success() && streamed.stderr.is_empty(),
+        "{streamed:?}"
+    );
+    let streamed = String::from_utf8(streamed.stdout).unwrap();
+    let second = streamed.lines().nth(2).unwrap();
+    assert!(
+        second.starts_with("2010,U0005,") && second.ends_with(",3"),
+        "{second}"
+    );
+    let memory = String::from_utf8(score(&reversed, &[]).stdout).unwrap();
+    let (s, m) = (by_unit_year(&streamed), by_unit_year(&memory));
+    assert_eq!(s.len(), lines.len());
     assert!(s.iter().all(|(k, v)| m.get(k) == Some(v)));
+    // A unit that comes back after others: exit 3, both lines named,
+    // nothing written, on standard output or in a file.
+    let back = dir.path().join("back.csv");
+    fs::write(
+        &back,
+        format!("{head}\n{}\n{}\n", lines[1..].join("\n"), lines[0]),
+    )
+    .unwrap();
+    let out_file = dir.path().join("out.csv");
+    for extra in [
+        &["--stream"][..],
+        &["--stream", "-o", out_file.to_str().unwrap()],
+    ] {
+        let out = score(&back, extra);
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = lines.len() + 1;
+        assert!(err.contains("error[D040]") || err.contains("D040"), "{err}");
+        assert!(err.contains("`U0005`") && err.contains("line 11,"), "{err}");
+        assert!(err.contains(&format!("back.csv:{last}:1")), "{err}");
+        assert!(err.contains("sort -s -t, -k1,1"), "{err}");
+        assert!(!out_file.exists());
+    }
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        3,
+        "no file left behind"
+    );
 }
 
 #[test]
@@ -351,4 +402,109 @@ fn one_unit_larger_than_the_data_limit_is_not_held_whole() {
     );
     assert!(err.contains("error[L005]"), "{err}");
     assert!(out.stdout.is_empty());
+}
+
+/// A synthetic panel keyed by name, with a numeric code, written in the
+/// order of the codes (as EWP's panel is, by COW code) or of the names
+/// (case-insensitively, as a spreadsheet sorts): neither is byte order.
+fn grouped(by_name: bool) -> String {
+    let mut units = [
+        (2, "Alpha"),
+        (20, "delta"),
+        (41, "\"Bravo, Republic of\""),
+        (100, "Charlie"),
+        (200, "alpha-2"),
+        (365, "Echo"),
+        (530, "Zulu"),
+        (710, "Çedilla"),
+    ];
+    if by_name {
+        units.sort_by_key(|u| u.1.trim_matches('"').to_lowercase());
+    }
+    let units: Vec<(usize, String)> = units
+        .iter()
+        .map(|&(code, name)| (code, format!("{name},{code}")))
+        .collect();
+    synthetic_rows("ewp_name,ccode,year,x,y,z", &units, "")
+}
+
+#[test]
+fn code_order_and_name_order_stream_like_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let fw = dir.path().join("t.yaml");
+    fs::write(&fw, FW).unwrap();
+    let run = |data: &Path, stream: bool| {
+        let mut c = atrisk();
+        c.args([
+            "score",
+            "--unit-key",
+            "ewp_name",
+            "--format",
+            "csv",
+            "--years",
+        ])
+        .arg("--framework")
+        .arg(&fw)
+        .arg("--data")
+        .arg(data);
+        if stream {
+            c.arg("--stream");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut memory = Vec::new();
+    let mut streamed = Vec::new();
+    for by_name in [false, true] {
+        let text = grouped(by_name);
+        let data = dir.path().join(format!("by_name_{by_name}.csv"));
+        fs::write(&data, &text).unwrap();
+        memory.push(run(&data, false));
+        let s = run(&data, true);
+        assert_eq!(s.lines().count(), text.lines().count(), "one line per row");
+        // Rows in file order, each with its line.
+        for (i, l) in s.lines().skip(1).enumerate() {
+            assert!(l.ends_with(&format!(",{}", i + 2)), "{l}");
+        }
+        // Any block size and number of threads gives the same bytes.
+        let (head_line, body) = text.split_once('\n').unwrap();
+        let head = format!("{head_line}\n{}\n", body.lines().next().unwrap());
+        let key = ["ewp_name".to_string()];
+        let mut lay = layout("d.csv", None, head.as_bytes(), &key).unwrap();
+        let input = Input {
+            name: "d.csv".into(),
+            prefix: None,
+            bytes: text.as_bytes(),
+        };
+        let fw_text = FW.replace("format: 1\n", "format: 1\nunit_key: ewp_name\n");
+        let (plan, _, _) = atrisk::assess("t.yaml", &fw_text, &[input]).unwrap();
+        lay.parse_columns(&read_columns(&plan));
+        let mut outputs = Vec::new();
+        for (threads, block_bytes) in [(1, 1 << 20), (1, 1), (2, 90), (3, 400)] {
+            let opts = Options {
+                threads,
+                block_bytes,
+                years: None,
+            };
+            let mut out = Vec::new();
+            write_csv(body.as_bytes(), 2, &plan, &lay, &opts, &mut out).unwrap();
+            outputs.push(String::from_utf8(out).unwrap());
+        }
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+        streamed.push(s);
+    }
+    assert_eq!(
+        memory[0], memory[1],
+        "the in-memory output does not depend on the order"
+    );
+    let m = by_unit_year(&memory[0]);
+    let (a, b) = (by_unit_year(&streamed[0]), by_unit_year(&streamed[1]));
+    assert_eq!(a, b);
+    assert_eq!(a.len(), grouped(false).lines().count() - 1);
+    assert!(a.iter().all(|(k, v)| m.get(k) == Some(v)));
+    assert!(
+        a.values().filter(|v| !v[3].is_empty()).count() > 30,
+        "most rows scored"
+    );
 }

@@ -41,7 +41,7 @@ pub struct Args {
     /// Write to this file instead of standard output (written whole, or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Score a large wide CSV panel sorted by unit, then year, block by block in flat memory (CSV only: one line per row read, with its line number; all years unless --year/--years).
+    /// Score a large wide CSV panel grouped by unit (each unit's rows together, in any order), block by block in flat memory (CSV only: one line per row read, with its line number; all years unless --year/--years).
     #[arg(long)]
     pub stream: bool,
     /// Threads for --stream, 1 to 256 (default: the number of cores); the output is the same for any number.

@@ -1,5 +1,6 @@
-//! `atrisk score --stream`: score a large panel sorted by unit, then year,
-//! block by block, in flat memory and on several threads. When the input
+//! `atrisk score --stream`: score a large panel grouped by unit (each
+//! unit's rows together, in any order), block by block, in flat memory and
+//! on several threads. When the input
 //! cannot be streamed, a note says why and `score` reads it in memory.
 
 use std::fs::{File, OpenOptions};
@@ -42,21 +43,30 @@ fn fallback(ctx: &Ctx, file: &str, why: &str) -> Result<(), Failure> {
             Origin::Data,
             format!("`{file}` cannot be streamed: {why}; scoring it in memory instead"),
         )
-        .with_hint("--stream reads one wide CSV file (unit key, year, columns...) sorted by unit, then year, with a framework that normalises each value on its own"),
+        .with_hint("--stream reads one wide CSV file (unit key, year, columns...) with each unit's rows together, with a framework that normalises each value on its own"),
     )
 }
 
-fn unsorted(ctx: &Ctx, file: &str, line: u64, what: &str) -> Result<(), Failure> {
-    note(
-        ctx,
-        Diagnostic::warning(
+/// A unit whose rows are not together (D040, exit 3): the command that
+/// groups the file is in the hint.
+fn ungrouped(file: &str, key_fields: &[usize], line: u64, what: &str) -> Failure {
+    let keys: String = key_fields
+        .iter()
+        .map(|f| format!(" -k{0},{0}", f + 1))
+        .collect();
+    Failure {
+        diags: Diagnostic::error(
             "D040",
             Origin::Data,
-            format!("`{file}` is not sorted by unit, then year ({what}); scoring it in memory instead"),
+            format!("`{file}` is not grouped by unit: {what}"),
         )
-        .at(file, line, 1, 1, "out of order")
-        .with_hint("sort the rows by the unit key, then by year (for example `sort -t, -k1,1 -k2,2n` on a file whose first columns are the key and the year) to score in flat memory"),
-    )
+        .at(file, line, 1, 1, "the unit comes back here")
+        .with_hint(format!(
+            "--stream needs each unit's rows on consecutive lines (units and years may come in any order); group them, for example with `(head -n 1 {file} && tail -n +2 {file} | LC_ALL=C sort -s -t,{keys}) > grouped.csv` when no field up to the key holds a comma, or drop --stream to score the file in memory"
+        ))
+        .into(),
+        sources: Sources::default(),
+    }
 }
 
 /// `--year` / `--years` as a range of years (all years when unset).
@@ -179,8 +189,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
             sources: sources.clone(),
         })
     };
+    // A unit that comes back is an error; what else stops the stream sends
+    // the file to the in-memory reader, with a note.
     let stopped = |ctx: &Ctx, s: Stop| match s {
-        Stop::Unsorted { line, what } => unsorted(ctx, &file, line, &what),
+        Stop::Unsorted { line, what } => Err(ungrouped(&file, &lay.key_fields, line, &what)),
         Stop::Irregular(line) => fallback(ctx, &file, &format!("line {line} is irregular")),
         Stop::Unsupported(why) | Stop::Io(why) => fallback(ctx, &file, &why),
     };
