@@ -804,16 +804,18 @@ fn fit_names_a_constant_predictor_and_separation() {
     assert!(!err.contains("lower --lambda"), "{err}");
     // the classes meet only at x = 9: quasi-complete separation, not a
     // fit that merely did not converge
-    let o = run_in(
-        root(),
-        &fit_args(
-            FIT_FW,
-            "tests/hostile/fit/quasi.csv",
-            "tests/fixtures/backtest/separated.csv",
-            "0",
-        ),
-    );
-    let err = assert_error(&o, 3, "B011");
+    let quasi = |lambda| {
+        run_in(
+            root(),
+            &fit_args(
+                FIT_FW,
+                "tests/hostile/fit/quasi.csv",
+                "tests/fixtures/backtest/separated.csv",
+                lambda,
+            ),
+        )
+    };
+    let err = assert_error(&quasi("0"), 3, "B011");
     assert!(
         err.contains("`b.logit/x` alone separates the outcomes quasi-completely"),
         "{err}"
@@ -824,15 +826,7 @@ fn fit_names_a_constant_predictor_and_separation() {
     );
     assert!(!err.contains("B012"), "{err}");
     // with a penalty the same rows fit
-    let o = run_in(
-        root(),
-        &fit_args(
-            FIT_FW,
-            "tests/hostile/fit/quasi.csv",
-            "tests/fixtures/backtest/separated.csv",
-            "0.01",
-        ),
-    );
+    let o = quasi("0.01");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
