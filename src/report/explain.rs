@@ -128,8 +128,11 @@ pub struct Cell {
     pub analyst: Option<crate::data::Analyst>,
 }
 
-/// Explains a country-year, without a budget: the tree is as large as the
-/// framework's links (see [`explain_within`]).
+/// Explains a country-year without a budget, every node with all its
+/// children: a repeat (see [`explain_within`]) keeps its mark, so the text
+/// still shows it as "detailed above", but carries a copy of its subtree.
+/// The tree is then as large as the framework's paths, which a hostile
+/// framework makes exponential: the command line uses [`explain_within`].
 pub fn explain<'a>(
     plan: &'a Plan,
     panel: &'a Panel,
@@ -137,10 +140,19 @@ pub fn explain<'a>(
     country: usize,
     year_idx: usize,
 ) -> Explained<'a> {
-    match build_explained(plan, panel, scores, country, year_idx, u64::MAX) {
+    let mut e = match build_explained(plan, panel, scores, country, year_idx, u64::MAX) {
         Ok(e) => e,
         Err(_) => unreachable!("no budget to pass"),
+    };
+    let mut full = std::collections::HashMap::new();
+    for n in std::iter::once(&e.overall).chain(&e.themes) {
+        expanded_size(n, &mut full);
     }
+    let overall = expand(&e.overall, &full, true);
+    let themes = e.themes.iter().map(|t| expand(t, &full, true)).collect();
+    e.overall = overall;
+    e.themes = themes;
+    e
 }
 
 /// Explains a country-year within the budget `explain-nodes`.
@@ -707,11 +719,13 @@ pub fn json(e: &Explained<'_>) -> String {
         recommendations: &e.recommendations,
     };
     let mut s = if written <= budget {
-        let overall = expand(&e.overall, &full);
-        let themes: Vec<ExNode<'_>> = e.themes.iter().map(|t| expand(t, &full)).collect();
+        let overall = expand(&e.overall, &full, false);
+        let themes: Vec<ExNode<'_>> = e.themes.iter().map(|t| expand(t, &full, false)).collect();
         serde_json::to_string_pretty(&doc(false, &overall, &themes))
     } else {
-        serde_json::to_string_pretty(&doc(true, &e.overall, &e.themes))
+        let overall = strip(&e.overall);
+        let themes: Vec<ExNode<'_>> = e.themes.iter().map(strip).collect();
+        serde_json::to_string_pretty(&doc(true, &overall, &themes))
     }
     .unwrap_or_default();
     s.push('\n');
@@ -743,7 +757,7 @@ fn expanded_size<'a, 'e>(
     n: &'e ExNode<'a>,
     full: &mut std::collections::HashMap<&'a str, (u64, &'e ExNode<'a>)>,
 ) -> u64 {
-    if n.repeat {
+    if n.repeat && n.children.is_empty() {
         return full.get(n.id).map_or(1, |(size, _)| *size);
     }
     let mut size = 1 + n.inputs.len() as u64;
@@ -756,22 +770,49 @@ fn expanded_size<'a, 'e>(
     size
 }
 
-/// A subtree with every repeat copied in full.
+/// A subtree with every repeat copied in full; `keep_marks` keeps the mark
+/// of each repeat (for the text), otherwise it is written as any node.
 fn expand<'a>(
     n: &ExNode<'a>,
     full: &std::collections::HashMap<&'a str, (u64, &ExNode<'a>)>,
+    keep_marks: bool,
 ) -> ExNode<'a> {
-    let children = match (n.repeat, full.get(n.id)) {
+    let children = match (n.repeat && n.children.is_empty(), full.get(n.id)) {
         (true, Some((_, first))) => &first.children,
         _ => &n.children,
     };
     ExNode {
-        repeat: false,
-        children: children.iter().map(|c| expand(c, full)).collect(),
-        inputs: n.inputs.clone(),
-        rule: n.rule.clone(),
-        method: n.method.clone(),
-        defined_at: n.defined_at.clone(),
-        ..*n
+        repeat: n.repeat && keep_marks,
+        children: children
+            .iter()
+            .map(|c| expand(c, full, keep_marks))
+            .collect(),
+        ..n.clone_head()
+    }
+}
+
+/// A subtree with the children of every repeat left out.
+fn strip<'a>(n: &ExNode<'a>) -> ExNode<'a> {
+    ExNode {
+        children: if n.repeat {
+            Vec::new()
+        } else {
+            n.children.iter().map(strip).collect()
+        },
+        ..n.clone_head()
+    }
+}
+
+impl ExNode<'_> {
+    /// The node without its children.
+    fn clone_head(&self) -> Self {
+        ExNode {
+            inputs: self.inputs.clone(),
+            rule: self.rule.clone(),
+            method: self.method.clone(),
+            defined_at: self.defined_at.clone(),
+            children: Vec::new(),
+            ..*self
+        }
     }
 }
