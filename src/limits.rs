@@ -2,9 +2,9 @@
 //! counts, data-file size, CSV field size, row count and panel size; and
 //! budgets on the work derived from them: the unit-year grid every score is
 //! computed on, the node scores of a run, the columns of a CSV header and
-//! the node results of a JSON document.
+//! the node results of a JSON document, and the nodes of an explanation.
 //!
-//! Each limit has a name, a stable diagnostic code (L001-L012) and a
+//! Each limit has a name, a stable diagnostic code (L001-L013) and a
 //! generous default. The command line changes them with the global flag
 //! `--limit NAME=VALUE` (repeatable); a library caller uses [`set`]. The
 //! values are process-wide, so that every loader sees the same ones without
@@ -45,11 +45,13 @@ pub enum Limit {
     CsvColumns,
     /// Most node results in one JSON document (nodes x country-years written).
     JsonNodes,
+    /// Most nodes and data cells written by one explanation (`explain`).
+    ExplainNodes,
 }
 
 impl Limit {
     /// Every limit, in the order of their codes.
-    pub const ALL: [Limit; 12] = [
+    pub const ALL: [Limit; 13] = [
         Limit::FrameworkBytes,
         Limit::YamlDepth,
         Limit::YamlNodes,
@@ -62,6 +64,7 @@ impl Limit {
         Limit::ScoreCells,
         Limit::CsvColumns,
         Limit::JsonNodes,
+        Limit::ExplainNodes,
     ];
 
     fn index(self) -> usize {
@@ -83,6 +86,7 @@ impl Limit {
             Limit::ScoreCells => "score-cells",
             Limit::CsvColumns => "csv-columns",
             Limit::JsonNodes => "json-nodes",
+            Limit::ExplainNodes => "explain-nodes",
         }
     }
 
@@ -101,6 +105,7 @@ impl Limit {
             Limit::ScoreCells => "L010",
             Limit::CsvColumns => "L011",
             Limit::JsonNodes => "L012",
+            Limit::ExplainNodes => "L013",
         }
     }
 
@@ -119,6 +124,7 @@ impl Limit {
             Limit::ScoreCells => 10_000_000,
             Limit::CsvColumns => 20_000,
             Limit::JsonNodes => 2_000_000,
+            Limit::ExplainNodes => 100_000,
         }
     }
 
@@ -137,6 +143,7 @@ impl Limit {
             Limit::ScoreCells => "node scores of a run: nodes x units x years",
             Limit::CsvColumns => "fields in the header of a CSV file",
             Limit::JsonNodes => "node results in one JSON document: nodes x country-years",
+            Limit::ExplainNodes => "nodes and data cells written by one explanation",
         }
     }
 

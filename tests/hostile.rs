@@ -573,3 +573,338 @@ fn a_killed_run_never_leaves_a_partial_output_file() {
         }
     }
 }
+
+// ------------------------------------------------- derived work, fit, flags
+
+/// A synthetic framework of two indicators reading `x` and `y`, then
+/// `themes` as given (YAML lines).
+fn themed(themes: &str) -> String {
+    format!(
+        "# synthetic\nformat: 1\nid: synthetic-themes\ntitle: Synthetic themes\nversion: 0.0.1\ncrimes:\n  - {{id: c, title: C}}\nrisk_factors:\n  - {{id: r, title: R, crimes: [c], kind: dynamic}}\nindicators:\n  - {{id: i0, risk_factor: r, text: T, measures: [{{column: x, direction: higher_is_riskier, normalise: {{goalposts: {{min: 0, max: 10}}}}}}]}}\n  - {{id: i1, risk_factor: r, text: T, measures: [{{column: y, direction: higher_is_riskier, normalise: {{goalposts: {{min: 0, max: 10}}}}}}]}}\nthemes:\n{themes}"
+    )
+}
+
+/// Runs atrisk in `dir` under an address-space limit of 1 GiB (the promise
+/// of SECURITY.md for inputs under 1 MB), with few malloc arenas.
+#[cfg(unix)]
+fn run_within_1_gib(dir: &Path, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_atrisk"))
+        .args(["--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .env("MALLOC_ARENA_MAX", "2")
+        .env_remove("ATRISK_COLOR")
+        .output()
+        .expect("atrisk runs")
+}
+
+/// Themes `a_k` and `b_k` that both hold `a_{k-1}` and `b_{k-1}`: 2^k paths
+/// to the indicators at level k.
+fn diamond(levels: usize) -> String {
+    let mut t = String::from(
+        "  - {id: a0, title: A, members: [i0, i1]}\n  - {id: b0, title: B, members: [i0, i1]}\n",
+    );
+    for k in 1..levels {
+        let p = k - 1;
+        t.push_str(&format!(
+            "  - {{id: a{k}, title: A, members: [a{p}, b{p}]}}\n  - {{id: b{k}, title: B, members: [a{p}, b{p}]}}\n"
+        ));
+    }
+    themed(&t)
+}
+
+/// A chain of themes, each holding the one before and both indicators.
+fn chain(n: usize) -> String {
+    let mut t = String::from("  - {id: t0, title: T, members: [i0, i1]}\n");
+    for k in 1..n {
+        t.push_str(&format!(
+            "  - {{id: t{k}, title: T, members: [t{}, i0, i1]}}\n",
+            k - 1
+        ));
+    }
+    themed(&t)
+}
+
+#[cfg(unix)]
+#[test]
+fn explain_stays_small_on_themes_that_share_members() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = String::from("iso3,year,x,y\n");
+    for u in 0..5 {
+        for y in 2000..2005 {
+            data.push_str(&format!("U{u:03},{y},{},{}\n", (u + y) % 10, u % 7));
+        }
+    }
+    write(dir.path(), "d.csv", data.as_bytes());
+    // 2^40 paths through the diamond, about 80,000 through the chain;
+    // both files far under 1 MB
+    write(dir.path(), "diamond.yaml", diamond(40).as_bytes());
+    assert!(diamond(40).len() + chain(400).len() + data.len() < 1 << 20);
+    write(dir.path(), "chain.yaml", chain(400).as_bytes());
+    for fw in ["diamond.yaml", "chain.yaml"] {
+        for format in ["text", "json"] {
+            let args = [
+                "explain",
+                "--framework",
+                fw,
+                "--data",
+                "d.csv",
+                "--country",
+                "U001",
+                "--format",
+                format,
+            ];
+            let o = run_within_1_gib(dir.path(), &args);
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(0), "{fw} {format}: {err}");
+            // every node written a bounded number of times: well under
+            // the budget of 100,000 nodes
+            assert!(
+                o.stdout.len() < 4_000_000,
+                "{fw} {format}: {} bytes",
+                o.stdout.len()
+            );
+            if format == "json" {
+                let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+                assert_eq!(v["repeats_by_reference"], true, "{fw}");
+                assert!(text(&o.stdout).contains("\"detailed_above\": true"));
+            } else {
+                assert!(text(&o.stdout).contains("(detailed above)"), "{fw}");
+            }
+        }
+        let o = run_in(
+            dir.path(),
+            &[
+                "--limit",
+                "explain-nodes=40",
+                "explain",
+                "--framework",
+                fw,
+                "--data",
+                "d.csv",
+                "--country",
+                "U001",
+                "--format",
+                "json",
+            ],
+        );
+        let err = assert_error(&o, 2, "L013");
+        assert!(err.contains("--limit explain-nodes=N"), "{err}");
+        assert!(o.stdout.is_empty());
+    }
+    // a small diamond fits the budget: repeats are copied in full, and
+    // the copies equal the subtree explained first
+    write(dir.path(), "small.yaml", diamond(3).as_bytes());
+    let o = run_in(
+        dir.path(),
+        &[
+            "explain",
+            "--framework",
+            "small.yaml",
+            "--data",
+            "d.csv",
+            "--country",
+            "U001",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(v.get("repeats_by_reference").is_none());
+    let themes = v["themes"].as_array().expect("themes");
+    let a2 = themes.iter().find(|t| t["id"] == "a2").expect("a2");
+    let kids = a2["children"].as_array().expect("children");
+    assert_eq!(kids.len(), 2);
+    assert_eq!(kids[0]["children"], kids[1]["children"]);
+    assert_eq!(kids[0]["children"].as_array().map(Vec::len), Some(2));
+}
+
+const FIT_FW: &str = "tests/fixtures/backtest/fw.yaml";
+const FIT_DATA: &str = "tests/fixtures/backtest/data.csv";
+const FIT_EVENTS: &str = "tests/fixtures/backtest/events.csv";
+
+/// `atrisk fit` on the synthetic backtest fixtures, from the repository.
+fn fit_args<'a>(fw: &'a str, data: &'a str, events: &'a str, lambda: &'a str) -> Vec<&'a str> {
+    vec![
+        "fit",
+        "--framework",
+        fw,
+        "--data",
+        data,
+        "--events",
+        events,
+        "--horizon",
+        "1",
+        "--node",
+        "b.logit",
+        "--through",
+        "2002",
+        "--lambda",
+        lambda,
+    ]
+}
+
+#[cfg(unix)]
+#[test]
+fn fit_output_never_replaces_a_link_unless_forced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = write(dir.path(), "target.txt", b"keep me\n");
+    let dangling = dir.path().join("dangling.yaml");
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("link");
+    std::os::unix::fs::symlink(&target, &link).expect("link");
+    for out in [&dangling, &link] {
+        let mut args = fit_args(FIT_FW, FIT_DATA, FIT_EVENTS, "0.01");
+        let o_path = out.display().to_string();
+        args.extend(["-o", &o_path]);
+        let o = run_in(root(), &args);
+        let err = assert_error(&o, 64, "B016");
+        assert!(err.contains("--force"), "{err}");
+        assert!(
+            std::fs::symlink_metadata(out)
+                .expect("still there")
+                .is_symlink()
+        );
+    }
+    assert!(!dir.path().join("nowhere").exists());
+    // --force replaces the link itself, never what it leads to
+    let mut args = fit_args(FIT_FW, FIT_DATA, FIT_EVENTS, "0.01");
+    let o_path = link.display().to_string();
+    args.extend(["-o", &o_path, "--force"]);
+    let o = run_in(root(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!std::fs::symlink_metadata(&link).expect("file").is_symlink());
+    assert_eq!(std::fs::read(&target).expect("target"), b"keep me\n");
+    assert_eq!(listing(dir.path()).len(), 3, "{:?}", listing(dir.path()));
+    // --force never replaces an input
+    let mut args = fit_args(FIT_FW, FIT_DATA, FIT_EVENTS, "0.01");
+    args.extend(["-o", FIT_FW, "--force"]);
+    assert_error(&run_in(root(), &args), 64, "U001");
+}
+
+#[test]
+fn fit_refuses_a_merge_key_it_cannot_keep_and_replaces_an_alias() {
+    let o = run_in(
+        root(),
+        &fit_args("tests/hostile/fit/merge.yaml", FIT_DATA, FIT_EVENTS, "0.01"),
+    );
+    let err = assert_error(&o, 2, "B015");
+    assert!(err.contains("merge key `<<: *m`"), "{err}");
+    assert!(o.stdout.is_empty());
+    let o = run_in(
+        root(),
+        &fit_args("tests/hostile/fit/alias.yaml", FIT_DATA, FIT_EVENTS, "0.01"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    // the comments and the anchor stay; the output loads
+    assert!(
+        out.contains("# Synthetic framework with YAML anchors"),
+        "{out}"
+    );
+    assert!(out.contains("weight: &w "), "{out}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "fitted.yaml", &o.stdout);
+    let v = run_in(dir.path(), &["validate", "fitted.yaml"]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v.stderr));
+}
+
+#[test]
+fn fit_names_a_constant_predictor_and_separation() {
+    let o = run_in(
+        root(),
+        &fit_args(FIT_FW, "tests/hostile/fit/constant.csv", FIT_EVENTS, "0.01"),
+    );
+    let err = assert_error(&o, 3, "B019");
+    assert!(err.contains("`b.logit/x` (5)"), "{err}");
+    assert!(!err.contains("lower --lambda"), "{err}");
+    // the classes meet only at x = 9: quasi-complete separation, not a
+    // fit that merely did not converge
+    let quasi = |lambda| {
+        run_in(
+            root(),
+            &fit_args(
+                FIT_FW,
+                "tests/hostile/fit/quasi.csv",
+                "tests/fixtures/backtest/separated.csv",
+                lambda,
+            ),
+        )
+    };
+    let err = assert_error(&quasi("0"), 3, "B011");
+    assert!(
+        err.contains("`b.logit/x` alone separates the outcomes quasi-completely"),
+        "{err}"
+    );
+    assert!(
+        err.contains("reweighting steps with the gradient norm at"),
+        "{err}"
+    );
+    assert!(!err.contains("B012"), "{err}");
+    // with a penalty the same rows fit
+    let o = quasi("0.01");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn huge_numeric_flags_are_usage_errors() {
+    let events = "examples/data/mass-killing-onsets.csv";
+    for args in [
+        vec!["backtest", "--events", events, "--horizon", "4294967295"],
+        vec![
+            "backtest",
+            "--events",
+            events,
+            "--horizon",
+            "99999999999999999999",
+        ],
+        vec!["backtest", "--events", events, "--horizon=-1"],
+        vec!["backtest", "--events", events, "--from", "2147483647"],
+        vec![
+            "backtest",
+            "--events",
+            events,
+            "--refit-every",
+            "4294967296",
+        ],
+        vec![
+            "backtest",
+            "--events",
+            events,
+            "--refit-every",
+            "1",
+            "--cv-folds",
+            "18446744073709551616",
+        ],
+        vec![
+            "fit",
+            "--events",
+            events,
+            "--cv",
+            "99999999999",
+            "--through",
+            "2010",
+        ],
+        vec![
+            "fit",
+            "--events",
+            events,
+            "--lambda",
+            "0.1",
+            "--through=-2147483648",
+        ],
+    ] {
+        let o = run_in(root(), &args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {err}");
+        assert!(err.contains("is a whole number from"), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("overflow"),
+            "{err}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Fuzzes the framework reader: bytes -> UTF-8 check -> YAML with limits ->
 //! model -> the whole chain (extends of shipped frameworks, validation), then
 //! compilation against a small synthetic panel and scoring, under a lowered
-//! `score-cells` budget.
+//! `score-cells` budget, and the explanation of one unit-year under a
+//! lowered `explain-nodes` budget (text and JSON no larger than it allows).
 #![no_main]
 
 use std::sync::Once;
@@ -17,7 +18,10 @@ static LIMITS: Once = Once::new();
 const PANEL: &str = "iso3,year,x,y\nAAA,2019,1,0.5\nAAA,2020,2,0.4\nBBB,2019,3,0.3\nBBB,2021,4,0.2\nCCC,2020,5,0.1\n";
 
 fuzz_target!(|data: &[u8]| {
-    LIMITS.call_once(|| limits::set(Limit::ScoreCells, 20_000));
+    LIMITS.call_once(|| {
+        limits::set(Limit::ScoreCells, 20_000);
+        limits::set(Limit::ExplainNodes, 5_000);
+    });
     let Ok(text) = atrisk::framework::load::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
@@ -50,6 +54,15 @@ fuzz_target!(|data: &[u8]| {
                 let v = scores.value(n, c);
                 assert!(v.is_nan() || (0.0..=1.0).contains(&v), "{v}");
             }
+        }
+        if let Ok(e) = atrisk::report::explain::explain_within(&plan, &panel, &scores, 0, 0) {
+            // Each node written at most once with its children: the text
+            // and the JSON stay proportional to the budget.
+            let text = atrisk::report::explain::text(&e, &plan);
+            let json = atrisk::report::explain::json(&e);
+            let most = 5_000 * (2 * data.len() + 1_024);
+            assert!(text.len() <= most, "{}", text.len());
+            assert!(json.len() <= most, "{}", json.len());
         }
     }
 });

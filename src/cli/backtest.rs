@@ -32,7 +32,7 @@ pub struct EventArgs {
     #[arg(long, value_name = "FILE")]
     pub events: PathBuf,
     /// A country-year is positive when an onset falls in the next H years.
-    #[arg(long, value_name = "H", default_value_t = 2)]
+    #[arg(long, value_name = "H", default_value_t = 2, value_parser = super::numbers::horizon)]
     pub horizon: u32,
     /// Leave out country-years in which an episode is ongoing (`ongoing` rows of the events file).
     #[arg(long)]
@@ -47,10 +47,10 @@ pub struct Args {
     #[command(flatten)]
     pub events: EventArgs,
     /// First data year scored (default: the data's first year).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub from: Option<i32>,
     /// Last data year scored (default: the last year whose outcome is known).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub to: Option<i32>,
     /// The node whose skill is reported first (default: the overall score; with --refit-every, the logistic node).
     #[arg(long, value_name = "ID")]
@@ -59,10 +59,10 @@ pub struct Args {
     #[arg(long)]
     pub brier: bool,
     /// Rolling origin: refit the logistic node every N years on the years whose outcomes were known, and forecast the next years with it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::refit)]
     pub refit_every: Option<u32>,
     /// Rolling origin: the first data year forecast by a refitted model (default: the data's first year + horizon + 1, so that the first fit has two years to cross-validate on).
-    #[arg(long, value_name = "YEAR", requires = "refit_every")]
+    #[arg(long, value_name = "YEAR", requires = "refit_every", value_parser = super::numbers::year)]
     pub first_fit: Option<i32>,
     /// Rolling origin: elastic-net mixing (1 lasso, 0 ridge).
     #[arg(long, value_name = "A", default_value_t = 0.5)]
@@ -71,7 +71,7 @@ pub struct Args {
     #[arg(long, value_name = "L", conflicts_with = "cv_folds")]
     pub lambda: Option<f64>,
     /// Rolling origin: folds of the cross-validation inside each fit, each a run of consecutive years.
-    #[arg(long, value_name = "K", requires = "refit_every")]
+    #[arg(long, value_name = "K", requires = "refit_every", value_parser = super::numbers::folds)]
     pub cv_folds: Option<usize>,
     /// Rolling origin: write every out-of-sample forecast to FILE (CSV; JSON with --format json): unit, data year, forecast years, probability, outcome, the fit it came from, and the baseline's forecast.
     #[arg(long, value_name = "FILE", requires = "refit_every")]

@@ -96,7 +96,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let country = find_country(&panel, &a.country)?;
     let default = default_year(&plan, &panel, &scores);
     let year = select_years(a.year, None, &panel, default.year_idx)?[0];
-    let e = explain::explain(&plan, &panel, &scores, country, year);
+    let e = explain::explain_within(&plan, &panel, &scores, country, year)
+        .map_err(super::backtest::fail)?;
     let text = match a.format {
         Format::Text => explain::text(&e, &plan),
         Format::Json => explain::json(&e),

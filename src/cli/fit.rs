@@ -24,7 +24,7 @@ pub struct Args {
     #[command(flatten)]
     pub events: EventArgs,
     /// Last data year of the training rows; their outcomes (up to YEAR + horizon) must be known (default: the last such year the data cover).
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::numbers::year)]
     pub through: Option<i32>,
     /// The logistic node to fit (default: the framework's only one).
     #[arg(long, value_name = "ID")]
@@ -41,11 +41,14 @@ pub struct Args {
     )]
     pub lambda: Option<f64>,
     /// Choose lambda by K-fold cross-validation by year (each fold a run of consecutive years, lowest held-out deviance; no random seed), as `backtest --refit-every` does inside each fit.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = super::numbers::folds)]
     pub cv: Option<usize>,
-    /// Write the new framework to this file (which must not exist yet) instead of standard output.
+    /// Write the new framework to this file (which must not exist yet, not even as a symbolic link) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace what is at the -o path (a file, or a symbolic link, which is replaced, not followed); never an input.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// The framework text of the top file.
@@ -159,6 +162,105 @@ fn replace_at(lines: &mut [String], line: u64, col: u64, value: &str) -> bool {
     true
 }
 
+/// The lines of a text, each line end being LF, CRLF or a bare CR (as the
+/// YAML reader counts them), and the first line end found (LF if none).
+fn split_lines(text: &str) -> (Vec<String>, &'static str) {
+    let mut lines = Vec::new();
+    let mut eol = None;
+    let mut cur = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let end = match c {
+            '\n' => "\n",
+            '\r' if chars.next_if_eq(&'\n').is_some() => "\r\n",
+            '\r' => "\r",
+            _ => {
+                cur.push(c);
+                continue;
+            }
+        };
+        eol.get_or_insert(end);
+        lines.push(std::mem::take(&mut cur));
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    (lines, eol.unwrap_or("\n"))
+}
+
+/// The value written at a 1-based line and character column, up to the
+/// next delimiter.
+fn token_at(lines: &[String], line: u64, col: u64) -> Option<String> {
+    let l = lines.get((line as usize).checked_sub(1)?)?;
+    let start = (col as usize).checked_sub(1)?;
+    Some(
+        l.chars()
+            .skip(start)
+            .take_while(|c| !matches!(c, ',' | '}' | ']' | ' ' | '\t' | '#'))
+            .collect(),
+    )
+}
+
+/// B015: a construct of the file that rewriting the numbers cannot keep.
+fn cannot_keep(file: &str, line: u64, col: u64, what: &str, construct: &str) -> Diagnostic {
+    Diagnostic::error(
+        "B015",
+        Origin::Framework,
+        format!(
+            "cannot write the fitted value of {what} at {file}:{line}:{col}: it comes from {construct}, and the framework written would not read back the fitted values"
+        ),
+    )
+    .at(file, line, col, 1, "the value of this place would change")
+    .with_hint("write this weight or intercept as a number in place (without the anchor, alias or merge key) and run fit again")
+}
+
+/// Checks that the framework written loads and reads back exactly the
+/// fitted weights and intercept (B015 if not), so that a construct the
+/// rewrite did not foresee never gives a file that fails or lies.
+fn read_back(
+    file: &str,
+    out: &str,
+    kind: Kind,
+    id: &str,
+    children: &[String],
+    model: &fit::Model,
+) -> Result<(), Failure> {
+    let wrong = |why: String| {
+        fail(
+            Diagnostic::error(
+                "B015",
+                Origin::Framework,
+                format!("cannot write the fitted weights into the text of `{file}`: {why}"),
+            )
+            .with_hint("write every weight of the node and its intercept as a number in place (without anchors, aliases or merge keys) and run fit again"),
+        )
+    };
+    let fw = crate::framework::load::parse(file, out).map_err(|d| {
+        wrong(format!(
+            "the framework written would not load ({})",
+            d.message
+        ))
+    })?;
+    let (weights, intercept) = spans(&fw, kind, id, children)
+        .map_err(|w| wrong(format!("in the framework written, {w}")))?;
+    let read = |w: Written<'_>| w.as_ref().map(|s| s.value);
+    for ((w, b), c) in weights.iter().zip(&model.beta).zip(children) {
+        if read(w) != number(*b).parse().ok() {
+            return Err(wrong(format!(
+                "the weight of `{c}` would read back as {}, not the fitted {}",
+                read(w).map_or("nothing".to_string(), |v| v.to_string()),
+                number(*b)
+            )));
+        }
+    }
+    if read(intercept) != number(model.intercept).parse().ok() {
+        return Err(wrong(
+            "the intercept would not read back as fitted".to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// A number written so it reads back exactly.
 fn number(v: f64) -> String {
     if v == 0.0 {
@@ -181,16 +283,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         ..
     } = a.input.score(ctx)?;
     if let Some(out) = &a.output
-        && out.exists()
+        && !a.force
+        && std::fs::symlink_metadata(out).is_ok()
     {
-        return Err(fail(
-            Diagnostic::error(
-                "B016",
-                Origin::Usage,
-                format!("`{}` exists already; fit writes a new file", out.display()),
-            )
-            .with_hint("choose a new file name with -o"),
-        ));
+        return Err(exists(out));
     }
     let ev = load_events(&a.events.events, &panel)?;
     let node = backtest::logistic_node(&plan, a.node.as_deref()).map_err(fail)?;
@@ -249,8 +345,52 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         }
         (None, None) => unreachable!("clap requires --lambda or --cv"),
     };
-    let model = fit::fit(&d, &Settings::new(a.alpha, lambda))
-        .map_err(|e| fail(backtest::fit_error(&e, through)))?;
+    let names: Vec<&str> = plan.nodes[node]
+        .children
+        .iter()
+        .map(|&(c, _)| plan.nodes[c].id.as_str())
+        .collect();
+    let constant = fit::constant_predictors(&d);
+    if d.n() > 0 && !constant.is_empty() {
+        let listed = constant_list(&d, &constant, &names);
+        if constant.len() == d.p {
+            return Err(fail(
+                Diagnostic::error(
+                    "B019",
+                    Origin::Data,
+                    format!(
+                        "fit on the years up to {through}: every predictor has the same value in all {} training rows ({listed}), so no weight can be fitted",
+                        d.n()
+                    ),
+                )
+                .with_hint("check the data columns these predictors read (a column filled with one value, or years without data), or fit on more years; a different --lambda cannot help"),
+            ));
+        }
+        warnings.push(
+            Diagnostic::warning(
+                "B019",
+                Origin::Data,
+                format!(
+                    "fit on the years up to {through}: {listed}: the same value in all {} training rows, so its weight is 0 whatever the penalty",
+                    d.n()
+                ),
+            )
+            .with_hint("check the data column it reads, or drop it from the node"),
+        );
+    }
+    let model = match fit::fit(&d, &Settings::new(a.alpha, lambda)) {
+        Err(fit::FitError::Separation) => {
+            return Err(fail(separation(&d, &names, through, None)));
+        }
+        Err(e) => return Err(fail(backtest::fit_error(&e, through))),
+        Ok(m)
+            if !m.converged
+                && (fit::separating_predictor(&d).is_some() || fit::separates(&m, &d)) =>
+        {
+            return Err(fail(separation(&d, &names, through, Some(&m))));
+        }
+        Ok(m) => m,
+    };
     if !model.converged {
         warnings.push(backtest::not_converged(
             &format!("the fit on the years up to {through}"),
@@ -298,7 +438,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         )
     })?;
     let text = framework_text(a, &loaded.name)?;
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let (mut lines, eol) = split_lines(&text);
     let mut edits: Vec<(u64, u64, String, String)> = Vec::new();
     for ((w, b), c) in weights.iter().zip(&model.beta).zip(&children) {
         match w {
@@ -331,6 +471,34 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         "intercept".into(),
     ));
     edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    // Each number is replaced where it is written. A value that is not a
+    // number written in place (an alias of a mapping, a merge key) or one
+    // place that holds several of the values cannot take the fitted values.
+    for (i, (line, col, _, what)) in edits.iter().enumerate() {
+        let token = token_at(&lines, *line, *col).unwrap_or_default();
+        let shared = edits[..i]
+            .iter()
+            .chain(&edits[i + 1..])
+            .any(|e| (e.0, e.1) == (*line, *col));
+        let prefix = lines
+            .get(*line as usize - 1)
+            .map(|l| l.chars().take(*col as usize - 1).collect::<String>())
+            .unwrap_or_default();
+        let construct = if prefix.trim_end().ends_with("<<:") {
+            Some(format!("the merge key `<<: {token}`"))
+        } else if shared {
+            Some(format!(
+                "`{token}`, which gives the value of several weights"
+            ))
+        } else if !token.starts_with('*') && token.parse::<f64>().is_err() {
+            Some(format!("`{token}`, which is not a number written in place"))
+        } else {
+            None
+        };
+        if let Some(c) = construct {
+            return Err(fail(cannot_keep(&loaded.name, *line, *col, what, &c)));
+        }
+    }
     for (line, col, v, what) in &edits {
         if !replace_at(&mut lines, *line, *col, v) {
             return Err(fail(Diagnostic::error(
@@ -401,13 +569,14 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         model.dev_ratio,
         model.irls_steps
     );
+    let head = head.replace('\n', eol);
     let mut out = String::new();
     let mut rest = lines.iter().peekable();
     // An editor's schema line stays first; the record of an earlier fit is
     // replaced.
     if let Some(l) = rest.next_if(|l| l.starts_with("# yaml-language-server:")) {
         out.push_str(l);
-        out.push('\n');
+        out.push_str(eol);
     }
     if rest.next_if(|l| l.starts_with(FIT_HEAD)).is_some() {
         while rest.next_if(|l| l.starts_with("#   ")).is_some() {}
@@ -415,10 +584,120 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     out.push_str(&head);
     for l in rest {
         out.push_str(l);
-        out.push('\n');
+        out.push_str(eol);
     }
+    read_back(&loaded.name, &out, n.kind, &n.id, &children, &model)?;
     let mut inputs = a.input.paths();
     inputs.push(a.events.events.clone());
-    write_output(a.output.as_deref(), &out, &inputs)?;
+    match &a.output {
+        // Nothing is replaced: the file is linked into place under its name
+        // in one step that fails if the name was taken meanwhile.
+        Some(path) if !a.force => {
+            super::check_output(path, &inputs)?;
+            super::write_new_output(path, &out, false).map_err(|f| {
+                if std::fs::symlink_metadata(path).is_ok() {
+                    exists(path)
+                } else {
+                    f
+                }
+            })?;
+        }
+        _ => write_output(a.output.as_deref(), &out, &inputs)?,
+    }
     Ok(EXIT_OK)
+}
+
+/// The constant predictors with their value: "`a` (0.5), `b` (1)".
+fn constant_list(d: &fit::Design, constant: &[usize], names: &[&str]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = constant
+        .iter()
+        .take(SHOWN)
+        .map(|&j| {
+            let name = names.get(j).copied().unwrap_or("?");
+            let v = d.x.get(j).copied().unwrap_or(f64::NAN);
+            format!("`{name}` ({v})")
+        })
+        .collect();
+    if constant.len() > SHOWN {
+        list.push(format!("and {} more", constant.len() - SHOWN));
+    }
+    list.join(", ")
+}
+
+/// B011: the outcomes are separated, by one predictor or by the fitted
+/// combination, so the unpenalised weights have no finite value; `model` is
+/// the fit that did not converge because of it.
+fn separation(
+    d: &fit::Design,
+    names: &[&str],
+    through: i32,
+    model: Option<&fit::Model>,
+) -> Diagnostic {
+    let single = fit::separating_predictor(d);
+    let how = |quasi: bool| {
+        if quasi {
+            "quasi-completely"
+        } else {
+            "completely"
+        }
+    };
+    let mut msg = match single {
+        Some(s) => {
+            let name = names.get(s.predictor).copied().unwrap_or("?");
+            let (pos, neg) = match (s.higher_positive, s.quasi) {
+                (true, false) => ("above", "at or below"),
+                (false, false) => ("below", "at or above"),
+                (true, true) => ("at or above", "at or below"),
+                (false, true) => ("at or below", "at or above"),
+            };
+            format!(
+                "fit on the years up to {through}: `{name}` alone separates the outcomes {}: every positive training row has it {pos} {at}, every negative one {neg} {at}",
+                how(s.quasi),
+                at = s.at
+            )
+        }
+        None => format!(
+            "fit on the years up to {through}: the predictors together separate the positive and negative training rows{}",
+            if model.is_some() {
+                " (at least quasi-completely)"
+            } else {
+                ""
+            }
+        ),
+    };
+    if let Some(m) = model {
+        let _ = write!(
+            msg,
+            "; the weights grow without bound: the fit stopped after {} reweighting steps with the gradient norm at {:.3e}",
+            m.irls_steps, m.gradient_norm
+        );
+    } else {
+        msg.push_str("; the logistic fit has no finite solution");
+    }
+    let drop = match single {
+        Some(s) => format!("drop `{}`", names.get(s.predictor).copied().unwrap_or("?")),
+        None => "drop the predictor that separates them".to_string(),
+    };
+    Diagnostic::error("B011", Origin::Data, msg).with_hint(format!(
+        "raise --lambda (a penalty keeps the weights finite), fit on more years, or {drop}"
+    ))
+}
+
+/// B016: something (a file, a folder, a symbolic link, even a dangling one)
+/// is at the output path already.
+fn exists(out: &std::path::Path) -> Failure {
+    fail(
+        Diagnostic::error(
+            "B016",
+            Origin::Usage,
+            format!(
+                "`{}` exists already (a file, a folder or a symbolic link); fit writes a new file",
+                out.display()
+            ),
+        )
+        .with_hint(
+            "choose a new file name with -o, or give --force to replace it (never an input)",
+        ),
+    )
 }

@@ -15,6 +15,16 @@ pub const MAX_DRAWS: i64 = 100_000;
 /// Most threads of `score --stream`.
 pub const MAX_THREADS: i64 = 256;
 
+/// Longest horizon of `backtest` and `fit`, in years: more than the span
+/// of any panel is never useful, and a bound keeps year arithmetic exact.
+pub const MAX_HORIZON: i64 = 100;
+
+/// Most years between refits of `backtest --refit-every`.
+pub const MAX_REFIT: i64 = 2000;
+
+/// Most folds of a cross-validation by year (`--cv`, `--cv-folds`).
+pub const MAX_FOLDS: i64 = 1000;
+
 /// A whole number from `lo` to `hi` (`_` may group digits), or a message
 /// naming the range.
 fn whole(s: &str, lo: i64, hi: i64, what: &str) -> Result<i64, String> {
@@ -62,6 +72,24 @@ pub fn threads(s: &str) -> Result<u16, String> {
     u16::try_from(n).map_err(|e| e.to_string())
 }
 
+/// `--horizon` (0 has its own message, B006).
+pub fn horizon(s: &str) -> Result<u32, String> {
+    let n = whole(s, 0, MAX_HORIZON, "a horizon in years")?;
+    u32::try_from(n).map_err(|e| e.to_string())
+}
+
+/// `--refit-every` (0 has its own message, B010).
+pub fn refit(s: &str) -> Result<u32, String> {
+    let n = whole(s, 0, MAX_REFIT, "a refit interval in years")?;
+    u32::try_from(n).map_err(|e| e.to_string())
+}
+
+/// `--cv` and `--cv-folds` (fewer than 2 have their own message, B018).
+pub fn folds(s: &str) -> Result<usize, String> {
+    let n = whole(s, 0, MAX_FOLDS, "a number of folds")?;
+    usize::try_from(n).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +120,13 @@ mod tests {
         assert!(threads("257").is_err());
         assert!(threads("65535").is_err());
         assert!(threads("0").is_err());
+        assert_eq!(horizon("0"), Ok(0));
+        assert_eq!(horizon("100"), Ok(100));
+        for bad in ["101", "4294967297", "99999999999999999999", "-1"] {
+            let e = horizon(bad).unwrap_err();
+            assert!(e.contains("from 0 to 100"), "{bad}: {e}");
+        }
+        assert!(refit("2001").is_err());
+        assert!(folds("18446744073709551617").is_err());
     }
 }

@@ -318,6 +318,96 @@ fn positives(y: &[f64]) -> usize {
     y.iter().filter(|v| **v > 0.5).count()
 }
 
+/// The predictors (column indices) that have the same value in every row:
+/// no weight can be fitted for them, whatever the penalty.
+pub fn constant_predictors(d: &Design) -> Vec<usize> {
+    (0..d.p)
+        .filter(|&j| {
+            let mut col = d.x.iter().skip(j).step_by(d.p.max(1));
+            match col.next() {
+                Some(first) => col.all(|v| v == first),
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// How one predictor separates the outcomes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Separated {
+    /// The predictor (column index).
+    pub predictor: usize,
+    /// True when higher values go with the positive rows.
+    pub higher_positive: bool,
+    /// The value between the classes: every positive row lies on one side
+    /// of it, every negative row on the other (or on it, when quasi).
+    pub at: f64,
+    /// Quasi-complete: some rows of both outcomes share the value `at`.
+    pub quasi: bool,
+}
+
+/// The first predictor that on its own separates the positive rows from the
+/// negative ones, completely (preferred) or quasi-completely (both classes
+/// meet only at one value). Then the unpenalised fit has no finite weights.
+pub fn separating_predictor(d: &Design) -> Option<Separated> {
+    let mut quasi = None;
+    for j in 0..d.p {
+        let (mut lo_pos, mut hi_pos) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut lo_neg, mut hi_neg) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (row, y) in d.x.chunks_exact(d.p).zip(&d.y) {
+            let v = row[j];
+            if *y > 0.5 {
+                lo_pos = lo_pos.min(v);
+                hi_pos = hi_pos.max(v);
+            } else {
+                lo_neg = lo_neg.min(v);
+                hi_neg = hi_neg.max(v);
+            }
+        }
+        if !(lo_pos.is_finite() && lo_neg.is_finite())
+            || lo_pos == hi_pos && lo_neg == hi_neg && lo_pos == lo_neg
+        {
+            continue;
+        }
+        let found = |higher_positive, at, quasi| Separated {
+            predictor: j,
+            higher_positive,
+            at,
+            quasi,
+        };
+        if lo_pos > hi_neg {
+            return Some(found(true, hi_neg, false));
+        }
+        if hi_pos < lo_neg {
+            return Some(found(false, lo_neg, false));
+        }
+        if quasi.is_none() {
+            if lo_pos == hi_neg {
+                quasi = Some(found(true, hi_neg, true));
+            } else if hi_pos == lo_neg {
+                quasi = Some(found(false, lo_neg, true));
+            }
+        }
+    }
+    quasi
+}
+
+/// Whether the fitted linear predictor separates the outcomes, at least
+/// quasi-completely (every positive row at or above every negative one):
+/// a sign that weights grow without bound rather than converge.
+pub fn separates(m: &Model, d: &Design) -> bool {
+    let (mut lo_pos, mut hi_neg) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (row, y) in d.x.chunks_exact(d.p.max(1)).zip(&d.y) {
+        let e = m.linear(row);
+        if *y > 0.5 {
+            lo_pos = lo_pos.min(e);
+        } else {
+            hi_neg = hi_neg.max(e);
+        }
+    }
+    lo_pos.is_finite() && hi_neg.is_finite() && lo_pos >= hi_neg
+}
+
 /// Fits the model at one λ (cold start).
 pub fn fit(d: &Design, s: &Settings) -> Result<Model, FitError> {
     fit_from(d, s, None)

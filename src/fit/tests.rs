@@ -210,3 +210,70 @@ fn folds_are_runs_of_years_with_a_gap() {
     let one = year_folds(&[2000, 2000], &[0.0, 1.0], 2, 0).unwrap_err();
     assert!(one.to_string().contains("at least 2 years"), "{one}");
 }
+
+#[test]
+fn constant_predictors_are_named() {
+    // synthetic: the second predictor is 3 in every row
+    let mut d = Design::new(3);
+    for (i, y) in [false, true, false, true, false].into_iter().enumerate() {
+        d.push(&[i as f64, 3.0, (i % 2) as f64 * 0.5 + 1.0], y);
+    }
+    assert_eq!(constant_predictors(&d), vec![1]);
+    let mut all = Design::new(2);
+    all.push(&[1.0, 2.0], false);
+    all.push(&[1.0, 2.0], true);
+    assert_eq!(constant_predictors(&all), vec![0, 1]);
+}
+
+#[test]
+fn a_single_separating_predictor_is_found() {
+    // synthetic: x0 overlaps between the classes; x1 separates completely
+    let mut d = Design::new(2);
+    for (x0, x1, y) in [
+        (1.0, 0.1, false),
+        (3.0, 0.2, false),
+        (2.0, 0.9, true),
+        (1.5, 0.8, true),
+    ] {
+        d.push(&[x0, x1], y);
+    }
+    let s = separating_predictor(&d).expect("x1 separates");
+    assert_eq!((s.predictor, s.higher_positive, s.quasi), (1, true, false));
+    assert_eq!(s.at, 0.2);
+    // quasi-complete: the classes meet at one value, lower values positive
+    let mut q = Design::new(1);
+    for (x, y) in [(0.0, true), (1.0, true), (1.0, false), (2.0, false)] {
+        q.push(&[x], y);
+    }
+    let s = separating_predictor(&q).expect("quasi");
+    assert_eq!(
+        (s.predictor, s.higher_positive, s.quasi, s.at),
+        (0, false, true, 1.0)
+    );
+    // overlapping classes: none
+    assert_eq!(separating_predictor(&small()), None);
+}
+
+#[test]
+fn quasi_separation_unpenalised_does_not_converge_but_is_recognised() {
+    // synthetic: the classes meet only at x = 1
+    let mut d = Design::new(1);
+    for (x, y) in [
+        (0.0, false),
+        (0.5, false),
+        (1.0, false),
+        (1.0, true),
+        (2.0, true),
+        (3.0, true),
+    ] {
+        d.push(&[x], y);
+    }
+    assert!(separating_predictor(&d).is_some_and(|s| s.quasi));
+    match fit(&d, &Settings::new(0.5, 0.0)) {
+        Ok(m) => assert!(
+            !m.converged || separates(&m, &d) || m.beta[0] > 10.0,
+            "{m:?}"
+        ),
+        Err(e) => assert_eq!(e, FitError::Separation),
+    }
+}

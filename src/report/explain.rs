@@ -9,12 +9,14 @@ use super::{fmt_probability, fmt_score};
 use crate::analysis::round;
 use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::{CellRef, Panel};
+use crate::diagnostic::{Diagnostic, Origin};
 use crate::framework::model::{Centre, Direction, Method, Missing, Normalise, Transform};
+use crate::limits::Limit;
 use crate::score::contrib::{self, Contributions};
 use crate::score::{self, Scores, Status};
 
 /// The explanation of one country-year.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Explained<'a> {
     /// Country code.
     pub iso3: &'a str,
@@ -30,14 +32,13 @@ pub struct Explained<'a> {
     pub themes: Vec<ExNode<'a>>,
     /// Every logistic node with a value (a fitted forecast): what each input
     /// adds to its log-odds against the year's average country.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forecasts: Vec<Forecast<'a>>,
     /// Triggered recommendations, strongest first.
     pub recommendations: Vec<RecResult<'a>>,
 }
 
 /// One node of the tree.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ExNode<'a> {
     /// Node id.
     pub id: &'a str,
@@ -75,7 +76,11 @@ pub struct ExNode<'a> {
     /// For measures: the data cells read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<Cell>,
-    /// Children, in framework order.
+    /// A node already explained earlier in the tree (reached again by
+    /// another path): its children are not repeated here.
+    #[serde(rename = "detailed_above", skip_serializing_if = "std::ops::Not::not")]
+    pub repeat: bool,
+    /// Children, in framework order (none for a repeat).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ExNode<'a>>,
 }
@@ -111,7 +116,7 @@ pub struct InputSource<'a> {
 }
 
 /// An input cell with its value.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     /// Where it is.
     #[serde(flatten)]
@@ -123,7 +128,11 @@ pub struct Cell {
     pub analyst: Option<crate::data::Analyst>,
 }
 
-/// Explains a country-year.
+/// Explains a country-year without a budget, every node with all its
+/// children: a repeat (see [`explain_within`]) keeps its mark, so the text
+/// still shows it as "detailed above", but carries a copy of its subtree.
+/// The tree is then as large as the framework's paths, which a hostile
+/// framework makes exponential: the command line uses [`explain_within`].
 pub fn explain<'a>(
     plan: &'a Plan,
     panel: &'a Panel,
@@ -131,84 +140,201 @@ pub fn explain<'a>(
     country: usize,
     year_idx: usize,
 ) -> Explained<'a> {
-    let node = |ni: usize, w: Option<f64>| build(plan, panel, scores, country, year_idx, ni, w);
+    let mut e = match build_explained(plan, panel, scores, country, year_idx, u64::MAX) {
+        Ok(e) => e,
+        Err(_) => unreachable!("no budget to pass"),
+    };
+    let mut full = std::collections::HashMap::new();
+    for n in std::iter::once(&e.overall).chain(&e.themes) {
+        expanded_size(n, &mut full);
+    }
+    let overall = expand(&e.overall, &full, true);
+    let themes = e.themes.iter().map(|t| expand(t, &full, true)).collect();
+    e.overall = overall;
+    e.themes = themes;
+    e
+}
+
+/// Explains a country-year within the budget `explain-nodes`.
+///
+/// Each node reached by several paths (a risk factor under several crimes,
+/// a theme's members) is explained in full the first time, in the order the
+/// text prints the tree, and marked as a repeat without its children after
+/// that, so the tree is as large as the framework's links, never as large
+/// as its paths (which themes sharing members level after level make
+/// exponential). An explanation that would still write more nodes and cells
+/// than the budget `explain-nodes` is refused (L013).
+pub fn explain_within<'a>(
+    plan: &'a Plan,
+    panel: &'a Panel,
+    scores: &Scores,
+    country: usize,
+    year_idx: usize,
+) -> Result<Explained<'a>, Diagnostic> {
+    build_explained(
+        plan,
+        panel,
+        scores,
+        country,
+        year_idx,
+        Limit::ExplainNodes.get(),
+    )
+}
+
+fn build_explained<'a>(
+    plan: &'a Plan,
+    panel: &'a Panel,
+    scores: &Scores,
+    country: usize,
+    year_idx: usize,
+    budget: u64,
+) -> Result<Explained<'a>, Diagnostic> {
+    let mut b = Builder {
+        plan,
+        panel,
+        scores,
+        country,
+        year_idx,
+        seen: vec![false; plan.nodes.len()],
+        written: 0,
+        budget,
+    };
     let c = &panel.countries[country];
-    Explained {
+    let overall = b.node(plan.overall(), None, false)?;
+    let themes = plan
+        .of_kind(Kind::Theme)
+        .into_iter()
+        .map(|t| b.node(t, None, false))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut forecasts = Vec::new();
+    for n in contrib::logistic_nodes(plan) {
+        let Some(split) = contrib::contributions(plan, panel, scores, n, country, year_idx) else {
+            continue;
+        };
+        let mut sources = Vec::with_capacity(split.inputs.len());
+        for i in &split.inputs {
+            let cells = cells(plan, panel, scores, i.node, country, year_idx);
+            b.count(1 + cells.len())?;
+            sources.push(InputSource {
+                id: &plan.nodes[i.node].id,
+                title: &plan.nodes[i.node].title,
+                cells,
+            });
+        }
+        forecasts.push(Forecast {
+            title: &plan.nodes[n].title,
+            band: plan.band(n, split.probability),
+            defined_at: plan.location(n),
+            sources,
+            split,
+        });
+    }
+    let recommendations = recommendations(plan, panel, scores, country, year_idx);
+    for r in &recommendations {
+        for t in &r.triggers {
+            b.count(1 + t.path.len() + t.cells.len())?;
+        }
+    }
+    Ok(Explained {
         iso3: &c.iso3,
         country: &c.name,
         year: panel.year(year_idx),
         framework: &plan.id,
-        overall: node(plan.overall(), None),
-        themes: plan
-            .of_kind(Kind::Theme)
-            .into_iter()
-            .map(|t| node(t, None))
-            .collect(),
-        forecasts: contrib::logistic_nodes(plan)
-            .into_iter()
-            .filter_map(|n| {
-                let split = contrib::contributions(plan, panel, scores, n, country, year_idx)?;
-                Some(Forecast {
-                    title: &plan.nodes[n].title,
-                    band: plan.band(n, split.probability),
-                    defined_at: plan.location(n),
-                    sources: split
-                        .inputs
-                        .iter()
-                        .map(|i| InputSource {
-                            id: &plan.nodes[i.node].id,
-                            title: &plan.nodes[i.node].title,
-                            cells: cells(plan, panel, scores, i.node, country, year_idx),
-                        })
-                        .collect(),
-                    split,
-                })
-            })
-            .collect(),
-        recommendations: recommendations(plan, panel, scores, country, year_idx),
+        overall,
+        themes,
+        forecasts,
+        recommendations,
+    })
+}
+
+/// Builds the tree, each node's children once.
+struct Builder<'a, 's> {
+    plan: &'a Plan,
+    panel: &'s Panel,
+    scores: &'s Scores,
+    country: usize,
+    year_idx: usize,
+    /// Nodes already explained with their children.
+    seen: Vec<bool>,
+    /// Nodes and cells written so far.
+    written: u64,
+    budget: u64,
+}
+
+impl<'a> Builder<'a, '_> {
+    /// Counts `n` more nodes or cells against the budget.
+    fn count(&mut self, n: usize) -> Result<(), Diagnostic> {
+        self.written = self.written.saturating_add(n as u64);
+        if self.written > self.budget {
+            return Err(over_budget(self.plan, self.written));
+        }
+        Ok(())
+    }
+
+    /// A node and, unless it was explained before, its subtree. `mark` is
+    /// false for the roots (the overall score and each theme as listed),
+    /// which are not repeats of anything.
+    fn node(
+        &mut self,
+        ni: usize,
+        weight: Option<f64>,
+        mark: bool,
+    ) -> Result<ExNode<'a>, Diagnostic> {
+        let (plan, panel, scores) = (self.plan, self.panel, self.scores);
+        let (country, year_idx) = (self.country, self.year_idx);
+        let cell = panel.cell(country, year_idx);
+        let n = &plan.nodes[ni];
+        let v = scores.value(ni, cell);
+        let measure = scores.measure(ni, cell);
+        let inputs = cells(plan, panel, scores, ni, country, year_idx);
+        self.count(1 + inputs.len())?;
+        let repeat = mark && n.kind != Kind::Measure && !n.children.is_empty() && self.seen[ni];
+        if mark && n.kind != Kind::Measure {
+            self.seen[ni] = true;
+        }
+        let mut children = Vec::new();
+        if !repeat {
+            children.reserve(n.children.len());
+            for &(c, w) in &n.children {
+                children.push(self.node(c, Some(w), true)?);
+            }
+        }
+        Ok(ExNode {
+            id: &n.id,
+            kind: n.kind,
+            title: &n.title,
+            defined_at: plan.location(ni),
+            value: round(v, 6),
+            band: if n.kind == Kind::Measure {
+                None
+            } else {
+                plan.band(ni, v)
+            },
+            weight,
+            coverage: round(scores.coverage(ni, cell), 6),
+            method: (n.kind != Kind::Measure && !n.children.is_empty())
+                .then(|| method_name(n.rule.method, n.rule.threshold, n.rule.intercept)),
+            qualitative: n.qualitative && n.children.is_empty(),
+            rule: n.measure.as_ref().map(describe),
+            raw: measure.and_then(|(x, _)| round(x, 6)),
+            status: measure.map(|(_, s)| s),
+            inputs,
+            repeat,
+            children,
+        })
     }
 }
 
-fn build<'a>(
-    plan: &'a Plan,
-    panel: &Panel,
-    scores: &Scores,
-    country: usize,
-    year_idx: usize,
-    ni: usize,
-    weight: Option<f64>,
-) -> ExNode<'a> {
-    let cell = panel.cell(country, year_idx);
-    let n = &plan.nodes[ni];
-    let v = scores.value(ni, cell);
-    let measure = scores.measure(ni, cell);
-    let inputs = cells(plan, panel, scores, ni, country, year_idx);
-    ExNode {
-        id: &n.id,
-        kind: n.kind,
-        title: &n.title,
-        defined_at: plan.location(ni),
-        value: round(v, 6),
-        band: if n.kind == Kind::Measure {
-            None
-        } else {
-            plan.band(ni, v)
-        },
-        weight,
-        coverage: round(scores.coverage(ni, cell), 6),
-        method: (n.kind != Kind::Measure && !n.children.is_empty())
-            .then(|| method_name(n.rule.method, n.rule.threshold, n.rule.intercept)),
-        qualitative: n.qualitative && n.children.is_empty(),
-        rule: n.measure.as_ref().map(describe),
-        raw: measure.and_then(|(x, _)| round(x, 6)),
-        status: measure.map(|(_, s)| s),
-        inputs,
-        children: n
-            .children
-            .iter()
-            .map(|&(c, w)| build(plan, panel, scores, country, year_idx, c, Some(w)))
-            .collect(),
-    }
+/// L013: an explanation larger than the budget `explain-nodes`.
+fn over_budget(plan: &Plan, written: u64) -> Diagnostic {
+    let file = plan.files.last().map(String::as_str).unwrap_or("");
+    Limit::ExplainNodes.breach(
+        Origin::Framework,
+        format!(
+            "the explanation by framework `{}` ({file}) would write at least {written} nodes and data cells: its nodes are linked by that many paths, or read that many cells",
+            plan.id
+        ),
+    )
 }
 
 /// The data cells a measure read for a country-year (none for other nodes).
@@ -299,8 +425,7 @@ pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
         score_band(&e.overall),
         e.framework
     );
-    let mut seen = Vec::new();
-    tree(&mut out, &e.overall.children, "", &mut seen);
+    tree(&mut out, &e.overall.children, "");
     for f in &e.forecasts {
         forecast_text(&mut out, f);
     }
@@ -308,7 +433,7 @@ pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
         out.push_str("\nThemes (scored beside the crimes, not into them)\n");
         for t in &e.themes {
             out.push_str(&format!("{} {}  {}\n", t.id, t.title, score_band(t)));
-            tree(&mut out, &t.children, "", &mut seen);
+            tree(&mut out, &t.children, "");
         }
     }
     out.push('\n');
@@ -440,7 +565,7 @@ fn score_band(n: &ExNode<'_>) -> String {
     }
 }
 
-fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<String>) {
+fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str) {
     for (i, n) in nodes.iter().enumerate() {
         let last = i + 1 == nodes.len();
         let (branch, cont) = if last {
@@ -453,7 +578,7 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
             .filter(|w| *w != 1.0)
             .map(|w| format!(" ×{w}"))
             .unwrap_or_default();
-        let repeated = !n.children.is_empty() && seen.contains(&n.id.to_string());
+        let repeated = n.repeat;
         match n.kind {
             Kind::Measure => {
                 let status = match n.status {
@@ -489,7 +614,7 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
                 }
             }
             _ => {
-                let cov = match (n.coverage, n.children.is_empty()) {
+                let cov = match (n.coverage, n.children.is_empty() && !n.repeat) {
                     (Some(c), false) if c < 1.0 => format!(", coverage {:.0}%", c * 100.0),
                     _ => String::new(),
                 };
@@ -513,8 +638,7 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str, seen: &mut Vec<Str
                     score_band(n)
                 ));
                 if !repeated {
-                    seen.push(n.id.to_string());
-                    tree(out, &n.children, &format!("{prefix}{cont}"), seen);
+                    tree(out, &n.children, &format!("{prefix}{cont}"));
                 }
             }
         }
@@ -549,9 +673,137 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-/// The explanation as pretty JSON.
+/// The explanation as pretty JSON. A node reached by several paths is
+/// written in full at each place while the whole document stays within the
+/// budget `explain-nodes`; beyond it, each repeat is written once in full and
+/// then as `detailed_above` without its children, and the document says so
+/// (`repeats_by_reference`).
 pub fn json(e: &Explained<'_>) -> String {
-    let mut s = serde_json::to_string_pretty(e).unwrap_or_default();
+    let budget = Limit::ExplainNodes.get();
+    let mut full = std::collections::HashMap::new();
+    let mut written: u64 = 0;
+    for n in std::iter::once(&e.overall).chain(&e.themes) {
+        written = written.saturating_add(expanded_size(n, &mut full));
+    }
+    let rest: usize = e
+        .forecasts
+        .iter()
+        .flat_map(|f| &f.sources)
+        .map(|s| 1 + s.cells.len())
+        .chain(
+            e.recommendations
+                .iter()
+                .flat_map(|r| &r.triggers)
+                .map(|t| 1 + t.path.len() + t.cells.len()),
+        )
+        .sum();
+    written = written.saturating_add(rest as u64);
+    let doc = |repeats_by_reference, overall, themes| Doc {
+        iso3: e.iso3,
+        country: e.country,
+        year: e.year,
+        framework: e.framework,
+        repeats_by_reference,
+        overall,
+        themes,
+        forecasts: &e.forecasts,
+        recommendations: &e.recommendations,
+    };
+    let mut s = if written <= budget {
+        let overall = expand(&e.overall, &full, false);
+        let themes: Vec<ExNode<'_>> = e.themes.iter().map(|t| expand(t, &full, false)).collect();
+        serde_json::to_string_pretty(&doc(false, &overall, &themes))
+    } else {
+        let overall = strip(&e.overall);
+        let themes: Vec<ExNode<'_>> = e.themes.iter().map(strip).collect();
+        serde_json::to_string_pretty(&doc(true, &overall, &themes))
+    }
+    .unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The JSON document of an explanation.
+#[derive(Serialize)]
+struct Doc<'r, 'a> {
+    iso3: &'a str,
+    country: &'a str,
+    year: i32,
+    framework: &'a str,
+    /// True when a node reached by several paths is written in full only
+    /// the first time, and later as `detailed_above` without its children.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    repeats_by_reference: bool,
+    overall: &'r ExNode<'a>,
+    themes: &'r [ExNode<'a>],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    forecasts: &'r [Forecast<'a>],
+    recommendations: &'r [RecResult<'a>],
+}
+
+/// The nodes and cells a subtree would write with every repeat copied in
+/// full; `full` maps each id explained in full to that size. A repeat comes
+/// after its first, full explanation, so its size is known by then.
+fn expanded_size<'a, 'e>(
+    n: &'e ExNode<'a>,
+    full: &mut std::collections::HashMap<&'a str, (u64, &'e ExNode<'a>)>,
+) -> u64 {
+    if n.repeat && n.children.is_empty() {
+        return full.get(n.id).map_or(1, |(size, _)| *size);
+    }
+    let mut size = 1 + n.inputs.len() as u64;
+    for c in &n.children {
+        size = size.saturating_add(expanded_size(c, full));
+    }
+    if !n.children.is_empty() {
+        full.entry(n.id).or_insert((size, n));
+    }
+    size
+}
+
+/// A subtree with every repeat copied in full; `keep_marks` keeps the mark
+/// of each repeat (for the text), otherwise it is written as any node.
+fn expand<'a>(
+    n: &ExNode<'a>,
+    full: &std::collections::HashMap<&'a str, (u64, &ExNode<'a>)>,
+    keep_marks: bool,
+) -> ExNode<'a> {
+    let children = match (n.repeat && n.children.is_empty(), full.get(n.id)) {
+        (true, Some((_, first))) => &first.children,
+        _ => &n.children,
+    };
+    ExNode {
+        repeat: n.repeat && keep_marks,
+        children: children
+            .iter()
+            .map(|c| expand(c, full, keep_marks))
+            .collect(),
+        ..n.clone_head()
+    }
+}
+
+/// A subtree with the children of every repeat left out.
+fn strip<'a>(n: &ExNode<'a>) -> ExNode<'a> {
+    ExNode {
+        children: if n.repeat {
+            Vec::new()
+        } else {
+            n.children.iter().map(strip).collect()
+        },
+        ..n.clone_head()
+    }
+}
+
+impl ExNode<'_> {
+    /// The node without its children.
+    fn clone_head(&self) -> Self {
+        ExNode {
+            inputs: self.inputs.clone(),
+            rule: self.rule.clone(),
+            method: self.method.clone(),
+            defined_at: self.defined_at.clone(),
+            children: Vec::new(),
+            ..*self
+        }
+    }
 }
