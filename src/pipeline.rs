@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::compile::{self, Plan};
 use crate::data::assessments::Assessments;
-use crate::data::units::ToIso3;
+use crate::data::names::Names;
+use crate::data::units::{self, ToIso3};
 use crate::data::{Input, Panel};
 use crate::diagnostic::{Diagnostic, Diagnostics, Failure, Origin, Sources, usage};
 use crate::embedded;
@@ -36,6 +37,8 @@ pub struct Inputs {
     pub to_iso3: Option<ToIso3>,
     /// Read the data files alone, never beside the shipped panel.
     pub no_shipped_data: bool,
+    /// A names file (`name,iso3`) adding to the shipped name table.
+    pub names: Option<PathBuf>,
 }
 
 /// The data columns a framework's measures read, in every layer.
@@ -60,9 +63,11 @@ impl Inputs {
         let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
         let key = unit_key_of(&self.unit_key, &loaded);
         let data = mapped_data(&self.data, self.to_iso3.as_ref(), &key)?;
+        let names = load_names(self.names.as_deref(), &mut sources)?;
         let beside = Beside {
             shipped: !self.no_shipped_data,
             wanted: columns_read(&loaded),
+            names: names.clone(),
         };
         let (panel, assessments, notes) =
             load_inputs_beside(&data, &self.assessments, &key, &beside, &mut sources)?;
@@ -76,12 +81,14 @@ impl Inputs {
             panel,
             scores,
             sources,
+            names,
         })
     }
 
     /// The input files, which an output file must not overwrite.
     pub fn paths(&self) -> Vec<PathBuf> {
         let mut inputs: Vec<PathBuf> = self.data.iter().map(|d| d.path.clone()).collect();
+        inputs.extend(self.names.iter().cloned());
         inputs.extend(self.framework.iter().cloned());
         inputs.extend(self.assessments.iter().cloned());
         inputs
@@ -322,6 +329,8 @@ pub struct Scored {
     pub scores: Scores,
     /// The texts of the files read, for rendering diagnostics.
     pub sources: Sources,
+    /// The country names in use (shipped, and from `--names`).
+    pub names: Names,
 }
 
 /// The unit key to read data with: the one given on the command line, else
@@ -346,13 +355,39 @@ pub fn load_data(
 }
 
 /// Whether and how the user's data files are read beside the shipped panel.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Beside {
     /// Read the shipped panel too (unless the unit key is not `iso3`).
     pub shipped: bool,
     /// The columns the framework reads: the shipped panel is read only
     /// when one of them is in it and not in the user's files.
     pub wanted: Vec<String>,
+    /// Country names for files keyed by names.
+    pub names: Names,
+}
+
+impl Default for Beside {
+    fn default() -> Self {
+        Beside {
+            shipped: false,
+            wanted: Vec::new(),
+            names: Names::shipped().clone(),
+        }
+    }
+}
+
+/// The shipped name table, with the mappings of a `--names` file if given.
+pub fn load_names(path: Option<&Path>, sources: &mut Sources) -> Result<Names, Failure> {
+    let Some(p) = path else {
+        return Ok(Names::shipped().clone());
+    };
+    let name = p.display().to_string();
+    let bytes = crate::limits::read_data_file(p, "names file", "--names", "D001")
+        .map_err(|d| Failure::new(d, sources))?;
+    Names::with_file(&name, &bytes).map_err(|d| {
+        sources.add(&name, &String::from_utf8_lossy(&bytes));
+        Failure::new(d, sources)
+    })
 }
 
 /// Loads data files, or the embedded panel when none are given, keyed by
@@ -374,6 +409,7 @@ pub fn load_data_beside(
             "--unit-key takes the data column(s) that identify a unit, such as `--unit-key ewp_name` or `--unit-key iso3,admin1`",
         ));
     }
+    let by_iso3 = key.is_empty() || key == [crate::data::DEFAULT_UNIT_KEY];
     let mut owned: Vec<(String, Option<String>, std::borrow::Cow<'static, [u8]>)> = Vec::new();
     if args.is_empty() {
         for (name, bytes) in embedded::DATA {
@@ -384,13 +420,18 @@ pub fn load_data_beside(
             let name = a.path.display().to_string();
             let bytes = crate::limits::read_data_file(&a.path, "data file", "--data", "D001")
                 .map_err(|d| Failure::new(d, sources))?;
-            let bytes = match &a.to_iso3 {
-                Some(t) => {
-                    crate::data::units::to_iso3_or_keep(&name, bytes, t).map_err(|(d, text)| {
+            let by_names = by_iso3 && a.to_iso3.is_none() && units::keyed_by_names(&bytes);
+            let auto = by_names.then(|| ToIso3 {
+                column: units::NAME_COLUMN.to_string(),
+                scheme: units::Scheme::Name,
+            });
+            let bytes = match a.to_iso3.as_ref().or(auto.as_ref()) {
+                Some(t) => units::to_iso3_or_keep(&name, bytes, t, &beside.names).map_err(
+                    |(d, text)| {
                         sources.add(&name, &text);
                         Failure::new(d, sources)
-                    })?
-                }
+                    },
+                )?,
                 None => bytes,
             };
             owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
@@ -404,7 +445,6 @@ pub fn load_data_beside(
             bytes: b,
         })
         .collect();
-    let by_iso3 = key.is_empty() || key == [crate::data::DEFAULT_UNIT_KEY];
     let loaded = if beside.shipped && by_iso3 && !args.is_empty() {
         Panel::load_beside(&embedded::inputs(), &inputs, &beside.wanted)
     } else {

@@ -190,3 +190,138 @@ fn no_shipped_data_reads_the_files_alone() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_keyed_by_25_everyday_names_fills_its_indicator_for_those_25() {
+    let csv =
+        std::fs::read_to_string(common::root().join("examples/own/milex-by-name.csv")).unwrap();
+    let named: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplitn(3, ',').nth(2).unwrap())
+        .collect();
+    assert_eq!(named.len(), 25, "{named:?}");
+    let doc = json(&run(&[
+        "score",
+        "--framework",
+        FW,
+        "--data",
+        "examples/own/milex-by-name.csv",
+        "--years",
+        "2010..2020",
+        "--format",
+        "json",
+    ]));
+    let results = doc["results"].as_array().unwrap();
+    let shipped = json(&run(&[
+        "score",
+        "--years",
+        "2010..2020",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(results.len(), shipped["results"].as_array().unwrap().len());
+    let mut filled: Vec<&str> = results
+        .iter()
+        .filter(|r| {
+            r["nodes"].as_array().unwrap().iter().any(|n| {
+                n["id"] == "milex.surge"
+                    && n["inputs"].as_array().is_some_and(|i| {
+                        i.iter().any(|c| {
+                            c["file"] == "examples/own/milex-by-name.csv"
+                                && c["raw"].as_str().is_some_and(|r| !r.is_empty())
+                        })
+                    })
+            })
+        })
+        .map(|r| r["iso3"].as_str().unwrap())
+        .collect();
+    filled.sort();
+    filled.dedup();
+    let mut expect = vec![
+        "BOL", "CAF", "CIV", "COD", "COG", "CPV", "CZE", "GBR", "GMB", "IRN", "KGZ", "KOR", "LAO",
+        "MDA", "MKD", "MMR", "RUS", "SDN", "SSD", "SWZ", "TLS", "TUR", "TZA", "USA", "VEN", "VNM",
+    ];
+    expect.retain(|c| filled.contains(c));
+    assert_eq!(filled.len(), 25, "{filled:?}");
+    assert_eq!(expect.len(), 25, "{filled:?}");
+}
+
+#[test]
+fn country_takes_names_as_people_write_them() {
+    for (q, iso3) in [
+        ("Myanmar", "MMR"),
+        ("Turkey", "TUR"),
+        ("DR Congo", "COD"),
+        ("sdn", "SDN"),
+    ] {
+        let out = run(&[
+            "explain",
+            "--country",
+            q,
+            "--year",
+            "2020",
+            "--format",
+            "json",
+        ]);
+        let v = json(&out);
+        assert_eq!(v["iso3"], iso3, "{q}");
+    }
+    let err = fails(&["explain", "--country", "Korea"], 64, "U001");
+    assert!(err.contains("`KOR`") && err.contains("`PRK`"), "{err}");
+    let err = fails(&["explain", "--country", "Sudann"], 64, "U001");
+    assert!(err.contains("Sudan (SDN)"), "{err}");
+}
+
+#[test]
+fn unknown_names_are_listed_with_suggestions_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("n.csv");
+    // Synthetic values, for the test only.
+    std::fs::write(
+        &f,
+        "country,year,milex_constant_2019_usd\nUSA,2020,1\nAtlantis,2020,2\nAtlantis,2019,2\nKorea,2020,3\nSudann,2020,4\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let err = fails(
+        &[
+            "score",
+            "--framework",
+            FW,
+            "--data",
+            f.to_str().unwrap(),
+            "--format",
+            "csv",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        3,
+        "D042",
+    );
+    assert!(err.contains("4 rows"), "{err}");
+    assert!(err.contains("`Atlantis` (line 3, 2 rows"), "{err}");
+    assert!(err.contains("`Korea` (line 5; could be `KOR`"), "{err}");
+    assert!(err.contains("`Sudann` (line 6; closest: "), "{err}");
+    assert!(!out.exists());
+    // A names file settles them.
+    let names = dir.path().join("names.csv");
+    std::fs::write(&names, "name,iso3\nAtlantis,NOR\nKorea,KOR\nSudann,SDN\n").unwrap();
+    let o = run(&[
+        "score",
+        "--framework",
+        FW,
+        "--data",
+        f.to_str().unwrap(),
+        "--names",
+        names.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

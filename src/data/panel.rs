@@ -131,9 +131,10 @@ impl Panel {
         wanted: &[String],
     ) -> Result<(Panel, Vec<Diagnostic>), Diagnostic> {
         let key = [DEFAULT_UNIT_KEY.to_string()];
-        let all: Vec<Input<'_>> = shipped.iter().chain(inputs).cloned().collect();
-        let mut tables = read_tables(&all, &key)?;
-        let user = tables.split_off(shipped.len());
+        // The user's files are read first, so that their errors come first.
+        let all: Vec<Input<'_>> = inputs.iter().chain(shipped).cloned().collect();
+        let mut user = read_tables(&all, &key)?;
+        let mut tables = user.split_off(inputs.len());
         let mut own: HashMap<String, (String, u32)> = HashMap::new();
         for t in &user {
             for (c, field) in &t.columns {
