@@ -350,20 +350,19 @@ pub fn find_unit(panel: &Panel, names: &Names, query: &str) -> Result<usize, (St
     match panel.match_country(q) {
         CountryMatch::Found(i) => return Ok(i),
         CountryMatch::Ambiguous(found) => {
-            let codes: Vec<String> = found
+            let units: Vec<String> = found
                 .iter()
                 .take(20)
-                .map(|&i| panel.countries[i].iso3.clone())
+                .map(|&i| {
+                    let c = &panel.countries[i];
+                    format!("`{}` ({})", c.iso3, c.name)
+                })
                 .collect();
             return Err((
                 format!(
                     "`{q}` matches {} units in the data: {}",
                     found.len(),
-                    codes
-                        .iter()
-                        .map(|c| format!("`{c}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    units.join(", ")
                 ),
                 "give the exact code of the unit meant".into(),
             ));
