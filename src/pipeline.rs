@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::compile::{self, Plan};
 use crate::data::assessments::Assessments;
-use crate::data::units::ToIso3;
+use crate::data::names::Names;
+use crate::data::units::{self, ToIso3};
 use crate::data::{Input, Panel};
 use crate::diagnostic::{Diagnostic, Diagnostics, Failure, Origin, Sources, usage};
 use crate::embedded;
@@ -34,6 +35,24 @@ pub struct Inputs {
     pub unit_key: Vec<String>,
     /// Key data files through the shipped correspondence table.
     pub to_iso3: Option<ToIso3>,
+    /// Read the data files alone, never beside the shipped panel.
+    pub no_shipped_data: bool,
+    /// A names file (`name,iso3`) adding to the shipped name table.
+    pub names: Option<PathBuf>,
+}
+
+/// The data columns a framework's measures read, in every layer.
+pub fn columns_read(loaded: &Loaded) -> Vec<String> {
+    let mut out: Vec<String> = loaded
+        .located()
+        .iter()
+        .flat_map(|l| l.fw.indicators.iter())
+        .flat_map(|i| i.measures.iter())
+        .flat_map(crate::framework::located::measure_columns)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 impl Inputs {
@@ -44,7 +63,16 @@ impl Inputs {
         let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
         let key = unit_key_of(&self.unit_key, &loaded);
         let data = mapped_data(&self.data, self.to_iso3.as_ref(), &key)?;
-        let (panel, assessments) = load_inputs(&data, &self.assessments, &key, &mut sources)?;
+        let names = load_names(self.names.as_deref(), &mut sources)?;
+        let beside = Beside {
+            shipped: !self.no_shipped_data,
+            wanted: columns_read(&loaded),
+            names: names.clone(),
+        };
+        let (panel, assessments, notes) =
+            load_inputs_beside(&data, &self.assessments, &key, &beside, &mut sources)?;
+        let mut loaded = loaded;
+        loaded.warnings.extend(notes);
         let plan = compile_plan(&loaded, &panel, &assessments, &sources)?;
         let scores = crate::score::evaluate(&plan, &panel);
         Ok(Scored {
@@ -53,12 +81,14 @@ impl Inputs {
             panel,
             scores,
             sources,
+            names,
         })
     }
 
     /// The input files, which an output file must not overwrite.
     pub fn paths(&self) -> Vec<PathBuf> {
         let mut inputs: Vec<PathBuf> = self.data.iter().map(|d| d.path.clone()).collect();
+        inputs.extend(self.names.iter().cloned());
         inputs.extend(self.framework.iter().cloned());
         inputs.extend(self.assessments.iter().cloned());
         inputs
@@ -299,6 +329,8 @@ pub struct Scored {
     pub scores: Scores,
     /// The texts of the files read, for rendering diagnostics.
     pub sources: Sources,
+    /// The country names in use (shipped, and from `--names`).
+    pub names: Names,
 }
 
 /// The unit key to read data with: the one given on the command line, else
@@ -312,12 +344,62 @@ pub fn unit_key_of(given: &[String], loaded: &Loaded) -> Vec<String> {
 }
 
 /// Loads data files, or the embedded panel when none are given, keyed by
-/// `key` (empty for the default, iso3).
+/// `key` (empty for the default, iso3). The files given are read alone; see
+/// [`load_data_beside`] to read them beside the shipped panel.
 pub fn load_data(
     args: &[DataArg],
     key: &[String],
     sources: &mut Sources,
 ) -> Result<Panel, Failure> {
+    load_data_beside(args, key, &Beside::default(), sources).map(|(p, _)| p)
+}
+
+/// Whether and how the user's data files are read beside the shipped panel.
+#[derive(Debug, Clone)]
+pub struct Beside {
+    /// Read the shipped panel too (unless the unit key is not `iso3`).
+    pub shipped: bool,
+    /// The columns the framework reads: the shipped panel is read only
+    /// when one of them is in it and not in the user's files.
+    pub wanted: Vec<String>,
+    /// Country names for files keyed by names.
+    pub names: Names,
+}
+
+impl Default for Beside {
+    fn default() -> Self {
+        Beside {
+            shipped: false,
+            wanted: Vec::new(),
+            names: Names::shipped().clone(),
+        }
+    }
+}
+
+/// The shipped name table, with the mappings of a `--names` file if given.
+pub fn load_names(path: Option<&Path>, sources: &mut Sources) -> Result<Names, Failure> {
+    let Some(p) = path else {
+        return Ok(Names::shipped().clone());
+    };
+    let name = p.display().to_string();
+    let bytes = crate::limits::read_data_file(p, "names file", "--names", "D001")
+        .map_err(|d| Failure::new(d, sources))?;
+    Names::with_file(&name, &bytes).map_err(|d| {
+        sources.add(&name, &String::from_utf8_lossy(&bytes));
+        Failure::new(d, sources)
+    })
+}
+
+/// Loads data files, or the embedded panel when none are given, keyed by
+/// `key` (empty for the default, iso3); with `beside.shipped`, the files
+/// are joined to the shipped panel (see [`Panel::load_beside`]). Returns the
+/// panel and the notes on shipped columns replaced (D050).
+pub fn load_data_beside(
+    args: &[DataArg],
+    key: &[String],
+    beside: &Beside,
+    sources: &mut Sources,
+) -> Result<(Panel, Vec<Diagnostic>), Failure> {
     if let Some(k) = key
         .iter()
         .find(|k| k.trim().is_empty() || k.trim().eq_ignore_ascii_case("year"))
@@ -327,6 +409,7 @@ pub fn load_data(
             "--unit-key takes the data column(s) that identify a unit, such as `--unit-key ewp_name` or `--unit-key iso3,admin1`",
         ));
     }
+    let by_iso3 = key.is_empty() || key == [crate::data::DEFAULT_UNIT_KEY];
     let mut owned: Vec<(String, Option<String>, std::borrow::Cow<'static, [u8]>)> = Vec::new();
     if args.is_empty() {
         for (name, bytes) in embedded::DATA {
@@ -337,13 +420,18 @@ pub fn load_data(
             let name = a.path.display().to_string();
             let bytes = crate::limits::read_data_file(&a.path, "data file", "--data", "D001")
                 .map_err(|d| Failure::new(d, sources))?;
-            let bytes = match &a.to_iso3 {
-                Some(t) => {
-                    crate::data::units::to_iso3_or_keep(&name, bytes, t).map_err(|(d, text)| {
+            let by_names = by_iso3 && a.to_iso3.is_none() && units::keyed_by_names(&bytes);
+            let auto = by_names.then(|| ToIso3 {
+                column: units::NAME_COLUMN.to_string(),
+                scheme: units::Scheme::Name,
+            });
+            let bytes = match a.to_iso3.as_ref().or(auto.as_ref()) {
+                Some(t) => units::to_iso3_or_keep(&name, bytes, t, &beside.names).map_err(
+                    |(d, text)| {
                         sources.add(&name, &text);
                         Failure::new(d, sources)
-                    })?
-                }
+                    },
+                )?,
                 None => bytes,
             };
             owned.push((name, a.prefix.clone(), std::borrow::Cow::Owned(bytes)));
@@ -357,15 +445,38 @@ pub fn load_data(
             bytes: b,
         })
         .collect();
-    Panel::load_keyed(&inputs, key).map_err(|d| {
-        // Only the file in question is kept for its snippet.
-        if let Some(l) = d.labels.first()
-            && let Some((_, _, b)) = owned.iter().find(|(n, _, _)| *n == l.file)
-        {
-            sources.add(&l.file, &String::from_utf8_lossy(b));
+    let loaded = if beside.shipped && by_iso3 && !args.is_empty() {
+        Panel::load_beside(&embedded::inputs(), &inputs, &beside.wanted)
+    } else {
+        Panel::load_keyed(&inputs, key).map(|p| (p, Vec::new()))
+    };
+    let keep = |file: &str, sources: &mut Sources| {
+        if let Some((_, _, b)) = owned.iter().find(|(n, _, _)| n == file) {
+            sources.add(file, &String::from_utf8_lossy(b));
         }
-        Failure::new(d, sources)
-    })
+    };
+    match loaded {
+        Ok((panel, notes)) => {
+            for n in &notes {
+                if let Some(l) = n.labels.first() {
+                    keep(&l.file, sources);
+                }
+            }
+            Ok((panel, notes))
+        }
+        Err(d) => {
+            // Only the file in question is kept for its snippet.
+            if let Some(l) = d.labels.first() {
+                keep(&l.file, sources);
+            }
+            if let Some(l) = d.labels.first()
+                && let Some((name, bytes)) = embedded::DATA.iter().find(|(n, _)| *n == l.file)
+            {
+                sources.add(name, &String::from_utf8_lossy(bytes));
+            }
+            Err(Failure::new(d, sources))
+        }
+    }
 }
 
 /// Loads data files (or the embedded panel) and analyst assessment files;
@@ -376,7 +487,19 @@ pub fn load_inputs(
     key: &[String],
     sources: &mut Sources,
 ) -> Result<(Panel, Assessments), Failure> {
-    let mut panel = load_data(data, key, sources)?;
+    load_inputs_beside(data, assessments, key, &Beside::default(), sources).map(|(p, a, _)| (p, a))
+}
+
+/// [`load_inputs`] with the data files read as [`load_data_beside`] reads
+/// them; also returns its notes.
+pub fn load_inputs_beside(
+    data: &[DataArg],
+    assessments: &[PathBuf],
+    key: &[String],
+    beside: &Beside,
+    sources: &mut Sources,
+) -> Result<(Panel, Assessments, Vec<Diagnostic>), Failure> {
+    let (mut panel, notes) = load_data_beside(data, key, beside, sources)?;
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
     for p in assessments {
         let name = p.display().to_string();
@@ -394,7 +517,7 @@ pub fn load_inputs(
         })
         .collect();
     let parsed = add_assessments(&mut panel, &inputs).map_err(|d| Failure::new(d, sources))?;
-    Ok((panel, parsed))
+    Ok((panel, parsed, notes))
 }
 
 /// Reads analyst assessment files and adds them to the panel as columns.

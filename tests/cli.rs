@@ -981,9 +981,11 @@ fn data_column_in_two_files_exits_3() {
 fn data_missing_iso3_column_exits_3() {
     let err = data_error(
         &["tests/fixtures/data/missing_iso3.csv"],
-        "D003",
-        &["tests/fixtures/data/missing_iso3.csv:1:1"],
+        "D042",
+        &["tests/fixtures/data/missing_iso3.csv:2:1"],
     );
+    // Without `iso3`, the file is keyed by its `country` names, which are
+    // synthetic here.
     assert_has(&err, "`iso3`");
 }
 

@@ -86,7 +86,10 @@ fn unmatched_names_are_listed_not_dropped() {
         err.contains("2 rows of `tests/fixtures/units/names.csv`"),
         "{err}"
     );
-    assert!(err.contains("`Atlantis` (line 4, 2 rows)"), "{err}");
+    assert!(
+        err.contains("`Atlantis` (line 4, 2 rows; closest: "),
+        "{err}"
+    );
     assert!(err.contains("names.csv:4:1"), "{err}");
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::score::{default_year, select_years};
 use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_output};
-use crate::data::{CountryMatch, Panel};
-use crate::diagnostic::did_you_mean;
+use crate::data::Panel;
+use crate::data::names::Names;
 use crate::report::explain;
 
 /// Output formats of `explain`.
@@ -21,7 +21,7 @@ pub enum Format {
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The country: an ISO3 code (SDN) or a name as the data give it (Sudan).
+    /// The country: an ISO3 code in any case (SDN, sdn) or a name as people write it (Sudan, DR Congo, Burma, Türkiye).
     #[arg(long, value_name = "ISO3|NAME")]
     pub country: String,
     /// Year (default: the latest year in which most countries can be scored).
@@ -37,52 +37,10 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// Finds a country by code or name, or says which one was probably meant.
-pub fn find_country(panel: &Panel, query: &str) -> Result<usize, Failure> {
-    match panel.match_country(query) {
-        CountryMatch::Found(c) => return Ok(c),
-        CountryMatch::Ambiguous(found) => {
-            const SHOWN: usize = 20;
-            let mut list: Vec<String> = found
-                .iter()
-                .take(SHOWN)
-                .map(|&i| {
-                    let c = &panel.countries[i];
-                    format!("`{}` ({})", c.iso3, c.name)
-                })
-                .collect();
-            if found.len() > SHOWN {
-                list.push(format!("and {} more", found.len() - SHOWN));
-            }
-            return Err(usage(
-                format!(
-                    "`{query}` matches {} units in the data: {}",
-                    found.len(),
-                    list.join(", ")
-                ),
-                "give the exact code of the unit meant",
-            ));
-        }
-        CountryMatch::None => {}
-    }
-    let candidates = panel
-        .countries
-        .iter()
-        .flat_map(|c| [c.iso3.as_str(), c.name.as_str()]);
-    let hint = match did_you_mean(query, candidates) {
-        Some(s) => {
-            let c = panel.find_country(&s).map(|i| &panel.countries[i]);
-            match c {
-                Some(c) => format!("did you mean `{}` ({})?", c.iso3, c.name),
-                None => format!("did you mean `{s}`?"),
-            }
-        }
-        None => format!(
-            "give an ISO3 code or a country name as in the data ({} countries; `atrisk score --format csv` lists them)",
-            panel.countries.len()
-        ),
-    };
-    Err(usage(format!("no country `{query}` in the data"), hint))
+/// Finds a country by code or name (see [`crate::data::names::find_unit`]),
+/// or says which one was probably meant.
+pub fn find_country(panel: &Panel, names: &Names, query: &str) -> Result<usize, Failure> {
+    crate::data::names::find_unit(panel, names, query).map_err(|(m, h)| usage(m, h))
 }
 
 /// Runs `explain`.
@@ -91,9 +49,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         plan,
         panel,
         scores,
+        names,
         ..
     } = a.input.score(ctx)?;
-    let country = find_country(&panel, &a.country)?;
+    let country = find_country(&panel, &names, &a.country)?;
     let default = default_year(&plan, &panel, &scores);
     let year = select_years(a.year, None, &panel, default.year_idx)?[0];
     let e = explain::explain_within(&plan, &panel, &scores, country, year)

@@ -188,6 +188,12 @@ pub struct InputArgs {
     /// Key data files that have column COL (and no iso3) by ISO3 codes derived from COL through the shipped correspondence table: COL:cow for Correlates of War codes, COL:name for country names.
     #[arg(long, value_name = "COL:cow|COL:name")]
     pub to_iso3: Option<crate::data::units::ToIso3>,
+    /// Score the --data files alone. Without it, the files are joined (on iso3 and year) to the shipped panel whenever the framework reads a shipped column they lack; a column of theirs named like a shipped one replaces it, with a warning.
+    #[arg(long)]
+    pub no_shipped_data: bool,
+    /// Country names file (CSV: name,iso3) adding to or overriding the shipped name table, for --country and for data keyed by names.
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
 }
 
 impl InputArgs {
@@ -199,6 +205,8 @@ impl InputArgs {
             assessments: self.assessments.clone(),
             unit_key: self.unit_key.clone(),
             to_iso3: self.to_iso3.clone(),
+            no_shipped_data: self.no_shipped_data,
+            names: self.names.clone(),
         }
     }
 

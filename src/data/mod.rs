@@ -6,9 +6,11 @@
 //! endings, control characters and the input limits, in one place); `table`
 //! reads one wide or long file; [`panel`] joins them into a [`Panel`];
 //! [`stream`] reads a large sorted file block by block; [`units`] maps
-//! other unit codes to ISO3; [`assessments`] reads analyst assessments.
+//! other unit codes to ISO3; [`names`] resolves country names as people
+//! write them; [`assessments`] reads analyst assessments.
 
 pub mod assessments;
+pub mod names;
 pub mod panel;
 pub mod read;
 pub mod stream;

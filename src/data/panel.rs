@@ -114,27 +114,67 @@ impl Panel {
         let default = [DEFAULT_UNIT_KEY.to_string()];
         let key = if key.is_empty() { &default[..] } else { key };
         check_unit_key(key)?;
-        // Files are parsed side by side; the first error in the order the
-        // files were given is reported, so the result does not depend on
-        // which thread finishes first.
-        let results: Vec<Result<Table, Diagnostic>> = if inputs.len() > 1 {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = inputs
-                    .iter()
-                    .map(|input| s.spawn(move || read_table(input, key)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            })
-        } else {
-            inputs.iter().map(|input| read_table(input, key)).collect()
-        };
-        let tables = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let tables = read_tables(inputs, key)?;
         let mut panel = Self::join(tables)?;
         panel.unit_key = key.to_vec();
         Ok(panel)
+    }
+
+    /// Reads the user's `inputs` beside the `shipped` files, keyed by
+    /// `iso3`, when the framework reads (`wanted`) a column that only the
+    /// shipped files have; otherwise the user's files alone. A user column
+    /// named like a shipped one replaces it whole, and a warning (D050)
+    /// names both files. Returns the panel and those warnings.
+    pub fn load_beside(
+        shipped: &[Input<'_>],
+        inputs: &[Input<'_>],
+        wanted: &[String],
+    ) -> Result<(Panel, Vec<Diagnostic>), Diagnostic> {
+        let key = [DEFAULT_UNIT_KEY.to_string()];
+        // The user's files are read first, so that their errors come first.
+        let all: Vec<Input<'_>> = inputs.iter().chain(shipped).cloned().collect();
+        let mut user = read_tables(&all, &key)?;
+        let mut tables = user.split_off(inputs.len());
+        let mut own: HashMap<String, (String, u32)> = HashMap::new();
+        for t in &user {
+            for (c, field) in &t.columns {
+                own.entry(t.full_name(c))
+                    .or_insert_with(|| (t.name.clone(), *field));
+            }
+        }
+        let shipped_has = |c: &str| {
+            tables
+                .iter()
+                .any(|t| t.columns.iter().any(|(n, _)| t.full_name(n) == c))
+        };
+        if !wanted
+            .iter()
+            .any(|c| !own.contains_key(c) && shipped_has(c))
+        {
+            return Ok((Self::join(user)?, Vec::new()));
+        }
+        let mut notes = Vec::new();
+        for t in &mut tables {
+            for c in t.drop_columns(|c| own.contains_key(c)) {
+                let (file, field) = &own[&c];
+                notes.push(
+                    Diagnostic::warning(
+                        "D050",
+                        Origin::Data,
+                        format!(
+                            "column `{c}` of `{file}` replaces the shipped column `{c}` of `{}`",
+                            t.name
+                        ),
+                    )
+                    .at(file, 1, 1, 1, format!("field {field}"))
+                    .with_hint(format!(
+                        "if `{c}` means something else in `{file}`, rename it there, or give --data NAME={file} to read it as `NAME.{c}`"
+                    )),
+                );
+            }
+        }
+        tables.extend(user);
+        Ok((Self::join(tables)?, notes))
     }
 
     /// The unit key as one label: `iso3`, or `iso3|admin1` for several columns.
@@ -510,4 +550,25 @@ pub struct Analyst {
     pub confidence: Option<Confidence>,
     /// Free text.
     pub note: Option<String>,
+}
+
+/// Reads files side by side; the first error in the order the files were
+/// given is reported, so the result does not depend on which thread
+/// finishes first.
+fn read_tables(inputs: &[Input<'_>], key: &[String]) -> Result<Vec<Table>, Diagnostic> {
+    let results: Vec<Result<Table, Diagnostic>> = if inputs.len() > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = inputs
+                .iter()
+                .map(|input| s.spawn(move || read_table(input, key)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    } else {
+        inputs.iter().map(|input| read_table(input, key)).collect()
+    };
+    results.into_iter().collect()
 }

@@ -33,6 +33,25 @@ impl Table {
         }
     }
 
+    /// Removes the columns whose full name `drop` accepts; returns their
+    /// full names.
+    pub(crate) fn drop_columns(&mut self, drop: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut dropped = Vec::new();
+        let mut i = 0;
+        while i < self.columns.len() {
+            let full = self.full_name(&self.columns[i].0);
+            if drop(&full) {
+                self.columns.remove(i);
+                self.cells.remove(i);
+                self.texts.remove(i);
+                dropped.push(full);
+            } else {
+                i += 1;
+            }
+        }
+        dropped
+    }
+
     /// Adds the value of column `ci` for row key `k`, keeping its text when
     /// the value alone would not give it back.
     fn push(&mut self, ci: usize, k: usize, v: Option<f64>, raw: &str) {

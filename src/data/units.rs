@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use super::Input;
+use super::names::{Names, Resolved, describe};
 use super::read::data_err;
 use super::stream::split_record;
 use crate::diagnostic::Diagnostic;
@@ -78,10 +79,12 @@ fn normalise(scheme: Scheme, code: &str) -> String {
 /// Periods of one code: (first year, last year, iso3); open ends are `None`.
 type Periods = Vec<(Option<i32>, Option<i32>, String)>;
 
-/// The shipped correspondence table, for lookups.
+/// The shipped correspondence table, for lookups; names go through the
+/// name table ([`Names`]).
 #[derive(Debug, Clone)]
 pub struct Mapping {
     map: HashMap<(Scheme, String), Periods>,
+    names: Names,
 }
 
 impl Mapping {
@@ -99,10 +102,32 @@ impl Mapping {
                 .or_default()
                 .push((year(3), year(4), rec[2].to_string()));
         }
-        Mapping { map }
+        Mapping {
+            map,
+            names: Names::shipped().clone(),
+        }
     }
 
-    /// The ISO3 code of a COW code or a name in a year, if known.
+    /// The shipped tables with another name table (from `--names`).
+    pub fn with_names(names: &Names) -> Mapping {
+        Mapping {
+            names: names.clone(),
+            ..Mapping::shipped()
+        }
+    }
+
+    /// What a COW code or a name stands for in a year.
+    fn lookup(&self, scheme: Scheme, code: &str, year: Option<i32>) -> Resolved {
+        match scheme {
+            Scheme::Name => self.names.resolve(code),
+            Scheme::Cow => self
+                .iso3(scheme, code, year)
+                .map_or(Resolved::Unknown, |c| Resolved::Code(c.to_string())),
+        }
+    }
+
+    /// The ISO3 code of a COW code or a name in a year, if known; names
+    /// as in the correspondence table only (see [`Names`] for every form).
     pub fn iso3(&self, scheme: Scheme, code: &str, year: Option<i32>) -> Option<&str> {
         let periods = self.map.get(&(scheme, normalise(scheme, code)))?;
         if let [(_, _, iso)] = periods.as_slice() {
@@ -155,7 +180,7 @@ pub fn add_iso3(
     let year_f = find("year");
     let mut out = Vec::with_capacity(text.len() + text.len() / 8);
     // Unmatched value -> (first line, rows).
-    let mut unmatched: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+    let mut unmatched: BTreeMap<String, (u64, usize, Resolved)> = BTreeMap::new();
     let push = |out: &mut Vec<u8>, line: &[u8], extra: &str| {
         let (body, cr) = match line.strip_suffix(b"\r") {
             Some(b) => (b, &b"\r"[..]),
@@ -185,10 +210,10 @@ pub fn add_iso3(
         let year = year_f
             .and_then(|f| fields.get(f))
             .and_then(|y| std::str::from_utf8(y).ok()?.trim().parse().ok());
-        match mapping.iso3(spec.scheme, &code, year) {
-            Some(iso) => push(&mut out, line, iso),
-            None => {
-                let e = unmatched.entry(code).or_insert((n, 0));
+        match mapping.lookup(spec.scheme, &code, year) {
+            Resolved::Code(iso) => push(&mut out, line, &iso),
+            found => {
+                let e = unmatched.entry(code).or_insert((n, 0, found));
                 e.1 += 1;
                 push(&mut out, line, "");
             }
@@ -197,17 +222,29 @@ pub fn add_iso3(
     if unmatched.is_empty() {
         return Ok(Some(out));
     }
-    let rows: usize = unmatched.values().map(|(_, c)| c).sum();
+    let rows: usize = unmatched.values().map(|(_, c, _)| c).sum();
     let what = match spec.scheme {
         Scheme::Cow => "Correlates of War code",
         Scheme::Name => "country name",
     };
     let list: Vec<String> = unmatched
         .iter()
-        .map(|(v, (l, c))| {
+        .map(|(v, (l, c, found))| {
+            let more = match found {
+                Resolved::Ambiguous(codes) => {
+                    format!("; could be {}", describe(&mapping.names, codes))
+                }
+                _ if spec.scheme == Scheme::Name && !v.is_empty() => {
+                    let near = mapping.names.closest(v, 3, |_| true);
+                    let near: Vec<String> =
+                        near.iter().map(|(n, c)| format!("{n} ({c})")).collect();
+                    format!("; closest: {}", near.join(", "))
+                }
+                _ => String::new(),
+            };
             let v = if v.is_empty() { "(empty)" } else { v };
             format!(
-                "`{v}` (line {l}{})",
+                "`{v}` (line {l}{}{more})",
                 if *c > 1 {
                     format!(", {c} rows")
                 } else {
@@ -225,13 +262,32 @@ pub fn add_iso3(
             list.join(", ")
         ),
     );
-    for (l, _) in unmatched.values().take(5) {
+    for (l, _, _) in unmatched.values().take(5) {
         d = d.at(name, *l, 1, 1, "no ISO3 code");
     }
     Err(d.with_hint(
-        "correct these codes or names, or remove their rows, or add an `iso3` column yourself; \
-         the correspondence table and its sources are in docs/rule-format.md, section 31",
+        "correct these codes or names, or remove their rows, or add an `iso3` column yourself, \
+         or map names with --names FILE (a CSV `name,iso3`); \
+         the correspondence tables and their sources are in docs/rule-format.md, section 31",
     ))
+}
+
+/// The column of country names that keys a file without an `iso3` column.
+pub const NAME_COLUMN: &str = "country";
+
+/// Whether a file's header has no `iso3` column but a `country` column: such
+/// a file is keyed by country names, as with `--to-iso3 country:name`.
+pub fn keyed_by_names(bytes: &[u8]) -> bool {
+    let text = super::read::strip_bom(bytes);
+    let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut fields = Vec::new();
+    split_record(header, usize::MAX, &mut fields);
+    let has = |n: &str| {
+        fields
+            .iter()
+            .any(|f| String::from_utf8_lossy(f).trim().eq_ignore_ascii_case(n))
+    };
+    !has(super::DEFAULT_UNIT_KEY) && has(NAME_COLUMN)
 }
 
 /// [`add_iso3`] on a file's bytes with the shipped table: the new text, or
@@ -241,13 +297,14 @@ pub fn to_iso3_or_keep(
     name: &str,
     bytes: Vec<u8>,
     spec: &ToIso3,
+    names: &Names,
 ) -> Result<Vec<u8>, (Diagnostic, String)> {
     let input = Input {
         name: name.to_string(),
         prefix: None,
         bytes: &bytes,
     };
-    match add_iso3(&input, spec, &Mapping::shipped()) {
+    match add_iso3(&input, spec, &Mapping::with_names(names)) {
         Ok(Some(text)) => Ok(text),
         Ok(None) => Ok(bytes),
         Err(d) => Err((d, String::from_utf8_lossy(&bytes).to_string())),
