@@ -359,11 +359,13 @@ fn the_shipped_framework_is_audited() {
         doc["years"].as_array().unwrap().first(),
         Some(&Value::from(1990))
     );
-    // 14 risk factors and 4 themes.
+    // The Framework's 14 risk factors, the forecast (a risk factor of
+    // `un-foa-2014-forecast`, which madrid-2015 extends) and 4 themes.
     let groups = doc["groups"].as_array().unwrap();
-    assert_eq!(groups.len(), 18);
+    assert_eq!(groups.len(), 19);
     assert_eq!(groups[0]["id"], "rf1");
-    assert_eq!(groups[14]["kind"], "theme");
+    assert!(groups.iter().any(|g| g["id"] == "forecast"));
+    assert_eq!(groups[15]["kind"], "theme");
     // Every kind is counted, found or not.
     assert_eq!(doc["counts"].as_object().unwrap().len(), 10);
 }

@@ -499,7 +499,7 @@ fn validate_embedded_framework_exits_0() {
     assert_exit(&o, 0);
     assert_has(
         &stdout(&o),
-        "frameworks/madrid-2015.yaml (with frameworks/un-foa-2014.yaml): 3 crimes, 14 risk factors",
+        "frameworks/madrid-2015.yaml (with frameworks/un-foa-2014.yaml, frameworks/un-foa-2014-forecast.yaml): 4 crimes, 15 risk factors",
     );
 }
 

@@ -271,8 +271,19 @@ fn the_shipped_forecast_is_a_probability_beside_the_relative_score() {
         "{text}"
     );
     // a framework without a logistic node explains as before
-    let plain = stdout(&["explain", "--country", "SDN", "--year", "2024"]);
+    let plain = stdout(&[
+        "explain",
+        "--framework",
+        "un-foa-2014",
+        "--country",
+        "SDN",
+        "--year",
+        "2024",
+    ]);
     assert!(!plain.contains("Forecast "));
+    // the default framework extends the forecast, so its explanation has it
+    let default = stdout(&["explain", "--country", "SDN", "--year", "2024"]);
+    assert!(default.contains("Forecast forecast.onset:"), "{default}");
 }
 
 /// The default framework builds on the forecast: `score`, `summary` and the

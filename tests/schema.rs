@@ -36,8 +36,9 @@ fn shipped_frameworks_validate_without_warnings() {
             let shipped_data: &[&str] = if text.lines().any(|l| l.starts_with("unit_key:")) {
                 &[]
             } else {
-                if text.contains("column: mk_") {
-                    // the forecast also reads the mass-killing history
+                if text.contains("column: mk_") || text.contains("extends: un-foa-2014-forecast") {
+                    // the forecast (and what extends it) also reads the
+                    // mass-killing history
                     &[
                         "--data",
                         "examples/data/panel.csv",
@@ -318,7 +319,7 @@ fn madrid_framework_follows_the_seed() {
     .unwrap();
     assert_eq!(
         fw.extends.as_ref().map(|e| e.value.as_str()),
-        Some("un-foa-2014")
+        Some("un-foa-2014-forecast")
     );
     assert!(fw.sources.iter().any(|s| s.id.value == "s-2015-815"));
     let theme_ids: Vec<&str> = fw.themes.iter().map(|t| t.id.value.as_str()).collect();

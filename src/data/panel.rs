@@ -131,8 +131,19 @@ impl Panel {
         wanted: &[String],
     ) -> Result<(Panel, Vec<Diagnostic>), Diagnostic> {
         let key = [DEFAULT_UNIT_KEY.to_string()];
+        // A shipped file the user gives again (the same bytes, by whatever
+        // path) is read once, as the user's.
+        let shipped: Vec<Input<'_>> = shipped
+            .iter()
+            .filter(|s| {
+                !inputs
+                    .iter()
+                    .any(|i| i.prefix.is_none() && i.bytes == s.bytes)
+            })
+            .cloned()
+            .collect();
         // The user's files are read first, so that their errors come first.
-        let all: Vec<Input<'_>> = inputs.iter().chain(shipped).cloned().collect();
+        let all: Vec<Input<'_>> = inputs.iter().chain(&shipped).cloned().collect();
         let mut user = read_tables(&all, &key)?;
         let mut tables = user.split_off(inputs.len());
         let mut own: HashMap<String, (String, u32)> = HashMap::new();

@@ -68,7 +68,7 @@ th,td{padding:3px 7px;border-bottom:1px solid var(--rule);text-align:left;vertic
 th{background:var(--panel);font-weight:600}
 td.num,th.num{text-align:right}
 .top{display:grid;grid-template-columns:minmax(0,1fr);gap:10px 24px;align-items:start}
-@media (min-width:1000px){.top{grid-template-columns:minmax(0,40em) minmax(0,1fr)}}
+@media (min-width:1000px){.top{grid-template-columns:minmax(0,44em) minmax(0,1fr)}}
 .wl td,.wl th{padding:2px 5px;vertical-align:middle;white-space:nowrap}
 .wl td:nth-child(2){white-space:normal;min-width:7em}
 @media (max-width:600px){th,td{padding:2px 4px}}

@@ -331,14 +331,14 @@ pub fn write_brief_text(s: &Summary) -> String {
     let _ = writeln!(out, "Watch list (top {})", s.top);
     let _ = writeln!(
         out,
-        "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>8}  data{}",
+        "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>7}  data{}",
         "rank",
         "iso3",
         "country",
         level,
         "band",
         if s.forecast.is_some() {
-            "forecast  "
+            "forecast "
         } else {
             ""
         },
@@ -348,7 +348,7 @@ pub fn write_brief_text(s: &Summary) -> String {
     for e in entries {
         let name: String = e.country.chars().take(name_w).collect();
         let line = format!(
-            "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>8}  {:<4}{}",
+            "  {:>4}  {:<4} {:<name_w$}  {:>lw$}  {:<9}  {}{:>7}  {:<4}{}",
             e.rank,
             e.iso3,
             name,
@@ -358,7 +358,7 @@ pub fn write_brief_text(s: &Summary) -> String {
             match (&s.forecast, e.probability) {
                 (None, _) => String::new(),
                 (Some(_), p) => format!(
-                    "{:>8}  ",
+                    "{:>8} ",
                     p.map_or_else(|| "n/a".to_string(), fmt_probability)
                 ),
             },
