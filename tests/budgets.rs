@@ -10,8 +10,9 @@
 //! inputs, written to a folder with `ATRISK_BUDGET_INPUTS=DIR`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+
+mod common;
 
 /// Largest input of the promise.
 const MB: usize = 1 << 20;
@@ -236,23 +237,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs atrisk in `dir` under an address-space limit of 1 GiB.
-fn run_limited(dir: &Path, args: &[&str]) -> Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_atrisk"))
-        .args(["--color", "never"])
-        .args(args)
-        .current_dir(dir)
-        // Fewer malloc arenas: the limit is on address space, which each
-        // arena reserves in large pieces.
-        .env("MALLOC_ARENA_MAX", "2")
-        .env_remove("ATRISK_COLOR")
-        .output()
-        .expect("atrisk runs")
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn no_input_under_1_mb_goes_past_1_gib() {
@@ -282,7 +266,7 @@ fn no_input_under_1_mb_goes_past_1_gib() {
             continue;
         }
         for (args, exit, code) in &case.runs {
-            let o = run_limited(&dir, &args.split_whitespace().collect::<Vec<_>>());
+            let o = common::run_within_1_gib(&dir, &args.split_whitespace().collect::<Vec<_>>());
             let err = String::from_utf8_lossy(&o.stderr);
             let mut problems = Vec::new();
             if o.status.code() != Some(*exit) {

@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+mod common;
+#[cfg(unix)]
+use common::run_within_1_gib;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -582,23 +586,6 @@ fn themed(themes: &str) -> String {
     format!(
         "# synthetic\nformat: 1\nid: synthetic-themes\ntitle: Synthetic themes\nversion: 0.0.1\ncrimes:\n  - {{id: c, title: C}}\nrisk_factors:\n  - {{id: r, title: R, crimes: [c], kind: dynamic}}\nindicators:\n  - {{id: i0, risk_factor: r, text: T, measures: [{{column: x, direction: higher_is_riskier, normalise: {{goalposts: {{min: 0, max: 10}}}}}}]}}\n  - {{id: i1, risk_factor: r, text: T, measures: [{{column: y, direction: higher_is_riskier, normalise: {{goalposts: {{min: 0, max: 10}}}}}}]}}\nthemes:\n{themes}"
     )
-}
-
-/// Runs atrisk in `dir` under an address-space limit of 1 GiB (the promise
-/// of SECURITY.md for inputs under 1 MB), with few malloc arenas.
-#[cfg(unix)]
-fn run_within_1_gib(dir: &Path, args: &[&str]) -> Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_atrisk"))
-        .args(["--color", "never"])
-        .args(args)
-        .current_dir(dir)
-        .env("MALLOC_ARENA_MAX", "2")
-        .env_remove("ATRISK_COLOR")
-        .output()
-        .expect("atrisk runs")
 }
 
 /// Themes `a_k` and `b_k` that both hold `a_{k-1}` and `b_{k-1}`: 2^k paths

@@ -23,8 +23,10 @@ pub fn fmt_score(v: f64) -> String {
     }
 }
 
-/// Formats a probability for people: `12.8%`, `0.41%` below 1%, or `n/a`.
-pub fn fmt_probability(p: f64) -> String {
+/// Formats a probability for people: `12.8%`, `0.41%` below 1%, or `n/a`
+/// (none, or NaN).
+pub fn fmt_probability(p: impl Into<Option<f64>>) -> String {
+    let p = p.into().unwrap_or(f64::NAN);
     if p.is_nan() {
         "n/a".to_string()
     } else if p < 0.01 {
@@ -43,5 +45,6 @@ mod tests {
         assert_eq!(fmt_probability(0.128), "12.8%");
         assert_eq!(fmt_probability(0.0041), "0.41%");
         assert_eq!(fmt_probability(f64::NAN), "n/a");
+        assert_eq!(fmt_probability(None), "n/a");
     }
 }

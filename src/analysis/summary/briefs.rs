@@ -68,12 +68,11 @@ impl Builder<'_, '_> {
             r6(self.value(overall, r.country, y) - self.mean(overall, r.country, years))
         };
         let (iso3, country) = self.country(r.country);
-        let forecast = self.run.plan.forecast();
         let crimes: Vec<usize> = self
             .crimes
             .iter()
             .copied()
-            .filter(|&k| Some(k) != forecast)
+            .filter(|&k| Some(k) != self.forecast)
             .collect();
         Brief {
             rank: r.rank,
@@ -84,10 +83,9 @@ impl Builder<'_, '_> {
             change_previous_year: change(prev),
             change_three_year_mean: change(mean_years),
             crimes: self.node_scores(&crimes, r.country, y),
-            forecast: forecast.map(|f| {
-                let mut s = self.node_scores(&[f], r.country, y);
-                s.remove(0)
-            }),
+            forecast: self
+                .forecast
+                .and_then(|f| self.node_scores(&[f], r.country, y).pop()),
             drivers: self.level_drivers(r.country, y),
             data: self.data_age(r.country, y),
             recommendations: self.recommendations(r.country, y),

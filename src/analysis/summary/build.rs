@@ -61,7 +61,7 @@ impl Builder<'_, '_> {
                 varied: self.varied.clone(),
             }),
             probability: plan.is_probability(plan.overall()),
-            forecast: plan.forecast().map(|f| ForecastRef {
+            forecast: self.forecast.map(|f| ForecastRef {
                 id: plan.nodes[f].id.clone(),
                 title: plan.nodes[f].title.clone(),
             }),

@@ -66,6 +66,8 @@ pub struct Builder<'r, 'a> {
     pub(super) risk_factors: Vec<usize>,
     /// Crimes in framework order.
     pub(super) crimes: Vec<usize>,
+    /// The framework's forecast ([`Plan::forecast`](crate::compile::Plan::forecast)).
+    pub(super) forecast: Option<usize>,
     /// Themes in framework order.
     pub(super) themes: Vec<usize>,
     pub(super) sim: Option<&'r Simulation>,
@@ -102,6 +104,7 @@ impl<'r, 'a> Builder<'r, 'a> {
             measured,
             risk_factors,
             crimes,
+            forecast: plan.forecast(),
             themes,
             sim: None,
             rises: [None, None],

@@ -74,7 +74,7 @@ fn section(out: &mut String, c: &Ctx<'_, '_>, b: &Brief) {
         let _ = writeln!(
             out,
             "<p>Forecast <strong>{}</strong> {}: {}, a probability fitted to past onsets (not part of the score).</p>",
-            f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+            fmt_probability(f.score),
             c.band_chip(f.band.as_deref()),
             esc(&f.title)
         );

@@ -106,11 +106,7 @@ fn watch_list(out: &mut String, c: &Ctx<'_, '_>) {
             c.level(e.score),
             c.band_chip(e.band.as_deref()),
             if s.forecast.is_some() {
-                format!(
-                    "<td class=\"num\">{}</td>",
-                    e.probability
-                        .map_or_else(|| "n/a".to_string(), fmt_probability)
-                )
+                format!("<td class=\"num\">{}</td>", fmt_probability(e.probability))
             } else {
                 String::new()
             },

@@ -53,11 +53,7 @@ fn md_entries(out: &mut String, entries: &[Entry], probability: bool) {
                 .map_or_else(|| "n/a".to_string(), |v| fmt_either(probability, v)),
             md(e.band.as_deref().unwrap_or("-")),
             if forecast {
-                format!(
-                    " {} |",
-                    e.probability
-                        .map_or_else(|| "n/a".to_string(), fmt_probability)
-                )
+                format!(" {} |", fmt_probability(e.probability))
             } else {
                 String::new()
             },
@@ -274,7 +270,7 @@ pub fn write_markdown(s: &Summary) -> String {
             let _ = writeln!(
                 out,
                 "- Forecast: {} {}: {}",
-                f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+                fmt_probability(f.score),
                 md(f.band.as_deref().unwrap_or("-")),
                 md(&f.title)
             );

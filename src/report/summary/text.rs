@@ -52,11 +52,7 @@ fn text_entries(out: &mut String, entries: &[Entry], indent: &str, probability: 
                 .map_or_else(|| "n/a".to_string(), |v| fmt_either(probability, v)),
             e.band.as_deref().unwrap_or("-"),
             if forecast {
-                format!(
-                    "{:>8}  ",
-                    e.probability
-                        .map_or_else(|| "n/a".to_string(), fmt_probability)
-                )
+                format!("{:>8}  ", fmt_probability(e.probability))
             } else {
                 String::new()
             },
@@ -255,7 +251,7 @@ pub fn write_text(s: &Summary) -> String {
             let _ = writeln!(
                 out,
                 "     forecast: {} {}: {}",
-                f.score.map_or_else(|| "n/a".to_string(), fmt_probability),
+                fmt_probability(f.score),
                 f.band.as_deref().unwrap_or("-"),
                 f.title
             );
@@ -355,12 +351,10 @@ pub fn write_brief_text(s: &Summary) -> String {
             e.score
                 .map_or_else(|| "n/a".to_string(), |v| fmt_level(s, v)),
             e.band.as_deref().unwrap_or("-"),
-            match (&s.forecast, e.probability) {
-                (None, _) => String::new(),
-                (Some(_), p) => format!(
-                    "{:>8} ",
-                    p.map_or_else(|| "n/a".to_string(), fmt_probability)
-                ),
+            if s.forecast.is_some() {
+                format!("{:>8} ", fmt_probability(e.probability))
+            } else {
+                String::new()
             },
             fmt_level_change(s, e.change),
             super::format::data_mark(s, &e.iso3).unwrap_or_default(),
