@@ -65,3 +65,18 @@ pub const FRAMEWORKS: [(&str, &str, &str); 3] = [
         UN_FOA_2014_FORECAST.1,
     ),
 ];
+
+/// Path and text of the description of the shipped data: its origin, fill
+/// rules, citations and licences, column by column.
+pub const DATA_SOURCES: (&str, &str) = (
+    "examples/data/SOURCES.md",
+    include_str!("../examples/data/SOURCES.md"),
+);
+
+/// Path and text of the table of the shipped data columns: one line of
+/// meaning each, and their sources, versions and licences (read by
+/// [`crate::data::catalog`]).
+pub const DATA_COLUMNS: (&str, &str) = (
+    "examples/data/columns.yaml",
+    include_str!("../examples/data/columns.yaml"),
+);

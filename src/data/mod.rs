@@ -10,6 +10,7 @@
 //! write them; [`assessments`] reads analyst assessments.
 
 pub mod assessments;
+pub mod catalog;
 pub mod names;
 pub mod panel;
 pub mod read;
