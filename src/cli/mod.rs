@@ -8,6 +8,7 @@
 mod audit;
 mod backtest;
 mod completions;
+mod data;
 mod explain;
 mod fit;
 mod graph;
@@ -105,6 +106,8 @@ pub enum Command {
     Uncertainty(uncertainty::Args),
     /// Statistical audit of a framework on its data: double counting, correlations, alpha, PCA, effective weights, data quality.
     Audit(audit::Args),
+    /// The shipped data: list its files and columns, show one country's values, export it to edit.
+    Data(data::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -142,6 +145,7 @@ pub fn run() -> ExitCode {
         Command::Fit(a) => fit::run(&ctx, a),
         Command::Uncertainty(a) => uncertainty::run(&ctx, a),
         Command::Audit(a) => audit::run(&ctx, a),
+        Command::Data(a) => data::run(&ctx, a),
     };
     match result {
         // A reader that went away (`| head`) ends the run quietly.

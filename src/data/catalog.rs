@@ -208,7 +208,9 @@ pub fn describe(table: &str, files: &[(&str, &[u8])], panel: &Panel) -> Result<C
                 continue;
             };
             let Some(s) = t.sources.iter().find(|s| &s.id == source) else {
-                return Err(format!("{name}: `{column}`: source `{source}` is not listed"));
+                return Err(format!(
+                    "{name}: `{column}`: source `{source}` is not listed"
+                ));
             };
             let Some(k) = panel.column(column) else {
                 return Err(format!("{name}: `{column}` is not in the data"));
@@ -283,7 +285,11 @@ pub fn describe(table: &str, files: &[(&str, &[u8])], panel: &Panel) -> Result<C
 /// read from them.
 pub fn shipped() -> Result<(Catalog, Panel), String> {
     let panel = Panel::load(&crate::embedded::inputs()).map_err(|d| d.message)?;
-    let catalog = describe(crate::embedded::DATA_COLUMNS.1, &crate::embedded::DATA, &panel)?;
+    let catalog = describe(
+        crate::embedded::DATA_COLUMNS.1,
+        &crate::embedded::DATA,
+        &panel,
+    )?;
     Ok((catalog, panel))
 }
 
@@ -331,7 +337,10 @@ mod tests {
         assert_eq!(panel.file, "examples/data/panel.csv");
         // 176 countries x 35 years (SOURCES.md).
         assert_eq!(panel.rows, 6160);
-        assert_eq!((panel.first_year, panel.last_year), (Some(1990), Some(2024)));
+        assert_eq!(
+            (panel.first_year, panel.last_year),
+            (Some(1990), Some(2024))
+        );
         let col = |name: &str| panel.columns.iter().find(|c| c.column == name).unwrap();
         // Fariss human-rights scores end in 2019; PITF in 2015 (SOURCES.md).
         assert_eq!(col("hrp_score").last_year, Some(2019));
