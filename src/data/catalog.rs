@@ -323,7 +323,16 @@ mod tests {
                 assert_eq!(lines, 1, "{}", c.column);
             }
             assert!(f.rows > 0 && f.countries > 0, "{}", f.file);
+            // SOURCES.md heads each file's section with its licences.
+            let name = f.file.rsplit('/').next().unwrap_or_default();
+            if let Some(head) = doc.lines().find(|l| l.starts_with(&format!("## `{name}`"))) {
+                for l in &f.licences {
+                    assert!(head.contains(l.as_str()), "{head} lacks {l}");
+                }
+            }
         }
+        let sources_md = crate::embedded::DATA_SOURCES.1;
+        assert!(sources_md.contains("## `panel.csv`") && sources_md.contains("## `vdem.csv`"));
         // Every listed source is used and every source's licence listed.
         for s in &catalog.sources {
             assert!(catalog.licence(&s.licence).is_some(), "{}", s.id);
