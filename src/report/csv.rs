@@ -139,6 +139,17 @@ fn score_columns(plan: &Plan) -> Vec<usize> {
         .collect()
 }
 
+/// The header columns after the unit key: country to data age.
+fn extend_header(h: &mut Vec<String>, plan: &Plan) {
+    h.extend(LEAD_COLUMNS.iter().map(|c| (*c).to_string()));
+    h.extend(
+        score_columns(plan)
+            .iter()
+            .map(|&n| plan.nodes[n].id.clone()),
+    );
+    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
+}
+
 /// The header of `score --format csv`: year, rank, the unit key (`iso3`
 /// unless the data are keyed otherwise), country, score, band, indicator
 /// counts, one column per crime and risk factor (their ids), and the data
@@ -150,13 +161,7 @@ pub fn header(run: &Run<'_>) -> Vec<String> {
         "rank".to_string(),
         run.panel.unit_key_label(),
     ];
-    h.extend(LEAD_COLUMNS.iter().map(|c| (*c).to_string()));
-    h.extend(
-        score_columns(plan)
-            .iter()
-            .map(|&n| plan.nodes[n].id.clone()),
-    );
-    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
+    extend_header(&mut h, plan);
     h
 }
 
@@ -223,13 +228,7 @@ pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>)
 /// with the line each row was read from.
 pub fn stream_header(plan: &Plan, unit_key_label: String) -> Vec<u8> {
     let mut h = vec!["year".to_string(), unit_key_label];
-    h.extend(LEAD_COLUMNS.iter().map(|c| (*c).to_string()));
-    h.extend(
-        score_columns(plan)
-            .iter()
-            .map(|&n| plan.nodes[n].id.clone()),
-    );
-    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
+    extend_header(&mut h, plan);
     h.push("line".to_string());
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&h);
