@@ -245,9 +245,14 @@ pub fn print_warnings(
 /// Writes output to standard output, or atomically to a file (temporary file,
 /// then rename). Refuses to overwrite any input file.
 pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Result<(), Failure> {
-    let Some(path) = out else {
-        return emit(Console::Out, content);
-    };
+    match out {
+        Some(path) => write_file_output(path, content.as_bytes(), inputs),
+        None => emit(Console::Out, content),
+    }
+}
+
+/// Writes bytes (a workbook) atomically to `-o FILE` as [`write_output`] does.
+pub fn write_file_output(path: &Path, content: &[u8], inputs: &[PathBuf]) -> Result<(), Failure> {
     let cannot =
         |e: std::io::Error| output_error(&format!("cannot write `{}`: {e}", path.display()));
     match check_output(path, inputs)? {
@@ -336,7 +341,7 @@ pub fn write_new_output(path: &Path, content: &str, force: bool) -> Result<(), F
     let res = if force {
         // The file, or the link itself (never what it leads to), is
         // replaced whole by a rename.
-        output::write_new(&tmp, content)
+        output::write_new(&tmp, content.as_bytes())
             .and_then(|()| std::fs::rename(&tmp, path))
             .inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);

@@ -169,6 +169,7 @@ pub(super) fn missing_folder(path: &Path, dir: &Path) -> Failure {
 /// replaced, even when something appears there meanwhile. Where hard links
 /// are not supported, the name is checked and the temporary file renamed.
 pub(super) fn write_new_file(path: &Path, tmp: &Path, content: &str) -> std::io::Result<()> {
+    let content = content.as_bytes();
     write_new(tmp, content)?;
     let linked = std::fs::hard_link(tmp, path);
     let res = match linked {
@@ -186,12 +187,12 @@ pub(super) fn write_new_file(path: &Path, tmp: &Path, content: &str) -> std::io:
 
 /// Writes a new file; fails if anything (a file, a link) is already there,
 /// so a temporary name never writes through a link planted in its place.
-pub(super) fn write_new(path: &Path, content: &str) -> std::io::Result<()> {
+pub(super) fn write_new(path: &Path, content: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
-    f.write_all(content.as_bytes())?;
+    f.write_all(content)?;
     f.sync_all()
 }
 
@@ -202,8 +203,8 @@ pub(super) fn is_special(path: &Path) -> bool {
 }
 
 /// Writes to an existing device or pipe in place.
-pub(super) fn write_special(path: &Path, content: &str) -> std::io::Result<()> {
+pub(super) fn write_special(path: &Path, content: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
-    f.write_all(content.as_bytes())?;
+    f.write_all(content)?;
     f.flush()
 }

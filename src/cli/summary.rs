@@ -58,6 +58,9 @@ pub struct Args {
     /// the watch list and the largest rises (text only).
     #[arg(long)]
     pub brief: bool,
+    /// Only these countries in the watch lists, movers, new entries, data warnings and briefs, wherever they rank (with --top N: only if among the N highest): ISO3 codes in any case or names (SDN, Burma, DR Congo, Türkiye); repeat, or separate with commas. Ranks stay the ranks among all countries; the counts by band and the recommendation tally stay those of all countries.
+    #[arg(long, value_name = "ISO3|NAME")]
+    pub country: Vec<String>,
 }
 
 /// Builds the summary of the chosen year; with `profiles`, also a profile of
@@ -66,6 +69,16 @@ pub(super) fn build(
     scored: &Scored,
     a: &YearArgs,
     profiles: bool,
+) -> Result<(usize, Summary, Option<Simulation>), Failure> {
+    build_top(scored, a, profiles, a.top)
+}
+
+/// [`build`] with lists of `top` countries (default: the framework's watch list).
+fn build_top(
+    scored: &Scored,
+    a: &YearArgs,
+    profiles: bool,
+    top: Option<usize>,
 ) -> Result<(usize, Summary, Option<Simulation>), Failure> {
     let alts = Alternatives::of_chain(&scored.loaded.located());
     let theme_texts = if profiles {
@@ -81,7 +94,7 @@ pub(super) fn build(
     };
     let o = Options {
         year: a.year,
-        top: a.top,
+        top,
         draws: a.draws,
         seed: a.seed,
         profiles,
@@ -110,7 +123,22 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         ));
     }
     let scored = c.input.score(ctx)?;
-    let (_, s, _) = build(&scored, c, false)?;
+    let chosen = super::score::select_countries(&scored.panel, &scored.names, &a.country)?;
+    let (_, s, _) = match &chosen {
+        None => build(&scored, c, false)?,
+        // The lists are drawn from the whole ranking (or the top N asked
+        // for), then keep the chosen countries only.
+        Some(chosen) => {
+            let top = c.top.unwrap_or(scored.panel.countries.len().max(1));
+            let (y, mut s, sim) = build_top(&scored, c, false, Some(top))?;
+            let codes: Vec<&str> = chosen
+                .iter()
+                .map(|&i| scored.panel.countries[i].iso3.as_str())
+                .collect();
+            keep_countries(&mut s, &codes);
+            (y, s, sim)
+        }
+    };
     let text = match a.format {
         Format::Text if a.brief => summary::write_brief_text(&s),
         Format::Text => summary::write_text(&s),
@@ -119,4 +147,18 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     };
     write_output(c.output.as_deref(), &text, &c.input.paths())?;
     Ok(EXIT_OK)
+}
+
+/// Keeps only the countries `codes` in the lists and briefs of a summary.
+fn keep_countries(s: &mut Summary, codes: &[&str]) {
+    let kept = |iso3: &String| codes.contains(&iso3.as_str());
+    s.watch_list.overall.retain(|e| kept(&e.iso3));
+    for c in &mut s.watch_list.crimes {
+        c.entries.retain(|e| kept(&e.iso3));
+    }
+    s.movers.previous_year.retain(|m| kept(&m.iso3));
+    s.movers.three_year_mean.retain(|m| kept(&m.iso3));
+    s.new_in_top_bands.retain(|e| kept(&e.iso3));
+    s.data_warnings.countries.retain(|w| kept(&w.iso3));
+    s.briefs.retain(|b| kept(&b.iso3));
 }

@@ -1,13 +1,52 @@
-//! One CSV line per country-year with the overall, crime and risk-factor scores.
+//! One CSV line per country-year with the overall, crime and risk-factor
+//! scores; which lines and columns are written is a [`Selection`] and an
+//! optional list of column names (`score --columns`).
 
-use crate::analysis::{Run, ValuesBasis, round};
+use std::fmt::Write as _;
+
+use ::csv::ByteRecord;
+
+use crate::analysis::{Row, Run, ValuesBasis, round};
 use crate::compile::{Kind, Plan};
 use crate::data::stream::BlockPanel;
 use crate::score::Scores;
 
-/// A score as written in CSV: rounded to 6 places, empty when none.
-pub(crate) fn cell(v: f64) -> String {
-    round(v, 6).map_or_else(String::new, |r| r.to_string())
+/// Appends a score as written in CSV: rounded to 6 places, nothing when none.
+fn push_score(out: &mut String, v: f64) {
+    if let Some(r) = round(v, 6) {
+        let _ = write!(out, "{r}");
+    }
+}
+
+/// Which rows of a run an output shows: the `top` highest-ranked of each
+/// year, and of those only some countries (by index in the panel). Ranks
+/// stay the ranks among all countries.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The first N of each year's ranking.
+    pub top: Option<usize>,
+    /// Only these countries (panel indices).
+    pub countries: Option<Vec<usize>>,
+}
+
+impl Selection {
+    /// The ranked rows of year index `y` that are shown.
+    pub fn rows(&self, run: &Run<'_>, y: usize) -> Vec<Row> {
+        let mut rows = run.ranked(y);
+        if let Some(t) = self.top {
+            rows.truncate(t);
+        }
+        if let Some(cs) = &self.countries {
+            rows.retain(|r| cs.contains(&r.country));
+        }
+        rows
+    }
+
+    /// How many rows a year shows at most.
+    pub fn per_year(&self, countries: usize) -> usize {
+        let n = self.countries.as_ref().map_or(countries, |c| c.len());
+        self.top.map_or(n, |t| t.min(n))
+    }
 }
 
 /// The data-age columns that close each line: measure values observed in
@@ -21,14 +60,75 @@ pub const DATA_AGE_COLUMNS: [&str; 5] = [
     "oldest_carried_year",
 ];
 
-fn data_age_cells(b: &ValuesBasis) -> [String; 5] {
-    [
-        b.observed.to_string(),
-        b.carried.to_string(),
-        b.filled.to_string(),
-        b.missing.to_string(),
-        b.oldest_carried.map_or_else(String::new, |y| y.to_string()),
-    ]
+/// The columns before the scores, after `year` (and `rank` outside a stream).
+const LEAD_COLUMNS: [&str; 5] = [
+    "country",
+    "score",
+    "band",
+    "indicators_with_data",
+    "indicators_measured",
+];
+
+/// A record being filled field by field through one reused text buffer, so
+/// that a line costs no allocation once the buffers have grown.
+struct Line {
+    rec: ByteRecord,
+    buf: String,
+}
+
+impl Line {
+    fn new() -> Line {
+        Line {
+            rec: ByteRecord::new(),
+            buf: String::new(),
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        self.rec.push_field(s.as_bytes());
+    }
+
+    fn num(&mut self, n: impl std::fmt::Display) {
+        self.buf.clear();
+        let _ = write!(self.buf, "{n}");
+        self.rec.push_field(self.buf.as_bytes());
+    }
+
+    fn score(&mut self, v: f64) {
+        self.buf.clear();
+        push_score(&mut self.buf, v);
+        self.rec.push_field(self.buf.as_bytes());
+    }
+
+    /// The fields shared by `score --format csv` and streamed lines, from
+    /// the country name on: score, band, indicators, the crime and
+    /// risk-factor scores, and the data age.
+    fn body(
+        &mut self,
+        name: &str,
+        score: f64,
+        band: Option<&str>,
+        with: (usize, usize),
+        values: impl Iterator<Item = f64>,
+        b: &ValuesBasis,
+    ) {
+        self.text(name);
+        self.score(score);
+        self.text(band.unwrap_or_default());
+        self.num(with.0);
+        self.num(with.1);
+        for v in values {
+            self.score(v);
+        }
+        self.num(b.observed);
+        self.num(b.carried);
+        self.num(b.filled);
+        self.num(b.missing);
+        match b.oldest_carried {
+            Some(y) => self.num(y),
+            None => self.text(""),
+        }
+    }
 }
 
 /// The crime and risk-factor columns, in order.
@@ -39,43 +139,86 @@ fn score_columns(plan: &Plan) -> Vec<usize> {
         .collect()
 }
 
-/// Writes the CSV.
+/// The header columns after the unit key: country to data age.
+fn extend_header(h: &mut Vec<String>, plan: &Plan) {
+    h.extend(LEAD_COLUMNS.iter().map(|c| (*c).to_string()));
+    h.extend(
+        score_columns(plan)
+            .iter()
+            .map(|&n| plan.nodes[n].id.clone()),
+    );
+    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
+}
+
+/// The header of `score --format csv`: year, rank, the unit key (`iso3`
+/// unless the data are keyed otherwise), country, score, band, indicator
+/// counts, one column per crime and risk factor (their ids), and the data
+/// age.
+pub fn header(run: &Run<'_>) -> Vec<String> {
+    let plan = run.plan;
+    let mut h = vec![
+        "year".to_string(),
+        "rank".to_string(),
+        run.panel.unit_key_label(),
+    ];
+    extend_header(&mut h, plan);
+    h
+}
+
+/// The positions in [`header`] of the named columns, in the order given;
+/// an unknown name is an error naming it.
+pub fn pick_columns(header: &[String], names: &[String]) -> Result<Vec<usize>, String> {
+    names
+        .iter()
+        .map(|n| {
+            let n = n.trim();
+            header
+                .iter()
+                .position(|h| h == n)
+                .ok_or_else(|| n.to_string())
+        })
+        .collect()
+}
+
+/// Writes the CSV of every country-year of the run.
 pub fn write(run: &Run<'_>) -> String {
+    write_selected(run, &Selection::default(), None)
+}
+
+/// Writes the CSV of the selected rows, in rank order within each year;
+/// with `columns` (positions in [`header`], see [`pick_columns`]), only
+/// those columns, in that order.
+pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>) -> String {
     let plan = run.plan;
     let cols = score_columns(plan);
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "year".to_string(),
-        "rank".to_string(),
-        // The unit key names the code column: `iso3` unless the data are
-        // keyed otherwise.
-        run.panel.unit_key_label(),
-        "country".to_string(),
-        "score".to_string(),
-        "band".to_string(),
-        "indicators_with_data".to_string(),
-        "indicators_measured".to_string(),
-    ];
-    header.extend(cols.iter().map(|&n| plan.nodes[n].id.clone()));
-    header.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
-    let _ = w.write_record(&header);
+    let head = header(run);
+    let _ = match columns {
+        Some(pick) => w.write_record(pick.iter().map(|&i| head[i].as_str())),
+        None => w.write_record(&head),
+    };
+    let mut line = Line::new();
     for &y in &run.years {
-        for r in run.ranked(y) {
+        let year = run.panel.year(y);
+        for r in sel.rows(run, y) {
             let c = &run.panel.countries[r.country];
             let cellx = run.panel.cell(r.country, y);
-            let mut rec = vec![
-                run.panel.year(y).to_string(),
-                r.rank.to_string(),
-                c.iso3.clone(),
-                c.name.clone(),
-                cell(r.score),
-                r.band.clone().unwrap_or_default(),
-                r.indicators_with_data.0.to_string(),
-                r.indicators_with_data.1.to_string(),
-            ];
-            rec.extend(cols.iter().map(|&n| cell(run.scores.value(n, cellx))));
-            rec.extend(data_age_cells(&run.values_basis(r.country, y)));
-            let _ = w.write_record(&rec);
+            line.rec.clear();
+            line.num(year);
+            line.num(r.rank);
+            line.text(&c.iso3);
+            line.body(
+                &c.name,
+                r.score,
+                r.band.as_deref(),
+                r.indicators_with_data,
+                cols.iter().map(|&n| run.scores.value(n, cellx)),
+                &run.values_basis(r.country, y),
+            );
+            let _ = match columns {
+                Some(pick) => w.write_record(pick.iter().filter_map(|&i| line.rec.get(i))),
+                None => w.write_byte_record(&line.rec),
+            };
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -84,21 +227,8 @@ pub fn write(run: &Run<'_>) -> String {
 /// The header of streamed CSV: like `score --format csv` without `rank`,
 /// with the line each row was read from.
 pub fn stream_header(plan: &Plan, unit_key_label: String) -> Vec<u8> {
-    let mut h = vec![
-        "year".to_string(),
-        unit_key_label,
-        "country".to_string(),
-        "score".to_string(),
-        "band".to_string(),
-        "indicators_with_data".to_string(),
-        "indicators_measured".to_string(),
-    ];
-    h.extend(
-        score_columns(plan)
-            .iter()
-            .map(|&n| plan.nodes[n].id.clone()),
-    );
-    h.extend(DATA_AGE_COLUMNS.iter().map(|c| (*c).to_string()));
+    let mut h = vec!["year".to_string(), unit_key_label];
+    extend_header(&mut h, plan);
     h.push("line".to_string());
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&h);
@@ -126,8 +256,8 @@ pub fn stream_rows(
     let mut w = ::csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::with_capacity(bp.rows.len() * 64));
-    let mut rec: Vec<String> = Vec::new();
-    for &(c, line) in &bp.rows {
+    let mut line = Line::new();
+    for &(c, row) in &bp.rows {
         let (unit, y) = (c / panel.n_years, c % panel.n_years);
         let year = panel.year(y);
         if years.is_some_and(|(a, b)| year < a || year > b) {
@@ -139,20 +269,19 @@ pub fn stream_rows(
             .iter()
             .filter(|&&i| !scores.value(i, c).is_nan())
             .count();
-        rec.clear();
-        rec.extend([
-            year.to_string(),
-            u.iso3.clone(),
-            u.name.clone(),
-            cell(score),
-            plan.band(overall, score).unwrap_or_default().to_string(),
-            with.to_string(),
-            measured.len().to_string(),
-        ]);
-        rec.extend(cols.iter().map(|&n| cell(scores.value(n, c))));
-        rec.extend(data_age_cells(&run.values_basis(unit, y)));
-        rec.push(line.to_string());
-        let _ = w.write_record(&rec);
+        line.rec.clear();
+        line.num(year);
+        line.text(&u.iso3);
+        line.body(
+            &u.name,
+            score,
+            plan.band(overall, score),
+            (with, measured.len()),
+            cols.iter().map(|&n| scores.value(n, c)),
+            &run.values_basis(unit, y),
+        );
+        line.num(row);
+        let _ = w.write_byte_record(&line.rec);
     }
     w.into_inner().unwrap_or_default()
 }

@@ -13,6 +13,8 @@ use crate::diagnostic::{Diagnostic, Origin};
 use crate::limits::Limit;
 use crate::score::{self, Status, recommend};
 
+use super::csv::Selection;
+
 #[derive(Serialize)]
 struct Doc<'a> {
     atrisk_version: &'static str,
@@ -36,6 +38,7 @@ struct Doc<'a> {
 /// text).
 struct Results<'a, 'r> {
     run: &'r Run<'a>,
+    sel: &'r Selection,
 }
 
 impl Serialize for Results<'_, '_> {
@@ -44,7 +47,7 @@ impl Serialize for Results<'_, '_> {
         let run = self.run;
         let mut seq = s.serialize_seq(None)?;
         for &y in &run.years {
-            for r in run.ranked(y) {
+            for r in self.sel.rows(run, y) {
                 seq.serialize_element(&country_year(run, &r, y))?;
             }
         }
@@ -228,9 +231,10 @@ struct Input<'a> {
 /// The node results a document for `run` would hold (every node of every
 /// country-year written), checked against the `json-nodes` budget before
 /// anything is built.
-pub fn check_size(run: &Run<'_>) -> Result<(), Diagnostic> {
+pub fn check_size(run: &Run<'_>, sel: &Selection) -> Result<(), Diagnostic> {
     let nodes = run.plan.nodes.len() as u64;
-    let rows = (run.panel.countries.len() as u64).saturating_mul(run.years.len() as u64);
+    let rows =
+        (sel.per_year(run.panel.countries.len()) as u64).saturating_mul(run.years.len() as u64);
     let results = nodes.saturating_mul(rows);
     if results > Limit::JsonNodes.get() {
         return Err(Limit::JsonNodes
@@ -249,8 +253,14 @@ pub fn check_size(run: &Run<'_>) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes the JSON document.
+/// Writes the JSON document of every country-year of the run.
 pub fn write(run: &Run<'_>) -> String {
+    write_selected(run, &Selection::default())
+}
+
+/// Writes the JSON document of the selected country-years (`results` holds
+/// only those; ranks stay the ranks among all countries).
+pub fn write_selected(run: &Run<'_>, sel: &Selection) -> String {
     let plan = run.plan;
     let panel = run.panel;
     let nodes = plan
@@ -315,7 +325,7 @@ pub fn write(run: &Run<'_>) -> String {
                     .collect(),
             })
             .collect(),
-        results: Results { run },
+        results: Results { run, sel },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

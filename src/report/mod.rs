@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod summary;
 pub mod text;
 pub mod uncertainty;
+pub mod xlsx;
 
 /// Formats a score with three decimals, or `n/a`.
 pub fn fmt_score(v: f64) -> String {
