@@ -47,11 +47,15 @@ pub enum Limit {
     JsonNodes,
     /// Most nodes and data cells written by one explanation (`explain`).
     ExplainNodes,
+    /// Most work of the fits of one `fit` or `backtest --refit-every`, in
+    /// multiply-adds: every refit, fold of its cross-validation and penalty
+    /// on the path (see [`crate::fit::Work`]).
+    FitWork,
 }
 
 impl Limit {
     /// Every limit, in the order of their codes.
-    pub const ALL: [Limit; 13] = [
+    pub const ALL: [Limit; 14] = [
         Limit::FrameworkBytes,
         Limit::YamlDepth,
         Limit::YamlNodes,
@@ -65,6 +69,7 @@ impl Limit {
         Limit::CsvColumns,
         Limit::JsonNodes,
         Limit::ExplainNodes,
+        Limit::FitWork,
     ];
 
     fn index(self) -> usize {
@@ -87,6 +92,7 @@ impl Limit {
             Limit::CsvColumns => "csv-columns",
             Limit::JsonNodes => "json-nodes",
             Limit::ExplainNodes => "explain-nodes",
+            Limit::FitWork => "fit-work",
         }
     }
 
@@ -106,6 +112,7 @@ impl Limit {
             Limit::CsvColumns => "L011",
             Limit::JsonNodes => "L012",
             Limit::ExplainNodes => "L013",
+            Limit::FitWork => "L014",
         }
     }
 
@@ -125,6 +132,7 @@ impl Limit {
             Limit::CsvColumns => 20_000,
             Limit::JsonNodes => 2_000_000,
             Limit::ExplainNodes => 100_000,
+            Limit::FitWork => FIT_WORK_DEFAULT,
         }
     }
 
@@ -144,6 +152,9 @@ impl Limit {
             Limit::CsvColumns => "fields in the header of a CSV file",
             Limit::JsonNodes => "node results in one JSON document: nodes x country-years",
             Limit::ExplainNodes => "nodes and data cells written by one explanation",
+            Limit::FitWork => {
+                "multiply-adds of the fits of one run: refits x folds x penalties x rows x predictors squared"
+            }
         }
     }
 
@@ -180,6 +191,9 @@ impl Limit {
         ))
     }
 }
+
+/// The default of `fit-work`.
+const FIT_WORK_DEFAULT: u64 = 60_000_000_000;
 
 /// Values set by [`set`]; 0 means the default.
 static VALUES: [AtomicU64; Limit::ALL.len()] = [const { AtomicU64::new(0) }; Limit::ALL.len()];

@@ -845,3 +845,180 @@ fn rolling_origin_bad_input_gets_a_clear_message() {
     let o = run(&[&base[..], &["--events", EVENTS, "--predictions", "p.csv"]].concat());
     assert_eq!(o.status.code(), Some(64));
 }
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// A synthetic panel of 20 units x 2000-2011: `x` as `value(unit, year)`
+/// gives it, `z` always 5; onsets where `(7 u + y) % 9 == 0`. Returns the
+/// data and events files.
+fn synthetic_panel(
+    dir: &std::path::Path,
+    name: &str,
+    value: impl Fn(usize, i32, bool) -> f64,
+) -> (String, String) {
+    let onset = |u: usize, y: i32| y > 2000 && (7 * u as i32 + y) % 9 == 0;
+    let mut data = String::from("iso3,year,x,z\n");
+    let mut events = String::from("iso3,year,event\n");
+    for u in 0..20 {
+        for y in 2000..=2011 {
+            data.push_str(&format!("U{u:02},{y},{},5\n", value(u, y, onset(u, y + 1))));
+            if onset(u, y) {
+                events.push_str(&format!("U{u:02},{y},onset\n"));
+            }
+        }
+    }
+    let (d, e) = (
+        dir.join(format!("{name}.csv")),
+        dir.join(format!("{name}-events.csv")),
+    );
+    std::fs::write(&d, data).unwrap();
+    std::fs::write(&e, events).unwrap();
+    (
+        d.to_str().unwrap().to_string(),
+        e.to_str().unwrap().to_string(),
+    )
+}
+
+/// The refits of a rolling origin name the real cause of a failed fit as
+/// `fit` does (a constant predictor: B019; separable data: B011 naming the
+/// predictor), with the same hints, and name the refit by the year it
+/// forecasts; with a fixed penalty, a cold start at lambda 0, and a penalty
+/// chosen by cross-validation.
+#[test]
+fn refits_name_the_cause_as_fit_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (constant, events) = synthetic_panel(tmp.path(), "constant", |_, _, _| 5.0);
+    let (separated, _) = synthetic_panel(
+        tmp.path(),
+        "separated",
+        |_, _, next| {
+            if next { 9.0 } else { 1.0 }
+        },
+    );
+    // `backtest` refitting from 2006, or `fit` through 2005: the same rows
+    let args = |head: &[&str], data: &str, penalty: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = head.iter().map(|s| s.to_string()).collect();
+        for s in [
+            "--framework",
+            FW,
+            "--node",
+            "b.logit",
+            "--data",
+            data,
+            "--events",
+            &events,
+            "--horizon",
+            "1",
+        ]
+        .iter()
+        .chain(penalty)
+        {
+            a.push(s.to_string());
+        }
+        a
+    };
+    let common = |data: &str, penalty: &[&str]| {
+        let mut p = vec!["--refit-every", "1", "--first-fit", "2006"];
+        p.extend(penalty);
+        args(&["backtest"], data, &p)
+    };
+    let fit_args = |data: &str, penalty: &[&str]| {
+        let mut p = vec!["--through", "2005"];
+        p.extend(penalty);
+        args(&["fit"], data, &p)
+    };
+    // what follows the name of the fit, up to the end of the hint
+    let cause = |err: &str, name: &str| -> String {
+        let at = err.find(name).unwrap_or_else(|| panic!("{name} in {err}"));
+        let rest = &err[at + name.len()..];
+        let message = rest.lines().next().unwrap().to_string();
+        let hint = rest
+            .lines()
+            .find(|l| l.contains("help: "))
+            .unwrap()
+            .to_string();
+        format!("{message}\n{hint}")
+    };
+    let refit = "the model's refit for 2006 (on the years up to 2005)";
+    for penalty in [
+        &["--lambda", "0.01"][..],
+        &["--lambda", "0"][..],
+        &["--cv-folds", "3"][..],
+    ] {
+        let fit_penalty: &[&str] = if penalty[0] == "--cv-folds" {
+            &["--cv", "3"]
+        } else {
+            penalty
+        };
+        for (data, code, says) in [
+            (&constant, "B019", "every predictor has the same value"),
+            (
+                &separated,
+                "B011",
+                "`b.logit/x` alone separates the outcomes",
+            ),
+        ] {
+            let err = fails(&strs(&common(data, penalty)), 3, code);
+            assert!(err.contains(refit), "{err}");
+            assert!(err.contains(says), "{err}");
+            assert!(!err.contains("did not converge"), "{err}");
+            let by_fit = fails(&strs(&fit_args(data, fit_penalty)), 3, code);
+            assert_eq!(
+                cause(&err, refit),
+                cause(&by_fit, "fit on the years up to 2005"),
+                "{penalty:?}"
+            );
+        }
+    }
+    // the separated data: the hint names the predictor to drop
+    let err = fails(&strs(&common(&separated, &["--lambda", "0.01"])), 3, "B011");
+    assert!(err.contains("drop `b.logit/x`"), "{err}");
+    assert!(!err.contains("lower --lambda"), "{err}");
+}
+
+/// A predictor constant in some refits only: one B019 warning naming it and
+/// the refits, and the backtest runs.
+#[test]
+fn refits_warn_once_of_a_constant_predictor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, events) = synthetic_panel(tmp.path(), "panel", |u, y, next| {
+        (u as i32 * 3 + y) as f64 % 7.0 + if next { 2.0 } else { 0.0 }
+    });
+    let fw = tmp.path().join("two.yaml");
+    std::fs::write(
+        &fw,
+        std::fs::read_to_string(root().join(FW)).unwrap().replace(
+            "      - {column: x, normalise: raw, weight: 1}\n",
+            "      - {column: x, normalise: raw, weight: 1}\n      - {id: zed, column: z, normalise: raw, weight: 1}\n",
+        ),
+    )
+    .unwrap();
+    let o = run(&[
+        "backtest",
+        "--framework",
+        fw.to_str().unwrap(),
+        "--node",
+        "b.logit",
+        "--data",
+        &data,
+        "--events",
+        &events,
+        "--horizon",
+        "1",
+        "--refit-every",
+        "2",
+        "--first-fit",
+        "2006",
+        "--lambda",
+        "0.01",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("warning[B019]").count(), 1, "{err}");
+    assert!(
+        err.contains("the model's refits for 2006, 2008, 2010: `b.logit/zed` (5)"),
+        "{err}"
+    );
+}

@@ -65,6 +65,35 @@ fn diamond_themes(levels: usize) -> String {
     s
 }
 
+/// A synthetic framework with one logistic indicator of `n` measures, each
+/// reading column `x` or `y` with its own weight: a fit of `n` predictors.
+fn logistic_of(n: usize) -> String {
+    let mut s = String::from(
+        "# synthetic\nformat: 1\nid: synthetic-logistic\ntitle: Synthetic logistic\nversion: 0.0.1\ncrimes:\n  - {id: c, title: C}\nrisk_factors:\n  - {id: r, title: R, crimes: [c], kind: dynamic}\nindicators:\n  - id: m\n    risk_factor: r\n    text: T\n    aggregate: {method: logistic, intercept: -2}\n    measures:\n",
+    );
+    for i in 0..n {
+        let col = if i % 2 == 0 { "x" } else { "y" };
+        let _ = writeln!(
+            s,
+            "      - {{id: p{i}, column: {col}, normalise: raw, weight: 0.001}}"
+        );
+    }
+    s
+}
+
+/// Synthetic onsets for [`dense`]: a unit-year in four.
+fn onsets(units: usize, years: usize) -> String {
+    let mut s = String::from("iso3,year,event\n");
+    for u in 0..units {
+        for y in 1..years {
+            if (u * 7 + y * 3) % 4 == 0 {
+                let _ = writeln!(s, "U{u:04},{},onset", 1990 + y);
+            }
+        }
+    }
+    s
+}
+
 /// A dense synthetic panel of `units` x `years` with columns `x` and `y`.
 fn dense(units: usize, years: usize) -> String {
     let mut s = String::from("iso3,year,x,y\n");
@@ -213,6 +242,32 @@ fn cases() -> Vec<Case> {
             name: "assessments of many indicators",
             files: vec![("a.csv", assessed)],
             runs: vec![("score --assessments a.csv", 3, "L008")],
+        },
+        Case {
+            name: "a logistic node of 1,500 predictors, fitted again and again",
+            files: vec![
+                ("l.yaml", logistic_of(1_500)),
+                ("d.csv", dense(30, 20)),
+                ("e.csv", onsets(30, 20)),
+            ],
+            runs: vec![
+                (
+                    "fit --framework l.yaml --data d.csv --events e.csv --cv 10",
+                    3,
+                    "L014",
+                ),
+                (
+                    "backtest --framework l.yaml --data d.csv --events e.csv --refit-every 1",
+                    3,
+                    "L014",
+                ),
+                (
+                    "backtest --framework l.yaml --data d.csv --events e.csv --refit-every 1 --cv-folds 2",
+                    3,
+                    "L014",
+                ),
+                ("validate l.yaml --data d.csv", 0, ""),
+            ],
         },
         Case {
             name: "a panel just under the budgets, every year as JSON",

@@ -316,3 +316,64 @@ fn unmutated_heads_score() {
         check(r, true).expect("scores in range and reports written");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Arbitrary designs (extreme values, constant or separating columns,
+    /// few rows) fitted and cross-validated under an arbitrary, often tiny,
+    /// bound of work (`fit-work`): each ends in a model or an error, never a
+    /// panic; the bound is never passed by the work done; a run within the
+    /// bound gives exactly what a run without one gives, and a run stopped by
+    /// it says so.
+    #[test]
+    fn fits_stay_within_their_bound_of_work(
+        p in 1usize..5,
+        rows in prop::collection::vec(
+            (prop::collection::vec(
+                prop::sample::select(&[
+                    0.0, 1.0, -1.0, 0.5, 3.0, 1e300, -1e300, 5e-324, 1e-8, 7.0,
+                ][..]),
+                4,
+            ), any::<bool>(), 0i32..6),
+            2..40,
+        ),
+        cap in prop::sample::select(&[0u64, 1, 50, 1_000, 20_000, 300_000, 5_000_000][..]),
+        lambda in prop::sample::select(&[0.0, 1e-4, 0.01, 0.5][..]),
+    ) {
+        use atrisk::fit::{self, Design, FitError, Settings, Work};
+        let mut d = Design::new(p);
+        let mut years = Vec::new();
+        for (x, y, year) in &rows {
+            d.push(&x[..p], *y);
+            years.push(2000 + year);
+        }
+        let s = Settings { max_irls: 20, max_sweeps: 200, ..Settings::new(0.5, lambda) };
+        let bounded = Work::new(cap);
+        let free = fit::fit_within(&d, &s, None, &Work::unbounded());
+        match fit::fit_within(&d, &s, None, &bounded) {
+            Err(FitError::Budget { cap: c }) => {
+                prop_assert_eq!(c, cap);
+                prop_assert!(bounded.exceeded());
+            }
+            other => {
+                prop_assert!(!bounded.exceeded());
+                prop_assert!(bounded.used() <= cap);
+                // compared as printed: NaN fields (extreme values) equal too
+                prop_assert_eq!(format!("{other:?}"), format!("{free:?}"));
+            }
+        }
+        let bounded = Work::new(cap.saturating_mul(40));
+        let free = fit::cross_validate_within(&d, &years, 0.5, 3, 1, &Work::unbounded());
+        match fit::cross_validate_within(&d, &years, 0.5, 3, 1, &bounded) {
+            Err(FitError::Budget { .. }) => prop_assert!(bounded.exceeded()),
+            Ok(cv) => {
+                prop_assert!(bounded.used() <= bounded.cap());
+                let free = free.expect("the same run without a bound");
+                prop_assert_eq!(cv.best, free.best);
+                prop_assert_eq!(format!("{:?}", cv.lambdas), format!("{:?}", free.lambdas));
+            }
+            Err(e) => prop_assert_eq!(format!("{:?}", Some(e)), format!("{:?}", free.err())),
+        }
+    }
+}

@@ -758,6 +758,18 @@ fn fit_output_never_replaces_a_link_unless_forced() {
         );
     }
     assert!(!dir.path().join("nowhere").exists());
+    // a file or a folder at the path: refused the same way, left as it was
+    let folder = dir.path().join("folder.yaml");
+    std::fs::create_dir(&folder).expect("folder");
+    for out in [&target, &folder] {
+        let mut args = fit_args(FIT_FW, FIT_DATA, FIT_EVENTS, "0.01");
+        let o_path = out.display().to_string();
+        args.extend(["-o", &o_path]);
+        assert_error(&run_in(root(), &args), 64, "B016");
+    }
+    assert_eq!(std::fs::read(&target).expect("target"), b"keep me\n");
+    assert!(folder.is_dir());
+    std::fs::remove_dir(&folder).expect("removed");
     // --force replaces the link itself, never what it leads to
     let mut args = fit_args(FIT_FW, FIT_DATA, FIT_EVENTS, "0.01");
     let o_path = link.display().to_string();

@@ -426,8 +426,10 @@ pub fn design(
     t.training(t.known_through(through))
 }
 
-/// A fit failure as a diagnostic.
-pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
+/// A fit failure as a diagnostic. `what` names the fit, as every message
+/// about it begins: "fit on the years up to 2002", or "the model's refit for
+/// 2005 (on the years up to 2003)".
+pub fn fit_error(e: &fit::FitError, what: &str) -> Diagnostic {
     let hint = match e {
         fit::FitError::OneClass { .. } => {
             "fit on more years (a later --through or an earlier --first-fit), or check that the events file matches the data"
@@ -439,22 +441,188 @@ pub fn fit_error(e: &fit::FitError, through: i32) -> Diagnostic {
             "ask for fewer folds (--cv-folds), or fit on more years (a later --through or --first-fit)"
         }
         fit::FitError::Settings(_) => "give --alpha between 0 and 1 and --lambda 0 or more",
+        fit::FitError::TooManyPredictors { .. } => {
+            "fit a node with fewer inputs (a logistic model of a few dozen predictors is the usual size)"
+        }
+        fit::FitError::Budget { .. } => {
+            return crate::limits::Limit::FitWork.breach(
+                Origin::Data,
+                format!(
+                    "{what}: the fits of this run (every refit, fold of its cross-validation and penalty on the path, over rows x predictors squared) would take more multiply-adds than allowed; ask for fewer fits (a larger --refit-every, a later --first-fit, fewer --cv-folds or --cv, a fixed --lambda) or fewer predictors"
+                ),
+            );
+        }
     };
     let code = match e {
         fit::FitError::Separation => "B011",
         fit::FitError::Folds { .. } => "B018",
+        fit::FitError::TooManyPredictors { .. } => "B020",
         _ => "B013",
     };
     let origin = match e {
         fit::FitError::Settings(_) => Origin::Usage,
+        fit::FitError::TooManyPredictors { .. } => Origin::Framework,
         _ => Origin::Data,
     };
-    Diagnostic::error(
-        code,
-        origin,
-        format!("fit on the years up to {through}: {e}"),
+    Diagnostic::error(code, origin, format!("{what}: {e}")).with_hint(hint)
+}
+
+/// The bound of work of the fits of one run, from the `fit-work` limit.
+pub fn fit_work() -> fit::Work {
+    fit::Work::new(crate::limits::Limit::FitWork.get())
+}
+
+/// The constant predictors of a design, with their value: "`a` (0.5), `b`
+/// (1)"; `names` names the predictors.
+fn constant_list(d: &Design, constant: &[usize], names: &[&str]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = constant
+        .iter()
+        .take(SHOWN)
+        .map(|&j| {
+            let name = names.get(j).copied().unwrap_or("?");
+            let v = d.x.get(j).copied().unwrap_or(f64::NAN);
+            format!("`{name}` ({v})")
+        })
+        .collect();
+    if constant.len() > SHOWN {
+        list.push(format!("and {} more", constant.len() - SHOWN));
+    }
+    list.join(", ")
+}
+
+/// B019: predictors with one value in every training row of the fit `what`.
+/// Every predictor constant is an error (no weight can be fitted, whatever
+/// the penalty); some constant is `Ok(Some(list))`, the list of them for a
+/// warning (see [`constant_warning`]).
+pub fn constant_predictors(
+    d: &Design,
+    names: &[&str],
+    what: &str,
+) -> Result<Option<String>, Diagnostic> {
+    let constant = fit::constant_predictors(d);
+    if d.n() == 0 || constant.is_empty() {
+        return Ok(None);
+    }
+    let listed = constant_list(d, &constant, names);
+    if constant.len() == d.p {
+        return Err(Diagnostic::error(
+            "B019",
+            Origin::Data,
+            format!(
+                "{what}: every predictor has the same value in all {} training rows ({listed}), so no weight can be fitted",
+                d.n()
+            ),
+        )
+        .with_hint("check the data columns these predictors read (a column filled with one value, or years without data), or fit on more years; a different --lambda cannot help"));
+    }
+    Ok(Some(listed))
+}
+
+/// The B019 warning for predictors constant over the training rows of the
+/// fits `what` (such as "fit on the years up to 2002").
+pub fn constant_warning(what: &str, listed: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "B019",
+        Origin::Data,
+        format!(
+            "{what}: {listed}: the same value in all training rows, so its weight is 0 whatever the penalty"
+        ),
     )
-    .with_hint(hint)
+    .with_hint("check the data column it reads, or drop it from the node")
+}
+
+/// B011: the outcomes of the fit `what` are separated, by one predictor or
+/// by the fitted combination, so the unpenalised weights have no finite
+/// value; `model` is the fit that did not converge because of it.
+pub fn separation(
+    d: &Design,
+    names: &[&str],
+    what: &str,
+    model: Option<&fit::Model>,
+) -> Diagnostic {
+    use std::fmt::Write;
+    let single = fit::separating_predictor(d);
+    let how = |quasi: bool| {
+        if quasi {
+            "quasi-completely"
+        } else {
+            "completely"
+        }
+    };
+    let mut msg = match single {
+        Some(s) => {
+            let name = names.get(s.predictor).copied().unwrap_or("?");
+            let (pos, neg) = match (s.higher_positive, s.quasi) {
+                (true, false) => ("above", "at or below"),
+                (false, false) => ("below", "at or above"),
+                (true, true) => ("at or above", "at or below"),
+                (false, true) => ("at or below", "at or above"),
+            };
+            format!(
+                "{what}: `{name}` alone separates the outcomes {}: every positive training row has it {pos} {at}, every negative one {neg} {at}",
+                how(s.quasi),
+                at = s.at
+            )
+        }
+        None => format!(
+            "{what}: the predictors together separate the positive and negative training rows{}",
+            if model.is_some() {
+                " (at least quasi-completely)"
+            } else {
+                ""
+            }
+        ),
+    };
+    if let Some(m) = model {
+        let _ = write!(
+            msg,
+            "; the weights grow without bound: the fit stopped after {} reweighting steps with the gradient norm at {:.3e}",
+            m.irls_steps, m.gradient_norm
+        );
+    } else {
+        msg.push_str("; the logistic fit has no finite solution");
+    }
+    let drop = match single {
+        Some(s) => format!("drop `{}`", names.get(s.predictor).copied().unwrap_or("?")),
+        None => "drop the predictor that separates them".to_string(),
+    };
+    Diagnostic::error("B011", Origin::Data, msg).with_hint(format!(
+        "raise --lambda (a penalty keeps the weights finite), fit on more years, or {drop}"
+    ))
+}
+
+/// A fit error of the fit `what` as a diagnostic, separation named as
+/// [`separation`] names it.
+pub fn fit_failure(e: &fit::FitError, d: &Design, names: &[&str], what: &str) -> Diagnostic {
+    match e {
+        fit::FitError::Separation => separation(d, names, what, None),
+        e => fit_error(e, what),
+    }
+}
+
+/// Fits at one penalty within a bound of work, as `fit` and every refit do:
+/// separation is B011 naming the predictor that separates the outcomes (also
+/// when it is why the fit did not converge). Check constant predictors first
+/// with [`constant_predictors`].
+pub fn fit_checked(
+    d: &Design,
+    s: &fit::Settings,
+    start: Option<&fit::Model>,
+    names: &[&str],
+    what: &str,
+    work: &fit::Work,
+) -> Result<fit::Model, Diagnostic> {
+    match fit::fit_within(d, s, start, work) {
+        Err(e) => Err(fit_failure(&e, d, names, what)),
+        Ok(m)
+            if !m.converged
+                && (fit::separating_predictor(d).is_some() || fit::separates(&m, d)) =>
+        {
+            Err(separation(d, names, what, Some(&m)))
+        }
+        Ok(m) => Ok(m),
+    }
 }
 
 /// A warning for a fit that stopped at its iteration limits: what was fitted,

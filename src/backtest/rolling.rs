@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::metrics::{self, Bin};
-use super::{Events, Predictors, Recall, Row, Skill, Window, err, fit_error, not_converged, skill};
+use super::{Events, Predictors, Recall, Row, Skill, Window, err, not_converged, skill};
 use crate::compile::Kind;
 use crate::data::Panel;
 use crate::diagnostic::Diagnostic;
@@ -289,6 +289,9 @@ pub struct RollingSkill {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The naive baseline's predictors, as its messages name them.
+const BASELINE_PREDICTORS: [&str; 2] = ["ongoing mass killing", "log population"];
+
 /// The fits of a rolling origin and their forecasts.
 struct Forecasts {
     refits: Vec<Refit>,
@@ -297,6 +300,28 @@ struct Forecasts {
     warnings: Vec<Diagnostic>,
 }
 
+/// What the fit of one set of forecasts is, for its messages: `what`
+/// ("model", "baseline") and the names of its predictors.
+struct Fitted<'a> {
+    what: &'a str,
+    names: &'a [&'a str],
+}
+
+impl Fitted<'_> {
+    /// How the messages name the refit forecasting from `t`.
+    fn refit(&self, t: i32, through: i32) -> String {
+        format!(
+            "the {}'s refit for {t} (on the years up to {through})",
+            self.what
+        )
+    }
+}
+
+/// One refit, its model, and the list of its constant predictors (for a
+/// warning), if any.
+type Refitted = (Refit, Model, Option<String>);
+
+#[allow(clippy::too_many_arguments)]
 fn refit(
     table: &Table,
     t: i32,
@@ -304,15 +329,19 @@ fn refit(
     k: usize,
     cfg: &Config,
     start: Option<&Model>,
-) -> Result<(Refit, Model), Diagnostic> {
+    of: &Fitted<'_>,
+    work: &fit::Work,
+) -> Result<Refitted, Diagnostic> {
     let through = t - h;
+    let what = of.refit(t, through);
     let (d, years) = table.training(table.known_through(through));
+    let constant = super::constant_predictors(&d, of.names, &what)?;
     let (lambda, cv) = match cfg.penalty {
         Penalty::Fixed(l) => (l, None),
         Penalty::CrossValidated { folds } => {
             let gap = (h - 1).max(0) as u32;
-            let cv = fit::cross_validate(&d, &years, cfg.alpha, folds, gap)
-                .map_err(|e| fit_error(&e, through))?;
+            let cv = fit::cross_validate_within(&d, &years, cfg.alpha, folds, gap, work)
+                .map_err(|e| super::fit_failure(&e, &d, of.names, &what))?;
             let summary = CvSummary {
                 folds: cv.folds.test.len(),
                 gap: cv.folds.gap,
@@ -324,8 +353,14 @@ fn refit(
             (cv.lambdas[cv.best], Some(summary))
         }
     };
-    let m = fit::fit_from(&d, &Settings::new(cfg.alpha, lambda), start)
-        .map_err(|e| fit_error(&e, through))?;
+    let m = super::fit_checked(
+        &d,
+        &Settings::new(cfg.alpha, lambda),
+        start,
+        of.names,
+        &what,
+        work,
+    )?;
     Ok((
         Refit {
             fit: k + 1,
@@ -341,7 +376,25 @@ fn refit(
             cv,
         },
         m,
+        constant,
     ))
+}
+
+/// The first error of refits run in parallel, in the order of the refits;
+/// the bound of work first when it was passed (which refit passed it
+/// depends on the threads, whether it was passed does not).
+fn in_order(
+    results: Vec<Result<Refitted, Diagnostic>>,
+    work: &fit::Work,
+    what: &str,
+) -> Result<Vec<Refitted>, Diagnostic> {
+    if work.exceeded() {
+        return Err(super::fit_error(
+            &fit::FitError::Budget { cap: work.cap() },
+            &format!("the {what}'s refits"),
+        ));
+    }
+    results.into_iter().collect()
 }
 
 /// Refits before every `every`-th data year from `first` to `last` and
@@ -354,30 +407,57 @@ fn forecast(
     last: i32,
     h: i32,
     cfg: &Config,
-    what: &str,
+    of: &Fitted<'_>,
+    work: &fit::Work,
 ) -> Result<Forecasts, Diagnostic> {
+    let what = of.what;
     let starts: Vec<i32> = (first..=last).step_by(cfg.every as usize).collect();
-    let fitted: Vec<(Refit, Model)> = match cfg.penalty {
+    let fitted: Vec<Refitted> = match cfg.penalty {
         Penalty::Fixed(_) => {
-            let mut out: Vec<(Refit, Model)> = Vec::with_capacity(starts.len());
+            let mut out: Vec<Refitted> = Vec::with_capacity(starts.len());
             for (k, &t) in starts.iter().enumerate() {
-                let prev = out.last().map(|(_, m)| m);
-                let r = refit(table, t, h, k, cfg, prev)?;
+                let prev = out.last().map(|(_, m, _)| m);
+                let r = refit(table, t, h, k, cfg, prev, of, work)?;
                 out.push(r);
             }
             out
         }
-        Penalty::CrossValidated { .. } => starts
-            .par_iter()
-            .enumerate()
-            .map(|(k, &t)| refit(table, t, h, k, cfg, None))
-            .collect::<Result<Vec<_>, _>>()?,
+        Penalty::CrossValidated { .. } => {
+            let results: Vec<_> = starts
+                .par_iter()
+                .enumerate()
+                .map(|(k, &t)| refit(table, t, h, k, cfg, None, of, work))
+                .collect();
+            in_order(results, work, what)?
+        }
     };
     let mut warnings = Vec::new();
-    for (r, _) in &fitted {
+    // Predictors constant in some refits: one warning per list, naming the
+    // refits.
+    let mut constant: Vec<(&str, Vec<i32>)> = Vec::new();
+    for (r, _, c) in &fitted {
+        if let Some(c) = c {
+            match constant.iter_mut().find(|(l, _)| l == c) {
+                Some((_, years)) => years.push(r.test_year),
+                None => constant.push((c, vec![r.test_year])),
+            }
+        }
+    }
+    for (listed, years) in constant {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        warnings.push(super::constant_warning(
+            &format!(
+                "the {what}'s refit{} for {}",
+                if years.len() > 1 { "s" } else { "" },
+                years.join(", ")
+            ),
+            listed,
+        ));
+    }
+    for (r, _, _) in &fitted {
         if !r.converged {
             warnings.push(not_converged(
-                &format!("the {what} fit on the years up to {}", r.trained_through),
+                &of.refit(r.test_year, r.trained_through),
                 r.irls_steps,
                 r.gradient_norm,
             ));
@@ -388,8 +468,8 @@ fn forecast(
                     "B012",
                     crate::diagnostic::Origin::Data,
                     format!(
-                        "cross-validation of the {what} fit on the years up to {}: {} of {} fits along the folds' lambda paths stopped at their iteration limits",
-                        r.trained_through, cv.not_converged, cv.path_fits
+                        "cross-validation of {}: {} of {} fits along the folds' lambda paths stopped at their iteration limits",
+                        of.refit(r.test_year, r.trained_through), cv.not_converged, cv.path_fits
                     ),
                 )
                 .with_hint("their held-out deviance still counts; if the chosen lambda is among the smallest, raise the penalty with --lambda"),
@@ -403,7 +483,7 @@ fn forecast(
         predicted.push((i, fitted[k].1.predict(table.row(i)), k));
     }
     Ok(Forecasts {
-        refits: fitted.into_iter().map(|(r, _)| r).collect(),
+        refits: fitted.into_iter().map(|(r, _, _)| r).collect(),
         predicted,
         warnings,
     })
@@ -501,10 +581,24 @@ pub fn rolling(
     let table = Table::of_node(&pred, panel, ev, w, last);
     let id = &plan.nodes[node].id;
     let kind = plan.nodes[node].kind;
-    let model = forecast(&table, w.from, last, h, cfg, "model")?;
+    let names: Vec<&str> = plan.nodes[node]
+        .children
+        .iter()
+        .map(|&(c, _)| plan.nodes[c].id.as_str())
+        .collect();
+    let work = super::fit_work();
+    let of = Fitted {
+        what: "model",
+        names: &names,
+    };
+    let model = forecast(&table, w.from, last, h, cfg, &of, &work)?;
     let base_table = cfg.baseline.then(|| table.baseline(panel, ev)).flatten();
+    let of = Fitted {
+        what: "baseline",
+        names: &BASELINE_PREDICTORS,
+    };
     let base = match &base_table {
-        Some(t) => Some(forecast(t, w.from, last, h, cfg, "baseline")?),
+        Some(t) => Some(forecast(t, w.from, last, h, cfg, &of, &work)?),
         None => None,
     };
     let map = |f: &Forecasts| -> HashMap<(usize, i32), f64> {

@@ -301,13 +301,23 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     .map_err(fail)?;
     let through = w.to;
     let (d, years) = backtest::design(&plan, &panel, &scores, &ev, node, &w, through);
+    let what = format!("fit on the years up to {through}");
+    let names: Vec<&str> = plan.nodes[node]
+        .children
+        .iter()
+        .map(|&(c, _)| plan.nodes[c].id.as_str())
+        .collect();
     let mut warnings = Vec::new();
+    if let Some(listed) = backtest::constant_predictors(&d, &names, &what).map_err(fail)? {
+        warnings.push(backtest::constant_warning(&what, &listed));
+    }
+    let work = backtest::fit_work();
     let (lambda, cv_note) = match (a.lambda, a.cv) {
         (Some(l), _) => (l, None),
         (None, Some(k)) => {
             let gap = a.events.horizon.saturating_sub(1);
-            let cv = fit::cross_validate(&d, &years, a.alpha, k, gap)
-                .map_err(|e| fail(backtest::fit_error(&e, through)))?;
+            let cv = fit::cross_validate_within(&d, &years, a.alpha, k, gap, &work)
+                .map_err(|e| fail(backtest::fit_failure(&e, &d, &names, &what)))?;
             if cv.not_converged > 0 {
                 warnings.push(backtest::not_converged(
                     &format!(
@@ -345,52 +355,15 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         }
         (None, None) => unreachable!("clap requires --lambda or --cv"),
     };
-    let names: Vec<&str> = plan.nodes[node]
-        .children
-        .iter()
-        .map(|&(c, _)| plan.nodes[c].id.as_str())
-        .collect();
-    let constant = fit::constant_predictors(&d);
-    if d.n() > 0 && !constant.is_empty() {
-        let listed = constant_list(&d, &constant, &names);
-        if constant.len() == d.p {
-            return Err(fail(
-                Diagnostic::error(
-                    "B019",
-                    Origin::Data,
-                    format!(
-                        "fit on the years up to {through}: every predictor has the same value in all {} training rows ({listed}), so no weight can be fitted",
-                        d.n()
-                    ),
-                )
-                .with_hint("check the data columns these predictors read (a column filled with one value, or years without data), or fit on more years; a different --lambda cannot help"),
-            ));
-        }
-        warnings.push(
-            Diagnostic::warning(
-                "B019",
-                Origin::Data,
-                format!(
-                    "fit on the years up to {through}: {listed}: the same value in all {} training rows, so its weight is 0 whatever the penalty",
-                    d.n()
-                ),
-            )
-            .with_hint("check the data column it reads, or drop it from the node"),
-        );
-    }
-    let model = match fit::fit(&d, &Settings::new(a.alpha, lambda)) {
-        Err(fit::FitError::Separation) => {
-            return Err(fail(separation(&d, &names, through, None)));
-        }
-        Err(e) => return Err(fail(backtest::fit_error(&e, through))),
-        Ok(m)
-            if !m.converged
-                && (fit::separating_predictor(&d).is_some() || fit::separates(&m, &d)) =>
-        {
-            return Err(fail(separation(&d, &names, through, Some(&m))));
-        }
-        Ok(m) => m,
-    };
+    let model = backtest::fit_checked(
+        &d,
+        &Settings::new(a.alpha, lambda),
+        None,
+        &names,
+        &what,
+        &work,
+    )
+    .map_err(fail)?;
     if !model.converged {
         warnings.push(backtest::not_converged(
             &format!("the fit on the years up to {through}"),
@@ -605,83 +578,6 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         _ => write_output(a.output.as_deref(), &out, &inputs)?,
     }
     Ok(EXIT_OK)
-}
-
-/// The constant predictors with their value: "`a` (0.5), `b` (1)".
-fn constant_list(d: &fit::Design, constant: &[usize], names: &[&str]) -> String {
-    const SHOWN: usize = 10;
-    let mut list: Vec<String> = constant
-        .iter()
-        .take(SHOWN)
-        .map(|&j| {
-            let name = names.get(j).copied().unwrap_or("?");
-            let v = d.x.get(j).copied().unwrap_or(f64::NAN);
-            format!("`{name}` ({v})")
-        })
-        .collect();
-    if constant.len() > SHOWN {
-        list.push(format!("and {} more", constant.len() - SHOWN));
-    }
-    list.join(", ")
-}
-
-/// B011: the outcomes are separated, by one predictor or by the fitted
-/// combination, so the unpenalised weights have no finite value; `model` is
-/// the fit that did not converge because of it.
-fn separation(
-    d: &fit::Design,
-    names: &[&str],
-    through: i32,
-    model: Option<&fit::Model>,
-) -> Diagnostic {
-    let single = fit::separating_predictor(d);
-    let how = |quasi: bool| {
-        if quasi {
-            "quasi-completely"
-        } else {
-            "completely"
-        }
-    };
-    let mut msg = match single {
-        Some(s) => {
-            let name = names.get(s.predictor).copied().unwrap_or("?");
-            let (pos, neg) = match (s.higher_positive, s.quasi) {
-                (true, false) => ("above", "at or below"),
-                (false, false) => ("below", "at or above"),
-                (true, true) => ("at or above", "at or below"),
-                (false, true) => ("at or below", "at or above"),
-            };
-            format!(
-                "fit on the years up to {through}: `{name}` alone separates the outcomes {}: every positive training row has it {pos} {at}, every negative one {neg} {at}",
-                how(s.quasi),
-                at = s.at
-            )
-        }
-        None => format!(
-            "fit on the years up to {through}: the predictors together separate the positive and negative training rows{}",
-            if model.is_some() {
-                " (at least quasi-completely)"
-            } else {
-                ""
-            }
-        ),
-    };
-    if let Some(m) = model {
-        let _ = write!(
-            msg,
-            "; the weights grow without bound: the fit stopped after {} reweighting steps with the gradient norm at {:.3e}",
-            m.irls_steps, m.gradient_norm
-        );
-    } else {
-        msg.push_str("; the logistic fit has no finite solution");
-    }
-    let drop = match single {
-        Some(s) => format!("drop `{}`", names.get(s.predictor).copied().unwrap_or("?")),
-        None => "drop the predictor that separates them".to_string(),
-    };
-    Diagnostic::error("B011", Origin::Data, msg).with_hint(format!(
-        "raise --lambda (a penalty keeps the weights finite), fit on more years, or {drop}"
-    ))
 }
 
 /// B016: something (a file, a folder, a symbolic link, even a dangling one)

@@ -20,7 +20,26 @@ fn spaced(top: f64, n_lambda: usize, ratio: f64) -> Vec<f64> {
 /// glmnet's defaults.
 pub fn default_path(d: &Design, alpha: f64) -> Vec<f64> {
     let ratio = if d.n() > d.p { 1e-4 } else { 1e-2 };
-    lambda_path(d, alpha, 100, ratio)
+    lambda_path(d, alpha, PATH_LENGTH, ratio)
+}
+
+/// Penalties on the default path (see [`default_path`]).
+pub const PATH_LENGTH: usize = 100;
+
+/// The least work of [`cross_validate`] on rows of these years and
+/// outcomes with `p` predictors: one reweighting step at each penalty of
+/// every fold's path. 0 when the folds cannot be made (cross-validation
+/// then stops with that error before any work).
+pub fn cv_least_work(years: &[i32], y: &[f64], p: usize, k: usize, gap: u32) -> u64 {
+    year_folds(years, y, k, gap).map_or(0, |f| folds_least_work(&f, p))
+}
+
+fn folds_least_work(folds: &Folds, p: usize) -> u64 {
+    folds
+        .train
+        .iter()
+        .map(|t| least_work(t.len(), p).saturating_mul(PATH_LENGTH as u64))
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Convergence tolerance of the fits along a path (see [`Settings::tol`]):
@@ -37,6 +56,7 @@ pub fn path(
     rows: Option<&[usize]>,
     alpha: f64,
     lambdas: &[f64],
+    work: &Work,
 ) -> Result<Vec<Result<Model, FitError>>, FitError> {
     let (xs, y, sc) = standardised(d, rows);
     let n = y.len();
@@ -52,9 +72,12 @@ pub fn path(
             ..Settings::new(alpha, lambda)
         };
         check(&s)?;
-        let solved = solve(&xs, &y, d.p, &s, prev.clone())?;
+        let solved = solve(&xs, &y, d.p, &s, prev.clone(), work)?;
         let st = solved.st.clone();
-        let m = finish(&xs, &y, d.p, &sc, &s, solved);
+        let m = finish(&xs, &y, d.p, &sc, &s, solved, work);
+        if let Err(FitError::Budget { .. }) = m {
+            return Err(FitError::Budget { cap: work.cap() });
+        }
         if m.is_ok() {
             prev = Some(st);
         }
@@ -197,14 +220,36 @@ pub fn cross_validate(
     k: usize,
     gap: u32,
 ) -> Result<CvResult, FitError> {
+    cross_validate_within(d, years, alpha, k, gap, &Work::unbounded())
+}
+
+/// [`cross_validate`] within a bound of work. When the bound is passed,
+/// the error is [`FitError::Budget`], whichever fold passed it.
+pub fn cross_validate_within(
+    d: &Design,
+    years: &[i32],
+    alpha: f64,
+    k: usize,
+    gap: u32,
+    work: &Work,
+) -> Result<CvResult, FitError> {
     use rayon::prelude::*;
     let folds = year_folds(years, &d.y, k, gap)?;
+    if d.p > MAX_PREDICTORS {
+        return Err(FitError::TooManyPredictors { p: d.p });
+    }
+    work.ahead(folds_least_work(&folds, d.p))?;
     let lambdas = default_path(d, alpha);
     let p = d.p;
     let per_fold: Vec<Result<FoldLoss, FitError>> = (0..folds.test.len())
         .into_par_iter()
         .map(|f| {
-            let fits = path(d, Some(&folds.train[f]), alpha, &lambdas)?;
+            let fits = path(d, Some(&folds.train[f]), alpha, &lambdas, work)?;
+            work.charge(product(&[
+                folds.test[f].len(),
+                lambdas.len(),
+                p + 1 + 3 * EXP_WORK,
+            ]))?;
             let mut loss = vec![0.0; lambdas.len()];
             let mut ok = vec![true; lambdas.len()];
             let (mut unsettled, mut worst) = (0, 0.0f64);
@@ -228,6 +273,9 @@ pub fn cross_validate(
             Ok((loss, ok, unsettled, worst))
         })
         .collect();
+    if work.exceeded() {
+        return Err(FitError::Budget { cap: work.cap() });
+    }
     let mut loss = vec![0.0; lambdas.len()];
     let mut ok = vec![true; lambdas.len()];
     let (mut not_converged, mut worst_gradient) = (0, 0.0f64);

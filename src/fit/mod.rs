@@ -21,6 +21,112 @@
 //! least-squares problem by cyclic coordinate descent with soft-thresholding
 //! on that matrix. A step that raises the objective is halved.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A bound on the work of the fits of one run, shared by every fit (and
+/// thread) it is given to. Work is counted in multiply-adds before it is
+/// done, an exponential or a logarithm counting as [`EXP_WORK`]: each
+/// reweighting step of a fit of `n` rows and `p` predictors counts
+/// `n ((p + 1) (p + 2) / 2 + EXP_WORK)` (its weighted Gram matrix), each
+/// coordinate-descent sweep `p (p + 1)`, each evaluation of the objective
+/// `n (p + 1 + 2 EXP_WORK)`, and each held-out row of a cross-validation
+/// `p + 1 + 3 EXP_WORK` per penalty. A fit that would pass the bound stops with
+/// [`FitError::Budget`]. The count of a run does not depend on the number
+/// of threads, so whether a run passes the bound does not either.
+#[derive(Debug)]
+pub struct Work {
+    used: AtomicU64,
+    cap: u64,
+}
+
+impl Work {
+    /// A bound of `cap` multiply-adds.
+    pub fn new(cap: u64) -> Work {
+        Work {
+            used: AtomicU64::new(0),
+            cap,
+        }
+    }
+
+    /// No bound.
+    pub fn unbounded() -> Work {
+        Work::new(u64::MAX)
+    }
+
+    /// The work counted so far.
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// The bound.
+    pub fn cap(&self) -> u64 {
+        self.cap
+    }
+
+    /// Checks, before any of it is done, that work of at least `least`
+    /// more multiply-adds fits within the bound (without counting it): a
+    /// run that must pass the bound stops before it starts.
+    /// When it does not, the bound counts as passed (see [`Work::exceeded`]).
+    pub fn ahead(&self, least: u64) -> Result<(), FitError> {
+        if self.used().saturating_add(least) > self.cap {
+            self.charge(least)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// True once some fit was stopped by the bound.
+    pub fn exceeded(&self) -> bool {
+        self.used() > self.cap
+    }
+
+    /// Counts `amount` before it is done: an error when the total would pass
+    /// the bound (the total is kept, so that every later charge fails too).
+    pub fn charge(&self, amount: u64) -> Result<(), FitError> {
+        let before = self
+            .used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                Some(u.saturating_add(amount))
+            })
+            .unwrap_or(u64::MAX);
+        if before.saturating_add(amount) > self.cap {
+            Err(FitError::Budget { cap: self.cap })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The most predictors of one fit: its Gram matrix has `p * p` cells
+/// (128 MiB at this bound), held once per fit running at a time.
+pub const MAX_PREDICTORS: usize = 4096;
+
+/// What an exponential or a logarithm counts for in [`Work`], in
+/// multiply-adds.
+pub const EXP_WORK: usize = 40;
+
+/// The work of one reweighting step of `n` rows and `p` predictors.
+fn step_work(n: usize, p: usize) -> u64 {
+    product(&[n, (p + 1) * (p + 2) / 2 + EXP_WORK])
+}
+
+/// The work of one evaluation of the objective.
+fn objective_work(n: usize, p: usize) -> u64 {
+    product(&[n, p + 1 + 2 * EXP_WORK])
+}
+
+/// The least work of one fit of `n` rows and `p` predictors: one
+/// reweighting step and the objective at its start (see [`Work`]).
+pub fn least_work(n: usize, p: usize) -> u64 {
+    step_work(n, p).saturating_add(objective_work(n, p))
+}
+
+fn product(parts: &[usize]) -> u64 {
+    parts
+        .iter()
+        .fold(1u64, |acc, &v| acc.saturating_mul(v as u64))
+}
+
 /// Settings of a fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
@@ -161,6 +267,16 @@ pub enum FitError {
     },
     /// Bad settings (α outside 0-1, λ negative or not finite).
     Settings(String),
+    /// The fits of the run would pass their bound of work (see [`Work`]).
+    Budget {
+        /// The bound, in multiply-adds.
+        cap: u64,
+    },
+    /// More predictors than [`MAX_PREDICTORS`].
+    TooManyPredictors {
+        /// Predictors of the design.
+        p: usize,
+    },
 }
 
 impl std::fmt::Display for FitError {
@@ -187,6 +303,15 @@ impl std::fmt::Display for FitError {
                 span.0, span.1
             ),
             FitError::Settings(s) => f.write_str(s),
+            FitError::Budget { cap } => write!(
+                f,
+                "the fits of this run would take more than {cap} multiply-adds"
+            ),
+            FitError::TooManyPredictors { p } => write!(
+                f,
+                "{p} predictors are more than the {MAX_PREDICTORS} one fit can take (its matrix of predictor pairs would hold {} cells)",
+                product(&[*p, *p])
+            ),
         }
     }
 }
@@ -416,6 +541,16 @@ pub fn fit(d: &Design, s: &Settings) -> Result<Model, FitError> {
 /// Fits the model at one λ, starting from `start` (a model on the same
 /// predictors, such as the fit of a neighbouring λ or of similar rows).
 pub fn fit_from(d: &Design, s: &Settings, start: Option<&Model>) -> Result<Model, FitError> {
+    fit_within(d, s, start, &Work::unbounded())
+}
+
+/// [`fit_from`] within a bound of work.
+pub fn fit_within(
+    d: &Design,
+    s: &Settings,
+    start: Option<&Model>,
+    work: &Work,
+) -> Result<Model, FitError> {
     check(s)?;
     let (n, p) = (d.n(), d.p);
     let pos = d.positives();
@@ -432,8 +567,8 @@ pub fn fit_from(d: &Design, s: &Settings, start: Option<&Model>) -> Result<Model
         }
         _ => None,
     };
-    let solved = solve(&xs, &y, p, s, st)?;
-    finish(&xs, &y, p, &sc, s, solved)
+    let solved = solve(&xs, &y, p, s, st, work)?;
+    finish(&xs, &y, p, &sc, s, solved, work)
 }
 
 /// The result of the IRLS loop on the standardised scale.
@@ -451,8 +586,16 @@ fn solve(
     p: usize,
     s: &Settings,
     start: Option<Std>,
+    work: &Work,
 ) -> Result<Solved, FitError> {
     let n = y.len();
+    if p > MAX_PREDICTORS {
+        return Err(FitError::TooManyPredictors { p });
+    }
+    let step_work = step_work(n, p);
+    let sweep_work = product(&[p, p + 1]);
+    let objective_work = objective_work(n, p);
+    work.charge(objective_work)?;
     let nf = n as f64;
     let ybar = positives(y) as f64 / nf;
     let mut st = start.unwrap_or_else(|| Std {
@@ -472,6 +615,7 @@ fn solve(
     let mut steps = 0;
     'irls: while steps < s.max_irls {
         steps += 1;
+        work.charge(step_work)?;
         // Quadratic approximation at eta.
         for i in 0..n {
             let pr = sigmoid(eta[i]).clamp(P_MIN, 1.0 - P_MIN);
@@ -522,6 +666,7 @@ fn solve(
         let mut sweeps = 0;
         loop {
             sweeps += 1;
+            work.charge(sweep_work)?;
             let mut biggest: f64 = 0.0;
             for j in 0..p {
                 let gjj = gram[j * p + j];
@@ -553,6 +698,7 @@ fn solve(
         // Step halving when the objective rises.
         let mut halvings = 0;
         let new_obj = loop {
+            work.charge(objective_work)?;
             linear(xs, p, &cand, &mut eta);
             let o = nll(y, &eta) + penalty(&cand.b, s);
             if o <= obj + 1e-12 * obj.abs().max(1.0) || halvings >= 30 {
@@ -594,6 +740,7 @@ fn finish(
     sc: &Scale,
     s: &Settings,
     solved: Solved,
+    work: &Work,
 ) -> Result<Model, FitError> {
     let Solved {
         st,
@@ -601,6 +748,7 @@ fn finish(
         converged,
     } = solved;
     let n = y.len();
+    work.charge(product(&[n, 3 * (p + 1) + 4 * EXP_WORK]))?;
     let nf = n as f64;
     let pos = positives(y);
     let ybar = pos as f64 / nf;

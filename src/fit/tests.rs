@@ -134,7 +134,7 @@ fn a_path_with_warm_starts_matches_cold_fits() {
         d.push(&[x], y);
     }
     let lambdas = default_path(&d, 0.5);
-    let fits = path(&d, None, 0.5, &lambdas).unwrap();
+    let fits = path(&d, None, 0.5, &lambdas, &Work::unbounded()).unwrap();
     for (l, m) in lambdas.iter().zip(&fits).step_by(9) {
         let m = m.as_ref().unwrap();
         let cold = fit(&d, &Settings::new(0.5, *l)).unwrap();
@@ -148,7 +148,7 @@ fn a_path_with_warm_starts_matches_cold_fits() {
     for &i in &rows {
         sub.push(&d.x[i..=i], d.y[i] > 0.5);
     }
-    let a = path(&d, Some(&rows), 0.5, &lambdas[50..52]).unwrap();
+    let a = path(&d, Some(&rows), 0.5, &lambdas[50..52], &Work::unbounded()).unwrap();
     let b = fit(&sub, &Settings::new(0.5, lambdas[51])).unwrap();
     assert!((a[1].as_ref().unwrap().beta[0] - b.beta[0]).abs() < 1e-7);
 }
@@ -276,4 +276,100 @@ fn quasi_separation_unpenalised_does_not_converge_but_is_recognised() {
         ),
         Err(e) => assert_eq!(e, FitError::Separation),
     }
+}
+
+/// Synthetic: `p` predictors over `n` rows, a noisy signal in the first.
+fn wide(n: usize, p: usize) -> (Design, Vec<i32>) {
+    let mut d = Design::new(p);
+    let mut years = Vec::new();
+    let mut state: u64 = 7;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for i in 0..n {
+        let row: Vec<f64> = (0..p).map(|_| next()).collect();
+        d.push(&row, row[0] + next() > 1.0);
+        years.push(2000 + (i % 10) as i32);
+    }
+    (d, years)
+}
+
+#[test]
+fn work_is_counted_and_bounded() {
+    let (d, years) = wide(120, 4);
+    let s = Settings::new(0.5, 0.01);
+    // within a bound: the same model as without one, and the work counted
+    let unbounded = Work::unbounded();
+    let free = fit_within(&d, &s, None, &unbounded).unwrap();
+    assert_eq!(free, fit(&d, &s).unwrap());
+    let used = unbounded.used();
+    let step = 120 * 5 * 6 / 2;
+    assert!(used >= free.irls_steps as u64 * step, "{used}");
+    let exact = Work::new(used);
+    assert_eq!(fit_within(&d, &s, None, &exact).unwrap(), free);
+    assert!(!exact.exceeded());
+    // one multiply-add less: the bound stops it, and stays passed
+    let short = Work::new(used - 1);
+    assert_eq!(
+        fit_within(&d, &s, None, &short),
+        Err(FitError::Budget { cap: used - 1 })
+    );
+    assert!(short.exceeded());
+    assert!(short.charge(0).is_err());
+    // cross-validation: the same count whatever the threads, and the
+    // budget error whichever fold passes it
+    let count = |threads: usize| {
+        let w = Work::unbounded();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| cross_validate_within(&d, &years, 0.5, 5, 0, &w).unwrap());
+        w.used()
+    };
+    let total = count(1);
+    assert_eq!(total, count(2));
+    let w = Work::new(total / 2);
+    assert_eq!(
+        cross_validate_within(&d, &years, 0.5, 5, 0, &w).unwrap_err(),
+        FitError::Budget { cap: total / 2 }
+    );
+}
+
+#[test]
+fn too_many_predictors_are_refused_before_any_work() {
+    let d = Design {
+        p: MAX_PREDICTORS + 1,
+        x: vec![0.0; 2 * (MAX_PREDICTORS + 1)],
+        y: vec![0.0, 1.0],
+    };
+    let w = Work::unbounded();
+    assert_eq!(
+        fit_within(&d, &Settings::new(0.5, 0.1), None, &w),
+        Err(FitError::TooManyPredictors {
+            p: MAX_PREDICTORS + 1
+        })
+    );
+    assert_eq!(w.used(), 0);
+}
+
+#[test]
+fn cross_validation_that_must_pass_the_bound_stops_before_any_work() {
+    let (d, years) = wide(120, 4);
+    let least = cv_least_work(&years, &d.y, d.p, 5, 0);
+    assert!(least > 0);
+    let all = Work::unbounded();
+    cross_validate_within(&d, &years, 0.5, 5, 0, &all).unwrap();
+    assert!(all.used() >= least, "{} < {least}", all.used());
+    let w = Work::new(least - 1);
+    assert_eq!(
+        cross_validate_within(&d, &years, 0.5, 5, 0, &w).unwrap_err(),
+        FitError::Budget { cap: least - 1 }
+    );
+    assert!(w.exceeded());
+    // folds that cannot be made: no least work, the folds' error instead
+    assert_eq!(cv_least_work(&[2000; 120], &d.y, d.p, 5, 0), 0);
 }
