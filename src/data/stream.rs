@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use super::read::{parse_number, strip_bom};
-use super::{Column, Country, DEFAULT_UNIT_KEY, Input, Panel, UNIT_KEY_SEPARATOR};
+use super::{Column, Country, DEFAULT_UNIT_KEY, Input, MISSING_MARKERS, Panel, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::{Diagnostic, is_unsafe_control};
 use crate::limits::Limit;
 
@@ -185,63 +185,164 @@ fn trim_quotes(f: &[u8]) -> &[u8] {
         .unwrap_or(f)
 }
 
-/// Splits a line into fields as the CSV reader does: a field that starts
-/// with a quote runs to the closing quote, and `""` inside it is one quote.
-/// Fields after `upto` are counted, not kept. Returns the number of fields,
-/// or `None` for what the reader would take otherwise (a quote left open,
-/// text after a closing quote), which then goes to the reader itself.
+/// Where the fields of one line are: a range of the line, or, for a quoted
+/// field with doubled quotes inside, a range of `scratch` holding it with
+/// its quotes undoubled. Reused from line to line, so that splitting
+/// allocates nothing once it has grown.
+#[derive(Debug, Default)]
+pub(super) struct Fields {
+    /// Per field: (start, end, whether in `scratch`).
+    spans: Vec<(usize, usize, bool)>,
+    scratch: Vec<u8>,
+}
+
+impl Fields {
+    /// Splits a line into fields as the CSV reader does: a field that starts
+    /// with a quote runs to the closing quote, and `""` inside it is one
+    /// quote. Fields after `upto` are counted, not kept. Returns the number
+    /// of fields, or `None` for what the reader would take otherwise (a
+    /// quote left open, text after a closing quote), which then goes to the
+    /// reader itself (the fields split so far are kept).
+    pub(super) fn split(&mut self, line: &[u8], upto: usize) -> Option<usize> {
+        self.spans.clear();
+        self.scratch.clear();
+        let mut i = 0;
+        loop {
+            if self.spans.len() > upto {
+                let rest = &line[i - 1..];
+                if memchr::memchr(b'"', rest).is_none() {
+                    return Some(self.spans.len() + memchr::memchr_iter(b',', rest).count());
+                }
+            }
+            if line.get(i) == Some(&b'"') {
+                let mut j = i + 1;
+                let mut escaped = false;
+                loop {
+                    j += memchr::memchr(b'"', &line[j..])?;
+                    if line.get(j + 1) == Some(&b'"') {
+                        escaped = true;
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let inner = &line[i + 1..j];
+                self.spans.push(if escaped {
+                    let s = self.scratch.len();
+                    let mut k = 0;
+                    while let Some(&b) = inner.get(k) {
+                        self.scratch.push(b);
+                        k += if b == b'"' { 2 } else { 1 };
+                    }
+                    (s, self.scratch.len(), true)
+                } else {
+                    (i + 1, j, false)
+                });
+                match line.get(j + 1) {
+                    None => return Some(self.spans.len()),
+                    Some(b',') => i = j + 2,
+                    Some(_) => return None,
+                }
+            } else {
+                let end = memchr::memchr(b',', &line[i..]).map(|p| i + p);
+                self.spans.push((i, end.unwrap_or(line.len()), false));
+                match end {
+                    None => return Some(self.spans.len()),
+                    Some(e) => i = e + 1,
+                }
+            }
+        }
+    }
+
+    /// Field `f` of `line` (the line last split), empty past the end.
+    #[inline]
+    pub(super) fn get<'a>(&'a self, line: &'a [u8], f: usize) -> &'a [u8] {
+        match self.spans.get(f) {
+            Some(&(a, b, true)) => &self.scratch[a..b],
+            Some(&(a, b, false)) => &line[a..b],
+            None => &[],
+        }
+    }
+}
+
+/// [`Fields::split`] into a vector of fields.
 pub(super) fn split_record<'a>(
     line: &'a [u8],
     upto: usize,
     out: &mut Vec<Cow<'a, [u8]>>,
 ) -> Option<usize> {
+    let mut fields = Fields::default();
+    let n = fields.split(line, upto);
     out.clear();
-    let mut i = 0;
-    loop {
-        if out.len() > upto {
-            let rest = &line[i - 1..];
-            if memchr::memchr(b'"', rest).is_none() {
-                return Some(out.len() + memchr::memchr_iter(b',', rest).count());
-            }
-        }
-        if line.get(i) == Some(&b'"') {
-            let mut j = i + 1;
-            let mut escaped = false;
-            loop {
-                j += memchr::memchr(b'"', &line[j..])?;
-                if line.get(j + 1) == Some(&b'"') {
-                    escaped = true;
-                    j += 2;
-                } else {
-                    break;
-                }
-            }
-            let inner = &line[i + 1..j];
-            out.push(if escaped {
-                let mut v = Vec::with_capacity(inner.len());
-                let mut k = 0;
-                while let Some(&b) = inner.get(k) {
-                    v.push(b);
-                    k += if b == b'"' { 2 } else { 1 };
-                }
-                Cow::Owned(v)
-            } else {
-                Cow::Borrowed(inner)
-            });
-            match line.get(j + 1) {
-                None => return Some(out.len()),
-                Some(b',') => i = j + 2,
-                Some(_) => return None,
-            }
+    out.extend(fields.spans.iter().map(|&(a, b, scratch)| {
+        if scratch {
+            Cow::Owned(fields.scratch[a..b].to_vec())
         } else {
-            let end = memchr::memchr(b',', &line[i..]).map(|p| i + p);
-            out.push(Cow::Borrowed(&line[i..end.unwrap_or(line.len())]));
-            match end {
-                None => return Some(out.len()),
-                Some(e) => i = e + 1,
-            }
+            Cow::Borrowed(&line[a..b])
+        }
+    }));
+    n
+}
+
+/// `s.trim()` of a field all in ASCII: the ASCII characters Rust counts as
+/// white space (tab, line feed, vertical tab, form feed, carriage return,
+/// space).
+#[inline]
+fn trim_ascii_field(s: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let a = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+    let z = s.iter().rposition(|b| !ws(b)).map_or(a, |p| p + 1);
+    &s[a..z]
+}
+
+/// [`parse_number`] of a field's bytes, without allocating: the same value
+/// for the same text, and `None` for the same texts (not UTF-8, not a
+/// number, not finite). Fields all in ASCII are parsed by `fast_float2`;
+/// others go through `parse_number` itself.
+#[inline]
+pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
+    if !raw.is_ascii() {
+        return parse_number(std::str::from_utf8(raw).ok()?);
+    }
+    let t = trim_ascii_field(raw);
+    if MISSING_MARKERS.iter().any(|m| m.as_bytes() == t) {
+        return Some(None);
+    }
+    match fast_float2::parse::<f64, _>(t) {
+        Ok(v) if v.is_finite() => Some(Some(v)),
+        _ => None,
+    }
+}
+
+/// `text.trim().parse::<i32>()` of a field's bytes (`None` when it is not
+/// UTF-8 or not such a number), without a UTF-8 check for plain digits.
+#[inline]
+fn parse_year(raw: &[u8]) -> Option<i32> {
+    if raw.is_ascii() {
+        let t = trim_ascii_field(raw);
+        if (1..=9).contains(&t.len()) && t.iter().all(u8::is_ascii_digit) {
+            return Some(t.iter().fold(0, |y, d| y * 10 + i32::from(d - b'0')));
         }
     }
+    std::str::from_utf8(raw).ok()?.trim().parse::<i32>().ok()
+}
+
+/// Whether a field holds a character [`is_unsafe_control`] refuses (or is
+/// not UTF-8: `None`).
+#[inline]
+fn has_unsafe_control(raw: &[u8]) -> Option<bool> {
+    if raw.is_ascii() {
+        return Some(
+            raw.iter()
+                .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F),
+        );
+    }
+    Some(
+        std::str::from_utf8(raw)
+            .ok()?
+            .chars()
+            .any(is_unsafe_control),
+    )
 }
 
 /// A run of whole lines of a file, starting at line `first_line`.
@@ -281,15 +382,18 @@ impl<R: Read> Blocks<R> {
         }
     }
 
+    /// Reads until `want` bytes are held or the file ends, straight into
+    /// the buffer.
     fn fill(&mut self, want: usize) -> std::io::Result<()> {
-        let mut chunk = vec![0u8; 1 << 16];
-        while !self.eof && self.buf.len() < want {
-            let room = chunk.len().min(want - self.buf.len());
-            let n = self.src.read(&mut chunk[..room])?;
-            if n == 0 {
+        if !self.eof && self.buf.len() < want {
+            let room = want - self.buf.len();
+            self.buf.reserve(room);
+            let n = (&mut self.src)
+                .take(room as u64)
+                .read_to_end(&mut self.buf)?;
+            if n < room {
                 self.eof = true;
             }
-            self.buf.extend_from_slice(&chunk[..n]);
         }
         Ok(())
     }
@@ -371,6 +475,18 @@ impl<R: Read> Blocks<R> {
     }
 }
 
+/// A unit whose rows are not together: it came on line `earlier`, then
+/// other units, then again on line `line`.
+pub fn reappears(key: &[u8], earlier: u64, line: u64) -> Stop {
+    Stop::Unsorted {
+        line,
+        what: format!(
+            "the rows of unit `{}` are not together: line {earlier}, then other units, then line {line}",
+            String::from_utf8_lossy(key)
+        ),
+    }
+}
+
 /// A block read as a panel of its units.
 #[derive(Debug)]
 pub struct BlockPanel {
@@ -383,16 +499,28 @@ pub struct BlockPanel {
     pub first_last: Option<(String, String)>,
 }
 
-/// Reads a block into a panel. Rows must be sorted by unit, then year.
+/// Reads a block into a panel. Each unit's rows must be on consecutive
+/// lines (a unit that comes back after another is [`Stop::Unsorted`]);
+/// units and years may come in any order. Rows keep their file order in
+/// [`BlockPanel::rows`]; a unit-year given twice is [`Stop::Irregular`]
+/// (the in-memory reader reports it).
 pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
     let mut units: Vec<Country> = Vec::new();
+    // The units of the block, and the last line of each.
+    let mut unit_of: HashMap<String, usize> = HashMap::new();
+    let mut unit_last: Vec<u64> = Vec::new();
     // Per row: unit index, year, line.
     let mut keys: Vec<(usize, i32, u32)> = Vec::new();
-    let mut vals: Vec<f64> = Vec::new();
+    let mut vals: Vec<f64> = Vec::with_capacity(block.bytes.len() / 8);
     let mut joined = String::new();
+    // The key fields of the previous row as they are in the file (each
+    // followed by 0xFF, which UTF-8 never holds): a row with the same bytes
+    // is the same unit, checked already.
+    let (mut prev_raw, mut raw_key) = (Vec::<u8>::new(), Vec::<u8>::new());
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    let mut rec: Vec<Cow<'_, [u8]>> = Vec::with_capacity(layout.n_fields);
+    let mut rec = Fields::default();
     let upto = layout.last_field();
+    let several = layout.key_fields.len() > 1;
     let mut start = 0;
     let mut line = block.first_line;
     let bytes = &block.bytes;
@@ -406,69 +534,75 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
             continue;
         }
         let line = line - 1;
-        if split_record(raw, upto, &mut rec) != Some(layout.n_fields) {
+        if rec.split(raw, upto) != Some(layout.n_fields) {
             return Err(Stop::Irregular(line));
         }
-        let text = |f: usize| std::str::from_utf8(&rec[f]).map_err(|_| Stop::Irregular(line));
-        joined.clear();
-        for (i, &f) in layout.key_fields.iter().enumerate() {
-            let t = text(f)?.trim();
-            // What the in-memory reader refuses is reported by it.
-            let several = layout.key_fields.len() > 1;
-            if t.is_empty()
-                || (several && t.contains(UNIT_KEY_SEPARATOR))
-                || t.chars().any(is_unsafe_control)
-            {
-                return Err(Stop::Irregular(line));
-            }
-            if i > 0 {
-                joined.push_str(UNIT_KEY_SEPARATOR);
-            }
-            joined.push_str(t);
+        let field = |f: usize| rec.get(raw, f);
+        raw_key.clear();
+        for &f in &layout.key_fields {
+            raw_key.extend_from_slice(field(f));
+            raw_key.push(0xFF);
         }
-        let year = match text(layout.year_field)?.trim().parse::<i32>() {
-            Ok(y) if (1000..=3000).contains(&y) => y,
+        let same = !units.is_empty() && raw_key == prev_raw;
+        if !same {
+            joined.clear();
+            for (i, &f) in layout.key_fields.iter().enumerate() {
+                let t = std::str::from_utf8(field(f))
+                    .map_err(|_| Stop::Irregular(line))?
+                    .trim();
+                // What the in-memory reader refuses is reported by it.
+                if t.is_empty()
+                    || (several && t.contains(UNIT_KEY_SEPARATOR))
+                    || t.chars().any(is_unsafe_control)
+                {
+                    return Err(Stop::Irregular(line));
+                }
+                if i > 0 {
+                    joined.push_str(UNIT_KEY_SEPARATOR);
+                }
+                joined.push_str(t);
+            }
+            std::mem::swap(&mut prev_raw, &mut raw_key);
+        }
+        let year = match parse_year(field(layout.year_field)) {
+            Some(y) if (1000..=3000).contains(&y) => y,
             _ => return Err(Stop::Irregular(line)),
         };
-        let unit = match units.last() {
-            Some(u) if u.iso3 == joined => {
-                let prev = keys.last().map_or(i32::MIN, |k| k.1);
-                if year <= prev {
-                    return Err(Stop::Unsorted {
-                        line,
-                        what: format!("year {year} of `{joined}` comes after {prev}"),
+        let unit = if same {
+            units.len() - 1
+        } else {
+            match unit_of.get(joined.as_str()) {
+                // Keys that differ only in the white space around them.
+                Some(&u) if u == units.len() - 1 => u,
+                Some(&u) => return Err(reappears(joined.as_bytes(), unit_last[u], line)),
+                None => {
+                    unit_of.insert(joined.clone(), units.len());
+                    units.push(Country {
+                        iso3: joined.clone(),
+                        name: String::new(),
                     });
+                    unit_last.push(line);
+                    units.len() - 1
                 }
-                units.len() - 1
-            }
-            last => {
-                if let Some(u) = last
-                    && u.iso3.as_str() > joined.as_str()
-                {
-                    return Err(Stop::Unsorted {
-                        line,
-                        what: format!("unit `{joined}` comes after `{}`", u.iso3),
-                    });
-                }
-                units.push(Country {
-                    iso3: joined.clone(),
-                    name: String::new(),
-                });
-                units.len() - 1
             }
         };
+        unit_last[unit] = line;
         if let Some(cf) = layout.country_field {
-            let c = text(cf)?.trim();
-            if c.chars().any(is_unsafe_control) {
+            let c = field(cf);
+            if has_unsafe_control(c) != Some(false) {
                 return Err(Stop::Irregular(line));
             }
             let u = &mut units[unit];
-            if u.name.is_empty() && !c.is_empty() {
-                u.name = c.to_string();
+            if u.name.is_empty() {
+                // UTF-8, as checked above.
+                let c = std::str::from_utf8(c).unwrap_or_default().trim();
+                if !c.is_empty() {
+                    u.name = c.to_string();
+                }
             }
         }
         for &(_, f) in &layout.parsed {
-            match parse_number(text(f)?) {
+            match parse_number_bytes(field(f)) {
                 Some(v) => vals.push(v.unwrap_or(f64::NAN)),
                 None => return Err(Stop::Irregular(line)),
             }
@@ -521,8 +655,13 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
     }
     let np = layout.parsed.len();
     let mut rows = Vec::with_capacity(keys.len());
+    let mut taken = vec![false; n_cells];
     for (r, &(unit, year, line)) in keys.iter().enumerate() {
         let cell = unit * n_years + (year - lo) as usize;
+        if std::mem::replace(&mut taken[cell], true) {
+            // A year twice in a unit: the in-memory reader reports it.
+            return Err(Stop::Irregular(u64::from(line)));
+        }
         rows.push((cell, line));
         for (j, &(c, _)) in layout.parsed.iter().enumerate() {
             columns[c].values[cell] = vals[r * np + j];
@@ -546,60 +685,4 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    // Synthetic rows.
-    const CSV: &str = "iso3,country,year,x,y\nAAA,Alpha,2000,1,9\nAAA,Alpha,2001,2,9\n\nBBB,,2000,3,9\nBBB,Beta,2002,4,9\nCCC,Gamma,2001,5,9\n";
-
-    fn lay() -> Layout {
-        let head: Vec<u8> = CSV.lines().take(2).collect::<Vec<_>>().join("\n").into();
-        let mut l = layout("d.csv", None, &head, &[]).unwrap();
-        l.parse_columns(&[0]);
-        l
-    }
-
-    fn blocks(target: usize) -> Vec<Block> {
-        let l = lay();
-        let body = CSV.split_once('\n').unwrap().1.as_bytes();
-        let mut b = Blocks::new(body, 2, &l, target);
-        std::iter::from_fn(|| b.next_block().unwrap()).collect()
-    }
-
-    #[test]
-    fn blocks_hold_whole_units() {
-        // A tiny target cuts at every unit boundary, never inside a unit.
-        let bs = blocks(1);
-        let firsts: Vec<u64> = bs.iter().map(|b| b.first_line).collect();
-        assert_eq!(firsts, [2, 4, 7]);
-        let l = lay();
-        let p = read_block(&bs[1], &l).unwrap();
-        assert_eq!(p.panel.countries[0].name, "Beta");
-        assert_eq!((p.panel.first_year, p.panel.n_years), (2000, 3));
-        assert_eq!(p.rows, [(0, 5), (2, 6)]);
-        assert_eq!(p.panel.value(0, 2), 4.0);
-        // The column not asked for is not parsed.
-        assert!(p.panel.columns[1].values.is_empty());
-        // One big block holds everything.
-        assert_eq!(blocks(1 << 20).len(), 1);
-    }
-
-    #[test]
-    fn rows_out_of_order_stop_the_stream() {
-        let mut l = lay();
-        l.parse_columns(&[0, 1]);
-        let block = |s: &str| Block {
-            index: 0,
-            first_line: 2,
-            bytes: s.as_bytes().to_vec(),
-        };
-        let e = read_block(&block("BBB,B,2000,1,1\nAAA,A,2001,1,1\n"), &l).unwrap_err();
-        assert!(matches!(e, Stop::Unsorted { line: 3, .. }), "{e:?}");
-        let e = read_block(&block("AAA,A,2001,1,1\nAAA,A,2001,1,1\n"), &l).unwrap_err();
-        assert!(matches!(e, Stop::Unsorted { line: 3, .. }), "{e:?}");
-        let e = read_block(&block("AAA,A,2001,x,1\n"), &l).unwrap_err();
-        assert_eq!(e, Stop::Irregular(2));
-        let e = read_block(&block("AAA,A,2001,1\n"), &l).unwrap_err();
-        assert_eq!(e, Stop::Irregular(2));
-    }
-}
+mod tests;

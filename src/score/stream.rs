@@ -14,8 +14,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, mpsc};
 
 use crate::compile::Plan;
-use crate::data::UNIT_KEY_SEPARATOR;
-use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block};
+use crate::data::stream::{Block, BlockPanel, Blocks, Layout, Stop, read_block, reappears};
 
 use super::{Scores, normalise};
 
@@ -200,164 +199,6 @@ impl Seen {
     }
 }
 
-/// The fields of a CSV line up to field `upto` (fewer when the line is
-/// shorter), trimmed and without their quotes; a doubled quote inside a
-/// quoted field is left doubled (the reader of the block then decides).
-fn leading_fields<'a>(line: &'a [u8], upto: usize, out: &mut Vec<&'a [u8]>) {
-    out.clear();
-    let mut i = 0;
-    while out.len() <= upto && i <= line.len() {
-        let rest = &line[i..];
-        let lead = rest.len() - rest.trim_ascii_start().len();
-        let end = if rest.get(lead) == Some(&b'"') {
-            // To the closing quote (a doubled quote is skipped over), then
-            // to the next comma.
-            let mut j = i + lead + 1;
-            while let Some(p) = memchr::memchr(b'"', &line[j..]) {
-                j += p + 1;
-                if line.get(j) != Some(&b'"') {
-                    break;
-                }
-                j += 1;
-            }
-            memchr::memchr(b',', &line[j.min(line.len())..]).map_or(line.len(), |p| j + p)
-        } else {
-            memchr::memchr(b',', rest).map_or(line.len(), |p| i + p)
-        };
-        let f = line[i..end].trim_ascii();
-        out.push(
-            f.strip_prefix(b"\"")
-                .and_then(|x| x.strip_suffix(b"\""))
-                .unwrap_or(f),
-        );
-        i = end + 1;
-    }
-}
-
-/// One unit's run of lines in a block: its key and its lines as (year,
-/// file line, text).
-struct Run<'a> {
-    key: Vec<u8>,
-    lines: Vec<(i32, u64, &'a [u8])>,
-}
-
-/// The lines of a block whose units or years are not in ascending order,
-/// put in that order: each unit's lines (which must be together in the
-/// block) sorted by year, units sorted by key. Returns the new block and the
-/// file line of each of its lines, or [`Stop::Unsorted`] when a unit's rows
-/// are not together.
-fn regroup(block: &Block, layout: &Layout) -> Result<(Block, Vec<u64>, usize), Stop> {
-    let upto = layout
-        .key_fields
-        .iter()
-        .chain([&layout.year_field])
-        .copied()
-        .max()
-        .unwrap_or(0);
-    let mut runs: Vec<Run<'_>> = Vec::new();
-    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
-    let (mut fields, mut key) = (Vec::with_capacity(upto + 1), Vec::new());
-    for (line, raw) in (block.first_line..).zip(block.bytes.split(|&b| b == b'\n')) {
-        let text = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if text.is_empty() {
-            continue;
-        }
-        leading_fields(text, upto, &mut fields);
-        let field = |f: usize| fields.get(f).copied().unwrap_or_default();
-        key.clear();
-        for (i, &f) in layout.key_fields.iter().enumerate() {
-            if i > 0 {
-                key.extend_from_slice(UNIT_KEY_SEPARATOR.as_bytes());
-            }
-            key.extend_from_slice(field(f));
-        }
-        // A year that is not a number is reported by the reader of the block.
-        let year = std::str::from_utf8(field(layout.year_field))
-            .ok()
-            .and_then(|y| y.parse::<i32>().ok())
-            .unwrap_or(i32::MIN);
-        if runs.last().is_none_or(|r| r.key != key) {
-            if let Some(&r) = seen.get(&key) {
-                let earlier = runs[r].lines.last().map_or(line, |l| l.1);
-                return Err(reappears(&key, earlier, line));
-            }
-            seen.insert(key.clone(), runs.len());
-            runs.push(Run {
-                key: key.clone(),
-                lines: Vec::new(),
-            });
-        }
-        if let Some(r) = runs.last_mut() {
-            r.lines.push((year, line, text));
-        }
-    }
-    runs.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut bytes = Vec::with_capacity(block.bytes.len() + 1);
-    let mut lines = Vec::new();
-    for r in &mut runs {
-        if !r.lines.is_sorted_by_key(|l| l.0) {
-            r.lines.sort_by_key(|l| l.0);
-        }
-        for &(_, line, text) in &r.lines {
-            bytes.extend_from_slice(text);
-            bytes.push(b'\n');
-            lines.push(line);
-        }
-    }
-    let regrouped = Block {
-        index: block.index,
-        first_line: 1,
-        bytes,
-    };
-    Ok((regrouped, lines, runs.len()))
-}
-
-fn reappears(key: &[u8], earlier: u64, line: u64) -> Stop {
-    Stop::Unsorted {
-        line,
-        what: format!(
-            "the rows of unit `{}` are not together: line {earlier}, then other units, then line {line}",
-            String::from_utf8_lossy(key)
-        ),
-    }
-}
-
-/// Reads a block whose units are each on consecutive lines, in any order
-/// of units and years. A block in ascending order is read as it is;
-/// another is regrouped first, and its rows keep their file lines and
-/// file order.
-pub fn read_grouped(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
-    match read_block(block, layout) {
-        Err(Stop::Unsorted { .. }) => {}
-        other => return other,
-    }
-    let (regrouped, lines, units) = regroup(block, layout)?;
-    let file_line = |l: u64| {
-        usize::try_from(l)
-            .ok()
-            .and_then(|l| lines.get(l.wrapping_sub(1)))
-            .copied()
-            .unwrap_or(block.first_line)
-    };
-    let mut bp = match read_block(&regrouped, layout) {
-        Ok(bp) => bp,
-        // A year twice in a unit, or keys this reading and the reader of
-        // the block compare otherwise: the in-memory reader reports it.
-        Err(Stop::Unsorted { line, .. } | Stop::Irregular(line)) => {
-            return Err(Stop::Irregular(file_line(line)));
-        }
-        Err(e) => return Err(e),
-    };
-    if bp.panel.countries.len() != units {
-        return Err(Stop::Irregular(block.first_line));
-    }
-    for r in &mut bp.rows {
-        r.1 = u32::try_from(file_line(u64::from(r.1))).unwrap_or(u32::MAX);
-    }
-    bp.rows.sort_by_key(|r| r.1);
-    Ok(bp)
-}
-
 /// Reads the whole stream without scoring, to learn whether it can be
 /// streamed. Returns the number of rows.
 pub fn check<R: Read>(
@@ -369,7 +210,7 @@ pub fn check<R: Read>(
     let mut blocks = Blocks::new(src, first_line, layout, opts.block_bytes);
     let mut seen = Seen::default();
     let mut rows = 0;
-    let work = |b: &Block| read_grouped(b, layout);
+    let work = |b: &Block| read_block(b, layout);
     rounds(&mut blocks, opts.threads, &work, |bp| {
         seen.next(&bp)?;
         rows += bp.rows.len();
@@ -396,7 +237,7 @@ pub fn score<R: Read>(
     let mut seen = Seen::default();
     let mut rows = 0;
     let work = |b: &Block| {
-        let bp = read_grouped(b, layout)?;
+        let bp = read_block(b, layout)?;
         let scores = super::evaluate(plan, &bp.panel);
         let text = render(&bp, &scores);
         Ok((bp, text))

@@ -111,6 +111,12 @@ pub struct Model {
     pub(super) point: Vec<f64>,
     /// Overall band thresholds (name, min), ascending.
     pub(super) bands: Vec<(String, f64)>,
+    /// Where the evaluated blocks start in `table`.
+    pub(super) eval_base: usize,
+    /// Per group of factors, which evaluated nodes depend on it (directly
+    /// or through their children): the others keep their values of matrix
+    /// A in the runs of A_B^i.
+    pub(super) depends: Vec<Vec<bool>>,
 }
 
 struct Builder<'a> {
@@ -362,6 +368,26 @@ impl Model {
             e.out = t + e.out * nc;
         }
         table.resize(t + n_eval * nc, f64::NAN);
+        let in_group = |f: Option<usize>, g: usize| f.is_some_and(|f| b.factors[f].group == g);
+        let depends = (0..b.groups.len())
+            .map(|g| {
+                let mut dep = vec![false; evals.len()];
+                for (i, e) in evals.iter().enumerate() {
+                    dep[i] = in_group(e.choice, g)
+                        || edges[e.edges.clone()].iter().any(|ed| {
+                            in_group(ed.factor, g)
+                                || match sources[ed.child] {
+                                    Source::Variants { norm, miss, .. } => {
+                                        in_group(norm, g) || in_group(miss, g)
+                                    }
+                                    Source::Eval(o) => nc == 0 || dep[(o - t) / nc],
+                                    Source::Fixed(_) => false,
+                                }
+                        });
+                }
+                dep
+            })
+            .collect();
         let point = (0..nc)
             .map(|c| scores.value(overall, panel.cell(c, y)))
             .collect();
@@ -378,6 +404,8 @@ impl Model {
             overall,
             point,
             bands: plan.band_sets[plan.nodes[overall].bands].clone(),
+            eval_base: t,
+            depends,
         }
     }
 
@@ -453,6 +481,8 @@ struct Buf {
     off: Vec<usize>,
     kids: Vec<(f64, f64)>,
     order: Vec<u32>,
+    /// The evaluated blocks of the last run of matrix A.
+    saved: Vec<f64>,
 }
 
 impl Model {
@@ -468,12 +498,15 @@ impl Model {
             off: vec![0; self.sources.len()],
             kids: Vec::with_capacity(64),
             order: Vec::with_capacity(self.nc),
+            saved: vec![0.0; self.table.len() - self.eval_base],
         }
     }
 
     /// One model run on the factor values in `b.u`: overall scores into
-    /// `scores`, ranks (0 = no score) into `ranks`.
-    fn run(&self, b: &mut Buf, scores: &mut [f64], ranks: &mut [u16]) {
+    /// `scores`, ranks (0 = no score) into `ranks`. With `only`, just the
+    /// evaluated nodes it marks are re-aggregated; the others keep the
+    /// values in `b.vals`.
+    fn run(&self, b: &mut Buf, scores: &mut [f64], ranks: &mut [u16], only: Option<&[bool]>) {
         let nc = self.nc;
         for (x, (f, u)) in b.x.iter_mut().zip(self.factors.iter().zip(&b.u)) {
             *x = f.draw.value(*u);
@@ -493,7 +526,10 @@ impl Model {
                 } => base + (pick(norm, &b.x) * n_miss + pick(miss, &b.x)) * nc,
             };
         }
-        for e in &self.evals {
+        for (i, e) in self.evals.iter().enumerate() {
+            if only.is_some_and(|o| !o[i]) {
+                continue;
+            }
             let rule = &self.rules[e.rules.start + pick(e.choice, &b.x)];
             let edges = &self.edges[e.edges.clone()];
             let ws = &b.w[e.edges.clone()];
@@ -549,15 +585,18 @@ impl Model {
             b.u_a[f] = uniform(seed, 0, j as u64, f as u64);
         }
         b.u.copy_from_slice(&b.u_a);
-        self.run(b, &mut s[..nc], &mut r[..nc]);
+        self.run(b, &mut s[..nc], &mut r[..nc], None);
         if !with_sens {
             return;
         }
         for f in 0..nf {
             b.u_b[f] = uniform(seed, 1, j as u64, f as u64);
         }
-        b.u.copy_from_slice(&b.u_b);
-        self.run(b, &mut s[nc..2 * nc], &mut r[nc..2 * nc]);
+        // A_B^i differs from A in group i's factors only: the nodes that do
+        // not depend on them keep A's values (the same inputs give the same
+        // values), and those that do are put back to A's after each run.
+        let base = self.eval_base;
+        b.saved.copy_from_slice(&b.vals[base..]);
         for g in 0..self.groups.len() {
             for f in 0..nf {
                 b.u[f] = if self.factors[f].group == g {
@@ -567,8 +606,17 @@ impl Model {
                 };
             }
             let k = (2 + g) * nc;
-            self.run(b, &mut s[k..k + nc], &mut r[k..k + nc]);
+            let dep = &self.depends[g];
+            self.run(b, &mut s[k..k + nc], &mut r[k..k + nc], Some(dep));
+            for (i, e) in self.evals.iter().enumerate() {
+                if dep[i] {
+                    let o = e.out - base;
+                    b.vals[e.out..e.out + nc].copy_from_slice(&b.saved[o..o + nc]);
+                }
+            }
         }
+        b.u.copy_from_slice(&b.u_b);
+        self.run(b, &mut s[nc..2 * nc], &mut r[nc..2 * nc], None);
     }
 
     /// Runs `draws` Monte Carlo draws from `seed`, with sensitivity indices
@@ -654,7 +702,7 @@ impl Model {
                 .enumerate()
             {
                 b.u.copy_from_slice(&u);
-                m.run(b, &mut scores[k * nc..(k + 1) * nc], &mut ranks);
+                m.run(b, &mut scores[k * nc..(k + 1) * nc], &mut ranks, None);
             }
             for c in 0..nc {
                 let now = scores[c];

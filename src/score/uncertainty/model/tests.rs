@@ -81,7 +81,7 @@ fn draws_with_fixed_factors_reproduce_the_point_scores() {
         .position(|f| matches!(f.draw, Draw::Weight { .. }))
         .unwrap();
     b.u[f] = (1.0 - 0.1) / (10.0 - 0.1);
-    m.run(&mut b, &mut s, &mut r);
+    m.run(&mut b, &mut s, &mut r, None);
     for (x, p) in s.iter().zip(&point) {
         assert!((x - p).abs() < 1e-12, "{s:?} {point:?}");
     }
@@ -167,4 +167,22 @@ fn nearest_rank_quantiles() {
     assert_eq!(quantile(&h, 4, 0.5), Some(2));
     assert_eq!(quantile(&h, 4, 0.95), Some(3));
     assert_eq!(quantile(&h, 0, 0.5), None);
+}
+
+#[test]
+fn sensitivity_runs_that_skip_unaffected_nodes_match_full_runs() {
+    let (m, _) = model();
+    // The weights of rf1 leave some evaluated node as it is.
+    assert!(
+        m.depends.iter().any(|d| d.contains(&false)),
+        "{:?}",
+        m.depends
+    );
+    let mut full = m.clone();
+    for d in &mut full.depends {
+        d.fill(true);
+    }
+    let a = m.simulate(300, 300, 11, &|_| {});
+    let b = full.simulate(300, 300, 11, &|_| {});
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
 }
