@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::compile::{self, Plan};
 use crate::data::assessments::Assessments;
 use crate::data::names::Names;
+use crate::data::read::Delimiter;
 use crate::data::units::{self, ToIso3};
+use crate::data::xlsx::is_sheet;
 use crate::data::{Input, Panel};
 use crate::diagnostic::{Diagnostic, Diagnostics, Failure, Origin, Sources, usage};
 use crate::embedded;
@@ -39,6 +41,8 @@ pub struct Inputs {
     pub no_shipped_data: bool,
     /// A names file (`name,iso3`) adding to the shipped name table.
     pub names: Option<PathBuf>,
+    /// The field delimiter of the data files (default: found in each file).
+    pub delimiter: Option<Delimiter>,
 }
 
 /// The data columns a framework's measures read, in every layer.
@@ -62,7 +66,10 @@ impl Inputs {
         let mut sources = Sources::default();
         let loaded = load_framework(self.framework.as_deref(), &mut sources)?;
         let key = unit_key_of(&self.unit_key, &loaded);
-        let data = mapped_data(&self.data, self.to_iso3.as_ref(), &key)?;
+        let data = with_delimiter(
+            mapped_data(&self.data, self.to_iso3.as_ref(), &key)?,
+            self.delimiter,
+        );
         let names = load_names(self.names.as_deref(), &mut sources)?;
         let beside = Beside {
             shipped: !self.no_shipped_data,
@@ -278,7 +285,8 @@ fn tidy(p: &Path) -> PathBuf {
     out.iter().collect()
 }
 
-/// A `--data` argument: `PATH` or `PREFIX=PATH`.
+/// A `--data` argument: `PATH` or `PREFIX=PATH`; a workbook's path may
+/// name a worksheet, `FILE.xlsx#Sheet`.
 #[derive(Debug, Clone)]
 pub struct DataArg {
     /// Column prefix.
@@ -287,6 +295,31 @@ pub struct DataArg {
     pub path: PathBuf,
     /// Derive `iso3` from another column (set from `--to-iso3`).
     pub to_iso3: Option<ToIso3>,
+    /// The worksheet of a workbook (default: the first).
+    pub sheet: Option<String>,
+    /// The field delimiter (set from `--delimiter`; default: found in the file).
+    pub delimiter: Option<Delimiter>,
+}
+
+/// `data`, each file read with `delimiter` if given.
+pub fn with_delimiter(data: Vec<DataArg>, delimiter: Option<Delimiter>) -> Vec<DataArg> {
+    data.into_iter()
+        .map(|d| DataArg {
+            delimiter: delimiter.or(d.delimiter),
+            ..d
+        })
+        .collect()
+}
+
+/// A path as given, or a workbook's path and the worksheet it names
+/// (`FILE.xlsx#Sheet`, when no file has the whole name).
+fn path_and_sheet(path: &str) -> (PathBuf, Option<String>) {
+    match crate::data::xlsx::split_sheet(path) {
+        Some((file, sheet)) if !Path::new(path).exists() => {
+            (PathBuf::from(file), Some(sheet.to_string()))
+        }
+        _ => (PathBuf::from(path), None),
+    }
 }
 
 impl std::str::FromStr for DataArg {
@@ -301,17 +334,23 @@ impl std::str::FromStr for DataArg {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if ok && !Path::new(s).exists() {
+                let (path, sheet) = path_and_sheet(path);
                 return Ok(DataArg {
                     prefix: Some(pre.to_string()),
-                    path: PathBuf::from(path),
+                    path,
                     to_iso3: None,
+                    sheet,
+                    delimiter: None,
                 });
             }
         }
+        let (path, sheet) = path_and_sheet(s);
         Ok(DataArg {
             prefix: None,
-            path: PathBuf::from(s),
+            path,
             to_iso3: None,
+            sheet,
+            delimiter: None,
         })
     }
 }
@@ -411,15 +450,19 @@ pub fn load_data_beside(
     }
     let by_iso3 = key.is_empty() || key == [crate::data::DEFAULT_UNIT_KEY];
     let mut owned: Vec<(String, Option<String>, std::borrow::Cow<'static, [u8]>)> = Vec::new();
+    // The texts to show in messages, where they are not the text read: the
+    // file as written for a file rewritten with commas, none for a sheet.
+    let mut shown: Vec<(String, Option<Vec<u8>>)> = Vec::new();
     if args.is_empty() {
         for (name, bytes) in embedded::DATA {
             owned.push((name.to_string(), None, std::borrow::Cow::Borrowed(bytes)));
         }
     } else {
         for a in args {
-            let name = a.path.display().to_string();
-            let bytes = crate::limits::read_data_file(&a.path, "data file", "--data", "D001")
-                .map_err(|d| Failure::new(d, sources))?;
+            let (name, bytes, original) = read_data_arg(a).map_err(|d| Failure::new(d, sources))?;
+            if let Some(o) = original {
+                shown.push((name.clone(), o));
+            }
             let by_names = by_iso3 && a.to_iso3.is_none() && units::keyed_by_names(&bytes);
             let auto = by_names.then(|| ToIso3 {
                 column: units::NAME_COLUMN.to_string(),
@@ -428,7 +471,9 @@ pub fn load_data_beside(
             let bytes = match a.to_iso3.as_ref().or(auto.as_ref()) {
                 Some(t) => units::to_iso3_or_keep(&name, bytes, t, &beside.names).map_err(
                     |(d, text)| {
-                        sources.add(&name, &text);
+                        if !is_sheet(&name) {
+                            sources.add(&name, &text);
+                        }
                         Failure::new(d, sources)
                     },
                 )?,
@@ -451,10 +496,23 @@ pub fn load_data_beside(
         Panel::load_keyed(&inputs, key).map(|p| (p, Vec::new()))
     };
     let keep = |file: &str, sources: &mut Sources| {
-        if let Some((_, _, b)) = owned.iter().find(|(n, _, _)| n == file) {
+        if let Some((_, o)) = shown.iter().find(|(n, _)| n == file) {
+            if let Some(o) = o {
+                sources.add(file, &String::from_utf8_lossy(o));
+            }
+        } else if let Some((_, _, b)) = owned.iter().find(|(n, _, _)| n == file) {
             sources.add(file, &String::from_utf8_lossy(b));
         }
     };
+    let sheets = |d: &mut Diagnostic| {
+        for (name, _, b) in owned.iter().filter(|(n, _, _)| is_sheet(n)) {
+            crate::data::xlsx::locate_cells(d, name, b);
+        }
+    };
+    let loaded = loaded.map(|(p, mut notes)| {
+        notes.iter_mut().for_each(sheets);
+        (p, notes)
+    });
     match loaded {
         Ok((panel, notes)) => {
             for n in &notes {
@@ -464,7 +522,8 @@ pub fn load_data_beside(
             }
             Ok((panel, notes))
         }
-        Err(d) => {
+        Err(mut d) => {
+            sheets(&mut d);
             // Only the file in question is kept for its snippet.
             if let Some(l) = d.labels.first() {
                 keep(&l.file, sources);
@@ -476,6 +535,32 @@ pub fn load_data_beside(
             }
             Err(Failure::new(d, sources))
         }
+    }
+}
+
+/// Reads one `--data` file: a worksheet of a workbook as CSV text, a file
+/// separated by `;` (or the delimiter given) rewritten with commas, or the
+/// file as it is. Returns the name to use, the text to read and, when that
+/// is not the file's own text, the text to show in messages (`None` for a
+/// sheet, which has no lines to show).
+#[allow(clippy::type_complexity)]
+pub fn read_data_arg(
+    a: &DataArg,
+) -> Result<(String, Vec<u8>, Option<Option<Vec<u8>>>), Diagnostic> {
+    let name = a.path.display().to_string();
+    let bytes = crate::limits::read_data_file(&a.path, "data file", "--data", "D001")?;
+    if a.sheet.is_some() || crate::data::xlsx::is_workbook_path(&name) {
+        let sheet = crate::data::xlsx::read_sheet(&name, &bytes, a.sheet.as_deref())?;
+        return Ok((sheet.name, sheet.text, Some(None)));
+    }
+    let input = Input {
+        name: name.clone(),
+        prefix: None,
+        bytes: &bytes,
+    };
+    match crate::data::read::to_comma_separated(&input, a.delimiter.map(|d| d.0))? {
+        Some(text) => Ok((name, text, Some(Some(bytes)))),
+        None => Ok((name, bytes, None)),
     }
 }
 

@@ -325,3 +325,17 @@ fn unknown_names_are_listed_with_suggestions_and_nothing_is_written() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn validate_joins_the_shipped_data_as_score_does() {
+    const NAMED: &str = "examples/own/milex-by-name.csv";
+    // The framework extends the shipped one with one column of the file.
+    let o = run(&["validate", FW, "--data", NAMED]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error["), "{err}");
+    // Alone, the file lacks the shipped columns.
+    let o = run(&["validate", FW, "--data", NAMED, "--no-shipped-data"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[D010]"));
+}

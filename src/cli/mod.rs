@@ -180,7 +180,7 @@ pub struct InputArgs {
     /// Framework file, or the id of a shipped framework (default: madrid-2015, which extends un-foa-2014).
     #[arg(long, value_name = "FILE")]
     pub framework: Option<PathBuf>,
-    /// Data file (CSV, wide or long form); repeat for several; PREFIX=FILE names its columns PREFIX.column.
+    /// Data file (CSV, wide or long form, or a worksheet: FILE.xlsx or FILE.xlsx#Sheet); repeat for several; PREFIX=FILE names its columns PREFIX.column.
     #[arg(long, value_name = "[PREFIX=]FILE")]
     pub data: Vec<DataArg>,
     /// Analyst assessments of qualitative indicators (CSV: iso3,year,indicator,value,confidence,source,note); repeat for several.
@@ -198,6 +198,9 @@ pub struct InputArgs {
     /// Country names file (CSV: name,iso3) adding to or overriding the shipped name table, for --country and for data keyed by names.
     #[arg(long, value_name = "FILE")]
     pub names: Option<PathBuf>,
+    /// The character that separates the fields of the --data files, such as ';' or tab (default: `;` when a file's header and first rows are separated by semicolons, else `,`).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<crate::data::read::Delimiter>,
 }
 
 impl InputArgs {
@@ -211,6 +214,7 @@ impl InputArgs {
             to_iso3: self.to_iso3.clone(),
             no_shipped_data: self.no_shipped_data,
             names: self.names.clone(),
+            delimiter: self.delimiter,
         }
     }
 

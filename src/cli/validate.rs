@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{
     Console, Ctx, DataArg, EXIT_CHECK_FAILED, EXIT_OK, Failure, Loaded, compile_plan, emit,
-    load_framework, load_inputs, unit_key_of,
+    load_framework, unit_key_of,
 };
 use crate::check::lint::{self, Unused};
 use crate::data::Panel;
@@ -29,9 +29,15 @@ pub struct Args {
     /// Framework files or shipped ids (default: madrid-2015, which extends un-foa-2014).
     #[arg(value_name = "FRAMEWORK")]
     pub files: Vec<PathBuf>,
-    /// Also check that every referenced column is in these data files.
+    /// Also check that every referenced column is in these data files (CSV, or a worksheet: FILE.xlsx or FILE.xlsx#Sheet), joined to the shipped panel as `score` joins them.
     #[arg(long, value_name = "[PREFIX=]FILE")]
     pub data: Vec<DataArg>,
+    /// Check the --data files alone, never joined to the shipped panel.
+    #[arg(long)]
+    pub no_shipped_data: bool,
+    /// The character that separates the fields of the --data files, such as ';' or tab (default: found in each file).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<crate::data::read::Delimiter>,
     /// Also check analyst assessment files against the frameworks and the data (the shipped panel when no --data is given).
     #[arg(long, value_name = "FILE")]
     pub assessments: Vec<PathBuf>,
@@ -158,6 +164,10 @@ fn data_findings(
 /// A panel and the assessments added to it.
 type Inputs = (Panel, Assessments);
 
+/// What a panel is read for: the unit key, and the columns read when the
+/// data are joined to the shipped panel.
+type PanelKey = (Vec<String>, Option<Vec<String>>);
+
 /// The frameworks named on the command line; `None` is the shipped one, used when none is named.
 pub(super) fn framework_paths(files: &[PathBuf]) -> Vec<Option<&std::path::Path>> {
     if files.is_empty() {
@@ -179,29 +189,59 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     let mut summary = String::new();
     let mut stats = Vec::new();
     let mut failed_code = None;
-    // Panels by unit key: frameworks keyed alike share one.
-    let mut panels: Vec<(Vec<String>, Option<Inputs>)> = Vec::new();
+    // A JSON document lists every cell of a data file that cannot be read.
+    crate::data::read::list_all_cell_errors(matches!(a.format, Format::Json));
+    // Panels by unit key and columns read: frameworks that would read the
+    // same data share one.
+    let mut panels: Vec<(PanelKey, Option<Inputs>, Vec<Diagnostic>)> = Vec::new();
     for f in files {
         match load_framework(f, &mut sources) {
             Ok(l) => {
                 let key = unit_key_of(&a.unit_key, &l);
-                let at = match panels.iter().position(|(k, _)| *k == key) {
+                // The --data files are joined to the shipped panel as
+                // `score` joins them, when the framework reads shipped
+                // columns they lack; which columns it reads decides it.
+                let beside = crate::pipeline::Beside {
+                    shipped: explicit && !a.no_shipped_data,
+                    wanted: crate::pipeline::columns_read(&l),
+                    names: crate::data::names::Names::shipped().clone(),
+                };
+                let pkey = (key.clone(), beside.shipped.then(|| beside.wanted.clone()));
+                let at = match panels.iter().position(|(k, _, _)| *k == pkey) {
                     Some(i) => i,
                     None => {
                         // Without --data, normalisations are checked against
                         // the shipped panel when the framework's columns are in it.
-                        let data = crate::pipeline::mapped_data(&a.data, a.to_iso3.as_ref(), &key)?;
-                        let p = match load_inputs(&data, &a.assessments, &key, &mut sources) {
-                            Ok(p) => Some(p),
+                        let data = crate::pipeline::with_delimiter(
+                            crate::pipeline::mapped_data(&a.data, a.to_iso3.as_ref(), &key)?,
+                            a.delimiter,
+                        );
+                        let loaded = crate::pipeline::load_inputs_beside(
+                            &data,
+                            &a.assessments,
+                            &key,
+                            &beside,
+                            &mut sources,
+                        );
+                        let (p, notes) = match loaded {
+                            Ok((p, asm, notes)) => (Some((p, asm)), notes),
+                            // As JSON, the data errors are findings of the
+                            // document; as text, they end the run.
+                            Err(e) if strict && matches!(a.format, Format::Json) => {
+                                failed_code.get_or_insert(e.exit_code());
+                                all.extend(e.diags.0);
+                                break;
+                            }
                             Err(e) if strict => return Err(e),
-                            Err(_) => None,
+                            Err(_) => (None, Vec::new()),
                         };
-                        panels.push((key, p));
+                        panels.push((pkey, p, notes));
                         panels.len() - 1
                     }
                 };
                 let panel = &panels[at].1;
                 let mut findings = l.warnings.clone();
+                findings.extend(panels[at].2.iter().cloned());
                 let mut unused = Vec::new();
                 match panel
                     .as_ref()

@@ -7,7 +7,8 @@
 //! reads one wide or long file; [`panel`] joins them into a [`Panel`];
 //! [`stream`] reads a large sorted file block by block; [`units`] maps
 //! other unit codes to ISO3; [`names`] resolves country names as people
-//! write them; [`assessments`] reads analyst assessments.
+//! write them; [`assessments`] reads analyst assessments; [`xlsx`] reads
+//! a worksheet of a workbook as a CSV text.
 
 pub mod assessments;
 pub mod catalog;
@@ -17,6 +18,7 @@ pub mod read;
 pub mod stream;
 mod table;
 pub mod units;
+pub mod xlsx;
 
 pub use panel::{
     Analyst, AssessedCell, CellRef, Column, Confidence, Country, CountryMatch, Input, Panel,

@@ -28,6 +28,24 @@ pub fn field_char_col(line: &str, field: usize) -> u64 {
     line.chars().count() as u64 + 1
 }
 
+/// The 0-based field in which the 1-based character column `col` of a CSV
+/// line falls (the inverse of [`field_char_col`]).
+pub(crate) fn field_at(line: &str, col: u64) -> usize {
+    let mut n = 0usize;
+    let mut in_quotes = false;
+    for ch in line
+        .chars()
+        .take(usize::try_from(col.saturating_sub(1)).unwrap_or(usize::MAX))
+    {
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// The text of a 1-based line, lines ending at LF, CRLF or a bare CR.
 pub(crate) fn nth_line(text: &[u8], line: u64) -> String {
     let idx = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
@@ -51,10 +69,16 @@ pub(crate) fn field_span_at(text: &[u8], start: usize, field: usize) -> (u64, u6
 
 fn span_on(l: &str, field: usize) -> (u64, u64) {
     let col = field_char_col(l, field);
+    let mut in_quotes = false;
     let len = l
         .chars()
         .skip(col as usize - 1)
-        .take_while(|c| *c != ',')
+        .take_while(|c| {
+            if *c == '"' {
+                in_quotes = !in_quotes;
+            }
+            in_quotes || *c != ','
+        })
         .count()
         .max(1);
     (col, len as u64)
@@ -107,6 +131,11 @@ impl LineCounter {
     }
 }
 
+/// A cell's number: `Some(None)` for a missing value, `None` when the text
+/// is not a number. Besides plain decimals (`1.5`, `-2`, `1e3`), a number
+/// with thousands separators is read when its grouping is exact: `1,234,567`
+/// and `1,234.5` (a comma after one to three digits, then groups of three),
+/// never `1,23` or `12,3456`.
 pub(crate) fn parse_number(raw: &str) -> Option<Option<f64>> {
     let t = raw.trim();
     if MISSING_MARKERS.contains(&t) {
@@ -114,8 +143,218 @@ pub(crate) fn parse_number(raw: &str) -> Option<Option<f64>> {
     }
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Some(Some(v)),
-        _ => None,
+        _ => {
+            let plain = ungroup(t, b',', b'.')?;
+            match plain.parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(Some(v)),
+                _ => None,
+            }
+        }
     }
+}
+
+/// The digits of `t` without its thousands separators `sep`, the decimal
+/// mark `dec` written as a point: `Some` only when `t` is an optional sign,
+/// one to three digits, at least one group of `sep` and three digits, and
+/// an optional decimal part of `dec` and digits.
+fn ungroup(t: &str, sep: u8, dec: u8) -> Option<String> {
+    let b = t.as_bytes();
+    let (sign, rest) = match b.first() {
+        Some(b'-' | b'+') => (&b[..1], &b[1..]),
+        _ => (&b[..0], b),
+    };
+    let (int, frac) = match rest.iter().position(|&c| c == dec) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let mut groups = int.split(|&c| c == sep);
+    let lead = groups.next()?;
+    let mut out = String::from_utf8_lossy(sign).into_owned();
+    let digits = |g: &[u8]| g.iter().all(u8::is_ascii_digit);
+    if lead.is_empty() || lead.len() > 3 || !digits(lead) {
+        return None;
+    }
+    out.push_str(std::str::from_utf8(lead).ok()?);
+    let mut n = 0;
+    for g in groups {
+        if g.len() != 3 || !digits(g) {
+            return None;
+        }
+        out.push_str(std::str::from_utf8(g).ok()?);
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !digits(f) {
+            return None;
+        }
+        out.push('.');
+        out.push_str(std::str::from_utf8(f).ok()?);
+    }
+    Some(out)
+}
+
+/// What to do about a cell that is not a number, when its text says more
+/// than "not a number": thousands separators grouped wrongly, or a decimal
+/// comma in a file that does not use decimal commas throughout.
+pub(crate) fn number_hint(raw: &str) -> Option<&'static str> {
+    let t = raw.trim();
+    let t = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let numeric = |c: char| c.is_ascii_digit() || c == ',' || c == '.';
+    if t.is_empty() || !t.chars().all(numeric) || !t.contains(',') {
+        return None;
+    }
+    if t.matches(',').count() == 1 && !t.contains('.') && !t.ends_with(',') {
+        return Some(
+            "decimal commas are read only from files separated by `;` in which every decimal is written with a comma (give --delimiter ';' if the file is one); \
+             otherwise write the number with a decimal point (3.5)",
+        );
+    }
+    Some(
+        "thousands separators are read only when they group digits by three (1,234,567.5); \
+         write the number without separators, or correct the grouping",
+    )
+}
+
+/// The field delimiter of a text file: `;` when its header has semicolons
+/// but no comma and its first rows have as many semicolons as the header
+/// (as spreadsheets save CSV files where the comma is the decimal mark),
+/// a tab likewise, else a comma.
+pub fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let text = strip_bom(bytes);
+    let mut lines = split_lines(text).filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let Some(header) = lines.next() else {
+        return b',';
+    };
+    let rows: Vec<&[u8]> = lines.take(20).collect();
+    for d in [b';', b'\t'] {
+        let n = count_unquoted(header, d);
+        if n > 0
+            && count_unquoted(header, b',') == 0
+            && rows.iter().all(|r| count_unquoted(r, d) == n)
+        {
+            return d;
+        }
+    }
+    b','
+}
+
+/// The number of `d` outside double quotes on a line.
+fn count_unquoted(line: &[u8], d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A decimal with a comma as its mark (`-1,5`, `1.234,5`), or a whole
+/// number grouped by points (`1.234.567`), as written where the comma is
+/// the decimal mark: the number with a decimal point and no separators.
+fn decimal_comma_number(t: &str) -> Option<String> {
+    let t = t.trim();
+    if let Some(g) = ungroup(t, b'.', b',') {
+        return Some(g);
+    }
+    let b = t.as_bytes();
+    let body = b.strip_prefix(b"-").or(b.strip_prefix(b"+")).unwrap_or(b);
+    let i = body.iter().position(|&c| c == b',')?;
+    let (int, frac) = (&body[..i], &body[i + 1..]);
+    let digits = |g: &[u8]| !g.is_empty() && g.iter().all(u8::is_ascii_digit);
+    (digits(int) && digits(frac)).then(|| t.replacen(',', ".", 1))
+}
+
+/// A decimal written with a point (`1.5`, `.5`), not counting a whole
+/// number grouped by points (`1.234`), which both conventions could mean.
+fn is_point_decimal(t: &str) -> bool {
+    let t = t.trim();
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let Some((int, frac)) = body.split_once('.') else {
+        return false;
+    };
+    let digits = |g: &str| g.bytes().all(|c| c.is_ascii_digit());
+    let frac_digits = frac.split_once(['e', 'E']).map_or(frac, |(f, _)| f);
+    digits(int)
+        && !frac_digits.is_empty()
+        && digits(frac_digits)
+        && ungroup(t, b'.', b',').is_none()
+}
+
+/// A file separated by another delimiter than the comma (given, or found
+/// by [`sniff_delimiter`]), rewritten as a comma-separated text that every
+/// reader takes: each record keeps its physical line (blank lines and line
+/// breaks inside quotes are kept), so that every message and every
+/// provenance still names the line of the file. In a `;` file in which
+/// every decimal is written with a comma (at least one, and no decimal
+/// point anywhere), decimal commas become points and points grouping
+/// thousands are dropped (`1.234,5` is read as 1234.5). `Ok(None)` when the
+/// file is comma-separated already.
+pub fn to_comma_separated(
+    input: &Input<'_>,
+    delimiter: Option<u8>,
+) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let d = delimiter.unwrap_or_else(|| sniff_delimiter(input.bytes));
+    if d == b',' {
+        return Ok(None);
+    }
+    check_line_endings(input)?;
+    let bytes = strip_bom(input.bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(d)
+        .from_reader(bytes);
+    let mut records: Vec<(u64, csv::ByteRecord)> = Vec::new();
+    let mut lines = LineCounter::default();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(input, &e)),
+        }
+        let line = rec.position().map_or(1, |p| lines.line_at(bytes, p.byte()));
+        records.push((line, rec.clone()));
+    }
+    let cells = || {
+        records
+            .iter()
+            .skip(1)
+            .flat_map(|(_, r)| r.iter())
+            .filter_map(|f| std::str::from_utf8(f).ok())
+    };
+    let decimal_comma = d == b';'
+        && cells().any(|c| c.contains(',') && decimal_comma_number(c).is_some())
+        && !cells().any(is_point_decimal);
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut at = 1u64;
+    for (i, (line, r)) in records.iter().enumerate() {
+        while at < *line {
+            out.push(b'\n');
+            at += 1;
+        }
+        for (j, f) in r.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            let converted = (decimal_comma && i > 0)
+                .then(|| std::str::from_utf8(f).ok().and_then(decimal_comma_number))
+                .flatten();
+            let f = converted.as_deref().map_or(f, str::as_bytes);
+            push_csv_field(&mut out, f);
+            at += count_line_ends(f);
+        }
+        out.push(b'\n');
+        at += 1;
+    }
+    Ok(Some(out))
 }
 
 /// Refuses a file whose first line ends with a bare carriage return (old
@@ -373,5 +612,259 @@ pub(crate) fn after_comments(bytes: &[u8], pos: u64) -> u64 {
         while b < bytes.len() && !matches!(bytes[b], b'\n' | b'\r') {
             b += 1;
         }
+    }
+}
+
+/// Appends a field to a comma-separated text, quoted when it holds a
+/// comma, a quote or a line end.
+pub(crate) fn push_csv_field(out: &mut Vec<u8>, f: &[u8]) {
+    if f.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in f {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(f);
+    }
+}
+
+/// Where a row is, for messages: `line 3 of `a.csv``, or `row 3 of
+/// `a.xlsx#Data`` for a worksheet (whose rows are numbered as the sheet
+/// numbers them).
+pub(crate) fn place(name: &str, line: u64) -> String {
+    if super::xlsx::is_sheet(name) {
+        format!("row {line} of `{name}`")
+    } else {
+        format!("line {line} of `{name}`")
+    }
+}
+
+/// How many cells that cannot be read one message shows.
+pub const SHOWN_CELL_ERRORS: usize = 10;
+
+/// How many such cells are kept at most, when all are listed.
+pub const MAX_LISTED_CELL_ERRORS: usize = 10_000;
+
+static LIST_ALL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a message on the cells of a file that cannot be read lists
+/// every one of them (up to [`MAX_LISTED_CELL_ERRORS`]) instead of the
+/// first [`SHOWN_CELL_ERRORS`]: set for the JSON output of `validate`.
+pub fn list_all_cell_errors(on: bool) {
+    LIST_ALL.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The cells of a file that cannot be read (not a number, not a year, no
+/// unit code, a value under no column name, a date in a sheet), gathered
+/// so that one message gives their count and where they are, rather than
+/// stopping at the first.
+#[derive(Debug, Default)]
+pub(crate) struct BadCells {
+    found: Vec<Diagnostic>,
+    total: usize,
+}
+
+impl BadCells {
+    /// Adds the diagnostic of one cell, which has one label.
+    pub(crate) fn add(&mut self, d: Diagnostic) {
+        self.total += 1;
+        if self.found.len() < MAX_LISTED_CELL_ERRORS {
+            self.found.push(d);
+        }
+    }
+
+    /// The one diagnostic of the cells found: the cell's own when there is
+    /// one; else the count by kind, a label per cell shown (its own message
+    /// as the label's text) and the first cell's hint. The code is the
+    /// first cell's.
+    pub(crate) fn finish(self, name: &str) -> Option<Diagnostic> {
+        let mut found = self.found;
+        match self.total {
+            0 => return None,
+            1 => return found.pop(),
+            _ => {}
+        }
+        let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+        for d in &found {
+            match kinds.iter_mut().find(|(c, _)| *c == d.code) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((d.code, 1)),
+            }
+        }
+        let kinds: Vec<String> = kinds
+            .iter()
+            .map(|(c, n)| format!("{} {n}", cell_error_kind(c)))
+            .collect();
+        let listed = if LIST_ALL.load(std::sync::atomic::Ordering::Relaxed) {
+            found.len()
+        } else {
+            SHOWN_CELL_ERRORS
+        };
+        let first = &found[0];
+        let mut d = data_err(
+            first.code,
+            format!(
+                "{} cells of `{name}` cannot be read ({})",
+                self.total,
+                kinds.join(", ")
+            ),
+        );
+        // Each kind of problem says once what to do about it.
+        let mut hints: Vec<&str> = Vec::new();
+        for h in found.iter().filter_map(|f| f.hint.as_deref()) {
+            if !hints.contains(&h) && hints.len() < 3 {
+                hints.push(h);
+            }
+        }
+        let hint = hints.join("; ");
+        for f in found.iter().take(listed) {
+            if let Some(l) = f.labels.first() {
+                let text = f
+                    .message
+                    .rsplit_once(" (")
+                    .filter(|(_, p)| p.starts_with("line ") || p.starts_with("row "))
+                    .map_or(f.message.as_str(), |(m, _)| m);
+                d = d.at(&l.file, l.line, l.column, l.len, text);
+            }
+        }
+        let shown = d.labels.len();
+        let more = if shown < self.total {
+            format!(
+                "; the first {shown} of {} are shown here, and `atrisk validate --data FILE --format json` lists {}",
+                self.total,
+                if self.total > MAX_LISTED_CELL_ERRORS {
+                    format!("the first {MAX_LISTED_CELL_ERRORS}")
+                } else {
+                    "them all".to_string()
+                }
+            )
+        } else {
+            String::new()
+        };
+        Some(d.with_hint(format!("{hint}{more}")))
+    }
+}
+
+/// What a cell error of this code is, in a few words.
+fn cell_error_kind(code: &str) -> &'static str {
+    match code {
+        "D004" => "not a number:",
+        "D009" => "not a year:",
+        "D011" => "no unit code:",
+        "D034" => "under no column name:",
+        "D063" => "a date:",
+        _ => "other:",
+    }
+}
+
+/// A `--delimiter` argument: one character that separates the fields of
+/// the data files (`;`, `,`, `|`, or `tab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiter(pub u8);
+
+impl std::str::FromStr for Delimiter {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let b = match s {
+            "tab" | "\\t" | "\t" => b'\t',
+            _ if s.len() == 1 => s.as_bytes()[0],
+            _ => return Err(format!("`{s}`: give one character, such as ';' or tab")),
+        };
+        if b.is_ascii_alphanumeric() || matches!(b, b'"' | b'\n' | b'\r' | b'.' | b'-' | b'+') {
+            return Err(format!(
+                "`{s}` cannot separate fields: it is part of numbers, names or quotes"
+            ));
+        }
+        Ok(Delimiter(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str) -> Input<'_> {
+        Input {
+            name: "s.csv".into(),
+            prefix: None,
+            bytes: text.as_bytes(),
+        }
+    }
+
+    fn rewritten(text: &str) -> String {
+        let out = to_comma_separated(&input(text), None).unwrap().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn thousands_separators_need_exact_groups() {
+        assert_eq!(parse_number("1,234,567"), Some(Some(1_234_567.0)));
+        assert_eq!(parse_number(" -1,234.5 "), Some(Some(-1234.5)));
+        assert_eq!(parse_number("999"), Some(Some(999.0)));
+        assert_eq!(parse_number("NA"), Some(None));
+        for bad in [
+            "1,23", "12,3456", "1,234,56", ",123", "1,,234", "1,234.", "1.234,5",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+        assert!(number_hint("1,23,456").unwrap().contains("by three"));
+        assert!(number_hint("3,5").unwrap().contains("decimal commas"));
+        assert_eq!(number_hint("abc"), None);
+    }
+
+    #[test]
+    fn the_delimiter_is_found_from_the_header_and_first_rows() {
+        assert_eq!(sniff_delimiter(b"iso3;year;x\nAAA;2000;1,5\n"), b';');
+        assert_eq!(
+            sniff_delimiter(b"\xEF\xBB\xBFiso3;year\r\nAAA;2000\r\n"),
+            b';'
+        );
+        assert_eq!(sniff_delimiter(b"iso3\tyear\nAAA\t2000\n"), b'\t');
+        // Not used consistently: a row with fewer semicolons.
+        assert_eq!(sniff_delimiter(b"iso3;year;x\nAAA;2000\n"), b',');
+        // A header with commas is comma-separated.
+        assert_eq!(sniff_delimiter(b"iso3,year,note\nAAA,2000,a;b\n"), b',');
+        assert_eq!(sniff_delimiter(b""), b',');
+    }
+
+    #[test]
+    fn semicolon_files_keep_their_lines_and_read_decimal_commas() {
+        let t = "\u{feff}iso3;country;year;x\r\nAAA;Korea, Rep.;2000;1,5\r\n\r\nBBB;\"B\";2001;1.234,5\r\nCCC;C;2002;-2\r\n";
+        assert_eq!(
+            rewritten(t),
+            "iso3,country,year,x\nAAA,\"Korea, Rep.\",2000,1.5\n\nBBB,B,2001,1234.5\nCCC,C,2002,-2\n"
+        );
+        // A decimal point anywhere: no decimal commas, and `1,5` is left
+        // for the reader to refuse.
+        let t = "iso3;year;x;y\nAAA;2000;1,5;0.5\n";
+        assert_eq!(rewritten(t), "iso3,year,x,y\nAAA,2000,\"1,5\",0.5\n");
+        // A field over two lines keeps the lines after it in place.
+        let t = "iso3;year;note;x\nAAA;2000;\"two\nlines\";1\nBBB;2000;x;2\n";
+        let out = to_comma_separated(&input(t), Some(b';')).unwrap().unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.lines().nth(3), Some("BBB,2000,x,2"));
+        // A comma file is left alone, unless another delimiter is given.
+        assert!(
+            to_comma_separated(&input("iso3,year\nA,1\n"), None)
+                .unwrap()
+                .is_none()
+        );
+        let out = to_comma_separated(&input("iso3|year\nA|2000\n"), Some(b'|')).unwrap();
+        assert_eq!(out.as_deref(), Some(&b"iso3,year\nA,2000\n"[..]));
+    }
+
+    #[test]
+    fn fields_and_columns() {
+        assert_eq!(field_at("a,\"b,c\",d", 1), 0);
+        assert_eq!(field_at("a,\"b,c\",d", 4), 1);
+        assert_eq!(field_at("a,\"b,c\",d", 9), 2);
+        assert_eq!(span_on("a,\"b,c\",d", 1), (3, 5));
+        assert!("tab".parse::<Delimiter>().is_ok_and(|d| d.0 == b'\t'));
+        assert!(".".parse::<Delimiter>().is_err());
+        assert!(";;".parse::<Delimiter>().is_err());
     }
 }

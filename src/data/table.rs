@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::read::*;
 use super::{
-    ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, UNIT_KEY_SEPARATOR, key_label, value_text,
+    ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, MISSING_MARKERS, UNIT_KEY_SEPARATOR, key_label,
+    value_text,
 };
 use crate::diagnostic::Diagnostic;
 
@@ -178,10 +179,11 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     let year_f = key_fs.pop().unwrap_or_default();
     let country_f = find("country").filter(|f| !key_fs.contains(f));
     let long = find("indicator").zip(find("value"));
-    let long = long.filter(|_| heads.len() == key_fs.len() + 3 + usize::from(country_f.is_some()));
+    let named = heads.iter().filter(|h| !h.is_empty()).count();
+    let long = long.filter(|_| named == key_fs.len() + 3 + usize::from(country_f.is_some()));
     // Duplicate header names, found in one pass.
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(heads.len());
-    for (i, h) in heads.iter().enumerate() {
+    for (i, h) in heads.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
         if let Some(&j) = first.get(h.as_str()) {
             return Err(cell_label(
                 data_err(
@@ -206,11 +208,16 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
         texts: Vec::new(),
         names: BTreeMap::new(),
     };
+    // Columns without a name (the empty columns a spreadsheet saves to the
+    // right of its data) are read only to check that they are empty.
+    let unnamed: Vec<usize> = (0..heads.len()).filter(|&i| heads[i].is_empty()).collect();
     let data_fields: Vec<usize> = if long.is_some() {
         Vec::new()
     } else {
         (0..heads.len())
-            .filter(|&i| !key_fs.contains(&i) && i != year_f && Some(i) != country_f)
+            .filter(|&i| {
+                !key_fs.contains(&i) && i != year_f && Some(i) != country_f && !heads[i].is_empty()
+            })
             .collect()
     };
     for &f in &data_fields {
@@ -222,6 +229,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     let mut long_index: HashMap<String, usize> = HashMap::new();
     let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
     let mut seen_long: HashMap<(String, i32, usize), u64> = HashMap::new();
+    let mut bad = BadCells::default();
     let mut rec = csv::ByteRecord::new();
     while let Some(line) = file.next(&mut rec)? {
         let rows = file.rows;
@@ -235,7 +243,8 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                         data_err(
                             "D007",
                             format!(
-                                "line {line} of `{name}` is not valid UTF-8 (column `{}`)",
+                                "{} is not valid UTF-8 (column `{}`)",
+                                place(name, line),
                                 heads[i]
                             ),
                         ),
@@ -269,7 +278,20 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                 unit = (joined.as_str(), key_fs[0]);
             }
         }
-        let (iso3, year) = row_key(input, line, unit, (text(year_f)?, year_f), &heads[unit.1])?;
+        for &f in &unnamed {
+            let t = text(f)?;
+            if !MISSING_MARKERS.contains(&t.trim()) {
+                bad.add(unnamed_value(input, line, f, t));
+            }
+        }
+        let (iso3, year) = match row_key(input, line, unit, (text(year_f)?, year_f), &heads[unit.1])
+        {
+            Ok(k) => k,
+            Err(d) => {
+                bad.add(d);
+                continue;
+            }
+        };
         if let Some(cf) = country_f {
             let c = text(cf)?.trim();
             if !c.is_empty() {
@@ -283,7 +305,8 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             let ind = text(ind_f)?.trim().to_string();
             let raw = text(val_f)?;
             let Some(v) = parse_number(raw) else {
-                return Err(non_numeric(input, line, val_f, raw, &ind));
+                bad.add(non_numeric(input, line, val_f, raw, &ind));
+                continue;
             };
             let ci = match long_index.get(&ind) {
                 Some(&ci) => ci,
@@ -310,11 +333,15 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             for (ci, &f) in data_fields.iter().enumerate() {
                 let raw = text(f)?;
                 let Some(v) = parse_number(raw) else {
-                    return Err(non_numeric(input, line, f, raw, &heads[f]));
+                    bad.add(non_numeric(input, line, f, raw, &heads[f]));
+                    continue;
                 };
                 table.push(ci, k, v, raw);
             }
         }
+    }
+    if let Some(d) = bad.finish(name) {
+        return Err(d);
     }
     if file.rows == 0 {
         return Err(data_err(
@@ -340,10 +367,7 @@ pub(crate) fn row_key(
     let iso3 = iso3.trim();
     if iso3.is_empty() {
         return Err(cell_label(
-            data_err(
-                "D011",
-                format!("empty `{column}` on line {line} of `{name}`"),
-            ),
+            data_err("D011", format!("empty `{column}` on {}", place(name, line))),
             input,
             line,
             iso_f,
@@ -357,7 +381,7 @@ pub(crate) fn row_key(
         _ => Err(cell_label(
             data_err(
                 "D009",
-                format!("`{year}` is not a year (line {line} of `{name}`)"),
+                format!("`{year}` is not a year ({})", place(name, line)),
             ),
             input,
             line,
@@ -375,13 +399,15 @@ pub(crate) fn non_numeric(
     raw: &str,
     column: &str,
 ) -> Diagnostic {
+    let hint = number_hint(raw)
+        .unwrap_or("use a number, or leave the cell empty (or write NA) when the value is missing");
     cell_label(
         data_err(
             "D004",
             format!(
-                "`{}` in column `{column}` is not a number (line {line} of `{}`)",
+                "`{}` in column `{column}` is not a number ({})",
                 raw.trim(),
-                input.name
+                place(&input.name, line)
             ),
         ),
         input,
@@ -389,7 +415,29 @@ pub(crate) fn non_numeric(
         field,
         "not a number",
     )
-    .with_hint("use a number, or leave the cell empty (or write NA) when the value is missing")
+    .with_hint(hint)
+}
+
+/// A value in a column whose header is empty (D034).
+fn unnamed_value(input: &Input<'_>, line: u64, field: usize, raw: &str) -> Diagnostic {
+    cell_label(
+        data_err(
+            "D034",
+            format!(
+                "`{}` in field {} has no column name ({})",
+                raw.trim(),
+                field + 1,
+                place(&input.name, line)
+            ),
+        ),
+        input,
+        line,
+        field,
+        "no column name",
+    )
+    .with_hint(
+        "give the column a name in the header, or remove the value (empty columns without a name are left out)",
+    )
 }
 
 pub(crate) fn duplicate(
@@ -415,4 +463,53 @@ pub(crate) fn duplicate(
         "each ({}, year) may appear once per file; remove or merge one of the rows",
         key_label(key)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::{Panel, test_inputs};
+
+    #[test]
+    fn the_cells_that_cannot_be_read_are_reported_together() {
+        let mut csv = String::from("iso3,year,x,y\n");
+        for i in 0..12 {
+            csv.push_str(&format!("A{i:02},2000,bad{i},1\n"));
+        }
+        csv.push_str("B00,2x00,1,1\nB01,2000,1,oops\n");
+        let e = Panel::load(&test_inputs(&[("a.csv", &csv)])).unwrap_err();
+        assert_eq!(e.code, "D004");
+        assert_eq!(
+            e.message,
+            "14 cells of `a.csv` cannot be read (not a number: 13, not a year: 1)"
+        );
+        assert_eq!(e.labels.len(), crate::data::read::SHOWN_CELL_ERRORS);
+        assert_eq!(e.location().unwrap(), "a.csv:2:10");
+        assert_eq!(e.labels[0].text, "`bad0` in column `x` is not a number");
+        let hint = e.hint.unwrap();
+        assert!(hint.contains("the first 10 of 14"), "{hint}");
+        // One cell alone keeps its own message.
+        let e = Panel::load(&test_inputs(&[("a.csv", "iso3,year,x\nA,2000,z\n")])).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`z` in column `x` is not a number (line 2 of `a.csv`)"
+        );
+    }
+
+    #[test]
+    fn unnamed_empty_columns_are_left_out() {
+        let p = Panel::load(&test_inputs(&[("a.csv", "iso3,year,x,,\nA,2000,1,,\n")])).unwrap();
+        assert_eq!(p.column_names().collect::<Vec<_>>(), ["x"]);
+        // A long file with an empty column to the right is still long.
+        let p = Panel::load(&test_inputs(&[(
+            "l.csv",
+            "iso3,year,indicator,value,\nA,2000,x,1,\n",
+        )]))
+        .unwrap();
+        assert_eq!(p.column_names().collect::<Vec<_>>(), ["x"]);
+        let e = Panel::load(&test_inputs(&[("a.csv", "iso3,year,x,\nA,2000,1,5\n")])).unwrap_err();
+        assert_eq!(
+            (e.code, e.location().unwrap().as_str()),
+            ("D034", "a.csv:2:10")
+        );
+    }
 }
