@@ -203,8 +203,46 @@ fn an_unknown_country_gets_the_closest_names() {
         "U001",
     );
     assert!(err.contains("Sudan (SDN)"), "{err}");
-    // The table and Markdown show the ranking from the top.
-    fails(&["score", "--country", "SDN"], 64, "U001");
+}
+
+#[test]
+fn country_selects_the_rows_of_the_table_and_markdown_too() {
+    let rank = table(&stdout(&[
+        "score",
+        "--format",
+        "csv",
+        "--year",
+        "2019",
+        "--columns",
+        "iso3,rank",
+        "--country",
+        "SDN",
+    ]))[1][1]
+        .clone();
+    let text = stdout(&["score", "--year", "2019", "--country", "Sudan,Burma"]);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" SDN ") || l.contains(" MMR ") || l.contains(" USA "))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows.iter()
+            .any(|l| l.trim_start().starts_with(&format!("{rank} "))),
+        "Sudan keeps its rank among all countries ({rank}):\n{text}"
+    );
+    assert!(!text.contains("more (use --top"), "{text}");
+    let md = stdout(&[
+        "score",
+        "--year",
+        "2019",
+        "--format",
+        "md",
+        "--country",
+        "sdn",
+    ]);
+    let lines: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+    assert_eq!(lines.len(), 2, "header and one row:\n{md}");
+    assert!(lines[1].starts_with(&format!("| {rank} | SDN |")), "{md}");
 }
 
 #[test]

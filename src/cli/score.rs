@@ -44,7 +44,7 @@ pub struct Args {
     /// Show only the N highest-ranked countries per year (every format).
     #[arg(long, value_name = "N", value_parser = super::numbers::top)]
     pub top: Option<usize>,
-    /// Show only these countries (csv, json, xlsx): ISO3 codes in any case or names as people write them (SDN, Burma, DR Congo, Türkiye); repeat, or separate with commas. Ranks stay the ranks among all countries; with --top, only those of the N highest-ranked.
+    /// Show only these countries: ISO3 codes in any case or names as people write them (SDN, Burma, DR Congo, Türkiye); repeat, or separate with commas. Ranks stay the ranks among all countries; with --top, only those of the N highest-ranked.
     #[arg(long, value_name = "ISO3|NAME")]
     pub country: Vec<String>,
     /// CSV columns to write, in this order (names as in the CSV header, e.g. year,rank,iso3,score,band; listed in docs/methodology.md).
@@ -117,12 +117,6 @@ fn check_options(a: &Args) -> Result<(), Failure> {
             "add --format csv, or drop --columns",
         ));
     }
-    if !a.country.is_empty() && matches!(a.format, Format::Table | Format::Md) {
-        return Err(usage(
-            "`--country` selects the lines of --format csv, json and xlsx; the table and Markdown show the ranking from the top",
-            "add --format csv (or json, or xlsx -o FILE), or use --top N for the N highest-ranked",
-        ));
-    }
     if a.format == Format::Xlsx && a.output.is_none() {
         return Err(usage(
             "a workbook needs -o FILE: it is not written to standard output",
@@ -167,7 +161,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
     };
     let fail = |d| Failure::new(d, &Sources::default());
     let text = match a.format {
-        Format::Table => basis + &report::text::write(&run, a.top),
+        Format::Table => basis + &report::text::write(&run, &sel),
         Format::Csv => {
             let columns = pick_columns(&run, &a.columns)?;
             report::csv::write_selected(&run, &sel, columns.as_deref())
@@ -176,7 +170,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
             report::json::check_size(&run, &sel).map_err(fail)?;
             report::json::write_selected(&run, &sel)
         }
-        Format::Md => basis + &report::markdown::write(&run, a.top),
+        Format::Md => basis + &report::markdown::write(&run, &sel),
         Format::Xlsx => {
             let bytes = report::xlsx::write(&run, &sel).map_err(fail)?;
             let path = a.output.as_deref().unwrap_or(std::path::Path::new(""));

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::csv::Selection;
 use super::fmt_score;
 use crate::analysis::Run;
 
@@ -9,12 +10,12 @@ fn esc(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-/// Writes the Markdown.
-pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
+/// Writes the Markdown: the rows `sel` picks, ranked among all countries.
+pub fn write(run: &Run<'_>, sel: &Selection) -> String {
     let mut out = String::new();
     for &y in &run.years {
-        let rows = run.ranked(y);
-        let shown = top.unwrap_or(rows.len()).min(rows.len());
+        let rows = sel.rows(run, y);
+        let shown = rows.len();
         let _ = writeln!(out, "## {}: {}\n", esc(&run.plan.title), run.panel.year(y));
         let _ = writeln!(
             out,

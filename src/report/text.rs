@@ -2,16 +2,20 @@
 
 use std::fmt::Write;
 
+use super::csv::Selection;
 use super::{fmt_probability, fmt_score};
 use crate::analysis::Run;
 
-/// Writes the ranked table for each year; `top` limits the rows per year.
-pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
+/// Writes the ranked table for each year: the rows `sel` picks (the first
+/// `--top`, the countries of `--country`), ranked among all countries.
+pub fn write(run: &Run<'_>, sel: &Selection) -> String {
     let mut out = String::new();
     for &y in &run.years {
-        let rows = run.ranked(y);
-        let shown = top.unwrap_or(rows.len()).min(rows.len());
-        let scored = rows.iter().filter(|r| !r.score.is_nan()).count();
+        let all = run.ranked(y);
+        let scored = all.iter().filter(|r| !r.score.is_nan()).count();
+        let unscored = all.len() - scored;
+        let rows = sel.rows(run, y);
+        let shown = rows.len();
         let _ = writeln!(
             out,
             "{} ({}), {}: {} countries scored, {} without enough data",
@@ -19,7 +23,7 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
             run.plan.version,
             run.panel.year(y),
             scored,
-            rows.len() - scored
+            unscored
         );
         let name_w = rows[..shown]
             .iter()
@@ -81,11 +85,11 @@ pub fn write(run: &Run<'_>, top: Option<usize>) -> String {
                 if stale { " old" } else { "" }
             );
         }
-        if shown < rows.len() {
+        if sel.countries.is_none() && shown < all.len() {
             let _ = writeln!(
                 out,
                 "... {} more (use --top to show more)",
-                rows.len() - shown
+                all.len() - shown
             );
         }
         if marked {
