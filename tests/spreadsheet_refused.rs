@@ -1,12 +1,22 @@
-//! `score --stream` reads comma-separated text only: a file separated by
-//! semicolons (with decimal commas or points), by tabs or by another
-//! `--delimiter`, and a workbook, are refused (U020, exit 64) before
-//! anything is written, with a hint to drop --stream; a comma-separated
-//! file streams. Without --stream the same files are read in memory.
+//! Spreadsheet files that atrisk does not read as given. `score --stream`
+//! reads comma-separated text only: a file separated by semicolons (with
+//! decimal commas or points), by tabs or by another `--delimiter`, and a
+//! workbook, are refused (U020, exit 64) before anything is written, with a
+//! hint to drop --stream; a comma-separated file streams. Without --stream
+//! the same files are read in memory. A workbook protected by a password is
+//! refused with D061 (exit 3), named, with the hint to save a copy without
+//! a password.
+//!
+//! `tests/fixtures/spreadsheet/synthetic_encrypted.xlsx` is a genuinely
+//! encrypted workbook (ECMA-376 agile encryption, an OLE container holding
+//! `EncryptionInfo` and `EncryptedPackage`): a synthetic sheet `Data`
+//! (iso3, year, x, y; rows AAA 2019 1 0.9 and BBB 2019 2 0.8) saved as
+//! .xlsx and encrypted with `msoffcrypto-tool -e -p synthetic`; the same
+//! tool decrypts it back with the password `synthetic`.
 
 mod common;
 
-use common::run;
+use common::{fails, run};
 use rust_xlsxwriter::Workbook;
 
 const FW: &str = "tests/fixtures/minimal.yaml";
@@ -14,8 +24,11 @@ const SEMICOLON: &str = "tests/fixtures/spreadsheet/synthetic_semicolon_decimal_
 const SEMICOLON_POINTS: &str = "tests/fixtures/spreadsheet/synthetic_semicolon_points.csv";
 const PLAIN: &str = "tests/fixtures/spreadsheet/synthetic_plain.csv";
 
-/// `score --format csv` of one data file alone, with more arguments.
-fn score(data: &str, extra: &[&str]) -> std::process::Output {
+const ENCRYPTED: &str = "tests/fixtures/spreadsheet/synthetic_encrypted.xlsx";
+
+/// The arguments of `score --format csv` of one data file alone, with more
+/// arguments.
+fn score_args<'a>(data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "score",
         "--format",
@@ -27,7 +40,12 @@ fn score(data: &str, extra: &[&str]) -> std::process::Output {
         data,
     ];
     args.extend(extra);
-    run(&args)
+    args
+}
+
+/// Runs [`score_args`].
+fn score(data: &str, extra: &[&str]) -> std::process::Output {
+    run(&score_args(data, extra))
 }
 
 /// [`score`] with `--stream`.
@@ -118,5 +136,26 @@ fn a_workbook_is_refused_by_stream() {
     // A workbook under another name is known by its content.
     let renamed = dir.path().join("synthetic.csv");
     std::fs::copy(book, &renamed).unwrap();
+    refused(renamed.to_str().unwrap(), &[], "is a workbook");
+}
+
+#[test]
+fn an_encrypted_workbook_is_d061() {
+    let bytes = std::fs::read(common::root().join(ENCRYPTED)).unwrap();
+    // An OLE container, not a zip: encrypted, not merely a protected sheet.
+    assert!(bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"));
+    for data in [ENCRYPTED.to_string(), format!("{ENCRYPTED}#Data")] {
+        let err = fails(&score_args(&data, &[]), 3, "D061");
+        assert!(
+            err.contains("synthetic_encrypted.xlsx` is protected by a password (encrypted)"),
+            "{err}"
+        );
+        assert!(err.contains("save a copy without a password"), "{err}");
+    }
+    // --stream refuses it as a workbook, also under another name.
+    refused(ENCRYPTED, &[], "is a workbook");
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("data.csv");
+    std::fs::copy(common::root().join(ENCRYPTED), &renamed).unwrap();
     refused(renamed.to_str().unwrap(), &[], "is a workbook");
 }
