@@ -375,3 +375,87 @@ fn a_summary_workbook_needs_an_output_file() {
     let err = fails(&["summary", "--format", "xlsx"], 64, "U001");
     assert!(err.contains("a workbook needs -o FILE"), "{err}");
 }
+
+#[test]
+fn explain_names_the_cell_of_a_worksheet_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("synthetic.xlsx");
+    // Column A empty and row 3 blank: the cell address counts from A1.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Data").unwrap();
+    for (c, h) in ["iso3", "year", "x", "y"].iter().enumerate() {
+        ws.write_string(0, c as u16 + 1, *h).unwrap();
+    }
+    for (r, (iso3, x, y)) in [(1, ("AAA", 1.0, 0.9)), (3, ("BBB", 2.0, 0.8))] {
+        ws.write_string(r, 1, iso3).unwrap();
+        ws.write_number(r, 2, 2019).unwrap();
+        ws.write_number(r, 3, x).unwrap();
+        ws.write_number(r, 4, y).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let data = format!("{}#Data", path.to_str().unwrap());
+    let args = |format: &str| {
+        run(&[
+            "explain",
+            "--framework",
+            "tests/fixtures/minimal.yaml",
+            "--no-shipped-data",
+            "--data",
+            &data,
+            "--country",
+            "BBB",
+            "--year",
+            "2019",
+            "--format",
+            format,
+        ])
+    };
+    let o = args("json");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json = String::from_utf8(o.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut cells = Vec::new();
+    collect_inputs(&v, &mut cells);
+    assert!(!cells.is_empty(), "{json}");
+    for c in &cells {
+        assert_eq!(c["line"], 4, "{c}");
+        let want = match c["column"].as_str().unwrap() {
+            "x" => "D4",
+            "y" => "E4",
+            other => panic!("column {other}"),
+        };
+        assert_eq!(c["cell"], want, "{c}");
+    }
+    let o = args("text");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("#Data:4 x (2019) = 2 (cell D4)"), "{text}");
+    // A CSV file has lines, not cells.
+    let o = run(&[
+        "explain",
+        "--country",
+        "SDN",
+        "--year",
+        "2019",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut cells = Vec::new();
+    collect_inputs(&v, &mut cells);
+    assert!(!cells.is_empty());
+    assert!(cells.iter().all(|c| c.get("cell").is_none()));
+}
+
+/// Every object with a `file` and a `line` in a JSON document.
+fn collect_inputs(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if m.contains_key("file") && m.contains_key("line") {
+                out.push(v.clone());
+            }
+            m.values().for_each(|x| collect_inputs(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_inputs(x, out)),
+        _ => {}
+    }
+}
