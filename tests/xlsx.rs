@@ -121,7 +121,8 @@ fn the_workbook_holds_the_scores_with_their_sources() {
             "File",
             "Row",
             "Column",
-            "Cell year"
+            "Cell year",
+            "Sheet cell"
         ]
     );
     // Every observed input names the file, row and column it was read from.
@@ -427,8 +428,27 @@ fn explain_names_the_cell_of_a_worksheet_value() {
         assert_eq!(c["cell"], want, "{c}");
     }
     let o = args("text");
-    let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.contains("#Data:4 x (2019) = 2 (cell D4)"), "{text}");
+    let told = String::from_utf8(o.stdout).unwrap();
+    assert!(told.contains("#Data:4 x (2019) = 2 (cell D4)"), "{told}");
+    // The score workbook gives the same cell.
+    let book = write(
+        &[
+            "score",
+            "--framework",
+            "tests/fixtures/minimal.yaml",
+            "--no-shipped-data",
+            "--data",
+            &data,
+        ],
+        &dir.path().join("out.xlsx"),
+    );
+    let indicators = sheet(&mut open(&book), "Indicators");
+    let bbb = rows_with(&indicators, 1, "BBB");
+    assert!(!bbb.is_empty());
+    for l in bbb {
+        let want = if text(&l[13]) == "x" { "D4" } else { "E4" };
+        assert_eq!(text(&l[15]), want, "{l:?}");
+    }
     // A CSV file has lines, not cells.
     let o = run(&[
         "explain",

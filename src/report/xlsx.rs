@@ -401,9 +401,10 @@ fn indicators_sheet(
         "Row",
         "Column",
         "Cell year",
+        "Sheet cell",
     ];
     let widths = [
-        7.0, 9.0, 24.0, 14.0, 50.0, 8.0, 10.0, 22.0, 10.0, 16.0, 12.0, 26.0, 8.0, 26.0, 9.0,
+        7.0, 9.0, 24.0, 14.0, 50.0, 8.0, 10.0, 22.0, 10.0, 16.0, 12.0, 26.0, 8.0, 26.0, 9.0, 9.0,
     ];
     let indicators: Vec<usize> = plan
         .of_kind(Kind::Indicator)
@@ -461,6 +462,10 @@ fn indicators_sheet(
                         s.int(12, at.line, st).map_err(x)?;
                         s.text(13, &at.column).map_err(x)?;
                         s.int(14, at.year, st).map_err(x)?;
+                        let field = panel.columns[colx].field;
+                        if let Some(a) = crate::data::xlsx::sheet_cell(&at.file, field, at.line) {
+                            s.text(15, &a).map_err(x)?;
+                        }
                     }
                 }
             }
@@ -621,7 +626,7 @@ fn sources_sheet(run: &Run<'_>, sel: &Selection, st: &Styles) -> Result<Workshee
             ),
             (
                 SHEETS[2],
-                "Each indicator read from data: its score, each measure's value and how it was obtained, and every input cell with its raw value, file, row and column.",
+                "Each indicator read from data: its score, each measure's value and how it was obtained, and every input cell with its raw value, file, row and column (and its cell, such as C48, when read from a worksheet).",
             ),
             (
                 SHEETS[3],
