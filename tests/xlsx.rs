@@ -320,6 +320,15 @@ fn the_summary_workbook_holds_the_values_of_the_json_summary() {
     );
     assert!(text(&lines[0][24]).contains(" -> "), "{:?}", lines[0]);
 
+    let new = sheet(&mut wb, "New in top bands");
+    let entries = json["new_in_top_bands"].as_array().unwrap();
+    assert_eq!(new.height(), entries.len() + 1);
+    for (l, e) in new.rows().skip(1).zip(entries) {
+        assert_eq!(text(&l[0]), e["iso3"].as_str().unwrap());
+        assert_eq!(float(&l[2]), e["score"].as_f64().unwrap());
+        assert_eq!(text(&l[3]), e["band"].as_str().unwrap());
+    }
+
     let recs = sheet(&mut wb, "Recommendations");
     let tally = json["recommendations"].as_array().unwrap();
     assert_eq!(recs.height(), tally.len() + 1);

@@ -1,7 +1,7 @@
 //! The early-warning summary as an Excel workbook (`summary --format xlsx
 //! -o FILE`): the watch lists with band, score, forecast, intervals and
 //! data age; the largest rises with the risk factors and indicators that
-//! drove them; how many of the highest-ranked countries trigger each
+//! drove them; the countries new in the two top bands; how many of the highest-ranked countries trigger each
 //! recommendation; the data warnings; and the sources, method and licences.
 //! The same values as the JSON summary, with the styles of the score
 //! workbook ([`crate::report::xlsx`]): every text is written as text, never
@@ -22,9 +22,10 @@ use crate::report::xlsx::{
 };
 
 /// The sheets of the summary workbook, in order.
-pub const SHEETS: [&str; 5] = [
+pub const SHEETS: [&str; 6] = [
     "Watch list",
     "Movers",
+    "New in top bands",
     "Recommendations",
     "Data warnings",
     "Sources",
@@ -38,6 +39,7 @@ pub fn write_xlsx(s: &Summary) -> Result<Vec<u8>, Diagnostic> {
     let sheets = [
         watch,
         movers_sheet(s, &rows, &st).map_err(x)?,
+        new_entries_sheet(s, &rows, &st).map_err(x)?,
         recommendations_sheet(s, &st).map_err(x)?,
         warnings_sheet(s, &rows, &st).map_err(x)?,
         sources_sheet(s, &st).map_err(x)?,
@@ -311,6 +313,40 @@ fn mover_cells(
     interval_cells(sh, 10, m.interval.as_ref(), f, st)
 }
 
+/// The countries that entered one of the two top bands since the year
+/// before.
+fn new_entries_sheet(
+    s: &Summary,
+    rows: &[(String, u32)],
+    st: &Styles,
+) -> Result<Worksheet, XlsxError> {
+    let head = [
+        "ISO3",
+        "Country",
+        "Score",
+        "Band",
+        "Score the year before",
+        "Band the year before",
+    ];
+    let widths = [7.0, 24.0, 8.0, 11.0, 10.0, 12.0];
+    let f = if s.probability {
+        &st.percent
+    } else {
+        &st.score
+    };
+    let mut sh = Sheet::new(SHEETS[2], &head, &widths, st)?;
+    for n in &s.new_in_top_bands {
+        sh.row += 1;
+        sh.text(0, &n.iso3)?;
+        country_link(&mut sh, 1, &n.iso3, &n.country, rows)?;
+        sh.num(2, n.score, f)?;
+        sh.text(3, &n.band)?;
+        sh.num(4, n.previous_score.unwrap_or(f64::NAN), f)?;
+        sh.text(5, n.previous_band.as_deref().unwrap_or("no score"))?;
+    }
+    sh.finish(head.len())
+}
+
 /// Every recommendation with the number of the highest-ranked countries it
 /// is triggered for, most often triggered first.
 fn recommendations_sheet(s: &Summary, st: &Styles) -> Result<Worksheet, XlsxError> {
@@ -323,7 +359,7 @@ fn recommendations_sheet(s: &Summary, st: &Styles) -> Result<Worksheet, XlsxErro
         "Countries (ISO3, in rank order)",
     ];
     let widths = [14.0, 60.0, 40.0, 10.0, 11.0, 60.0];
-    let mut sh = Sheet::new(SHEETS[2], &head, &widths, st)?;
+    let mut sh = Sheet::new(SHEETS[3], &head, &widths, st)?;
     for r in &s.recommendations {
         sh.row += 1;
         sh.text(0, &r.id)?;
@@ -352,7 +388,7 @@ fn warnings_sheet(
     } else {
         &st.score
     };
-    let mut sh = Sheet::new(SHEETS[3], &head, &widths, st)?;
+    let mut sh = Sheet::new(SHEETS[4], &head, &widths, st)?;
     for w in &s.data_warnings.countries {
         sh.row += 1;
         sh.text(0, &w.iso3)?;
@@ -367,7 +403,7 @@ fn warnings_sheet(
 /// The year, framework and data summarised, what each sheet holds, how to
 /// read the values, and the sources and licences of the data.
 fn sources_sheet(s: &Summary, st: &Styles) -> Result<Worksheet, XlsxError> {
-    let mut sh = Sheet::sources(SHEETS[4], st)?;
+    let mut sh = Sheet::sources(SHEETS[5], st)?;
     let bands = band_counts(s);
     let mut lines: Vec<(&str, String)> = vec![
         ("Written by", format!("atrisk {}", s.atrisk_version)),
@@ -431,10 +467,14 @@ fn sources_sheet(s: &Summary, st: &Styles) -> Result<Worksheet, XlsxError> {
             ),
             (
                 SHEETS[2],
-                "Each recommendation of the framework, with for how many of the highest-ranked countries its conditions hold, and which.",
+                "The countries whose band rose into one of the two top bands since the year before, with their score and band then and now.",
             ),
             (
                 SHEETS[3],
+                "Each recommendation of the framework, with for how many of the highest-ranked countries its conditions hold, and which.",
+            ),
+            (
+                SHEETS[4],
                 "The countries whose score rests on few indicators or old data, or that have no score.",
             ),
         ],
