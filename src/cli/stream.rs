@@ -13,9 +13,12 @@ use super::{
     console_error, emit, load_framework, output_error, print_warnings, unit_key_of,
 };
 use crate::data::assessments::Assessments;
+use crate::data::read::{Delimiter, sniff_delimiter};
 use crate::data::stream::{Layout, Stop, layout};
+use crate::data::xlsx::is_workbook_path;
 use crate::diagnostic::{self, Diagnostic, Origin, Sources};
 use crate::limits::Limit;
+use crate::pipeline::DataArg;
 use crate::score::stream::{self, Options};
 
 fn stream_usage(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
@@ -108,6 +111,61 @@ fn open(path: &Path) -> std::io::Result<(Vec<u8>, impl Read)> {
     Ok((head, Cursor::new(pre).chain(r)))
 }
 
+/// The first bytes of a regular file (at most 64 KiB, cut after its last
+/// whole line), enough to tell its separator; empty when it cannot be read
+/// (the in-memory reader then reports it) and for a pipe or a device,
+/// which are not read ahead.
+fn first_lines(path: &Path) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return buf;
+    }
+    let Ok(f) = File::open(path) else {
+        return buf;
+    };
+    if f.take(1 << 16).read_to_end(&mut buf).is_err() {
+        buf.clear();
+    }
+    if buf.len() == 1 << 16
+        && let Some(end) = buf.iter().rposition(|&b| b == b'\n')
+    {
+        buf.truncate(end + 1);
+    }
+    buf
+}
+
+/// A workbook, or a text file separated by another character than the
+/// comma (given with `--delimiter` or found as the in-memory reader finds
+/// it), is refused (U020) before anything is read or written: the stream
+/// reads comma-separated text only, and these files are read in memory.
+fn check_comma_separated(data: &DataArg, delimiter: Option<Delimiter>) -> Result<(), Failure> {
+    let file = data.path.display().to_string();
+    let head = first_lines(&data.path);
+    // A zip container (.xlsx) or an OLE container (an encrypted workbook).
+    let container = head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0");
+    if data.sheet.is_some() || is_workbook_path(&file) || container {
+        return Err(stream_usage(
+            format!("`{file}` is a workbook: --stream reads comma-separated text files"),
+            "drop --stream to read the sheet in memory, or save the sheet as CSV (UTF-8, comma-separated) and stream that file",
+        ));
+    }
+    let d = delimiter
+        .or(data.delimiter)
+        .map_or_else(|| sniff_delimiter(&head), |d| d.0);
+    if d == b',' {
+        return Ok(());
+    }
+    let name = match d {
+        b'\t' => "tabs".to_string(),
+        b';' => "semicolons".to_string(),
+        other => format!("`{}`", char::from(other)),
+    };
+    Err(stream_usage(
+        format!("`{file}` is separated by {name}: --stream reads comma-separated files"),
+        "drop --stream to read the file in memory, or save the file with commas between fields (and points as decimal marks)",
+    ))
+}
+
 /// Scores with `--stream`. `Ok(None)` when the input must be read in memory
 /// (a note has said why).
 pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
@@ -134,6 +192,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<Option<u8>, Failure> {
         fallback(ctx, "the data", why)?;
         return Ok(None);
     };
+    check_comma_separated(data, input.delimiter)?;
     let file = data.path.display().to_string();
     if input.to_iso3.is_some() {
         fallback(ctx, &file, "--to-iso3 rewrites the file in memory")?;

@@ -1,15 +1,17 @@
-//! `atrisk summary`: the early-warning summary of one year as text, Markdown or JSON.
+//! `atrisk summary`: the early-warning summary of one year as text, Markdown,
+//! JSON or an Excel workbook.
 
 use std::path::PathBuf;
 
-use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
+use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_file_output, write_output};
 use crate::analysis::summary::{Options, Summary, assess};
+use crate::diagnostic::Sources;
 use crate::framework::uncertainty::Alternatives;
 use crate::report::summary;
 use crate::score::uncertainty::Simulation;
 
 /// Output formats of `summary`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Text for the terminal.
     Text,
@@ -17,6 +19,8 @@ pub enum Format {
     Md,
     /// JSON for scripts (fields in docs/summary.md).
     Json,
+    /// An Excel workbook (needs -o FILE): watch lists, movers with their drivers, recommendations, data warnings, sources.
+    Xlsx,
 }
 
 /// The arguments `summary` and `report` share.
@@ -122,6 +126,12 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
             "drop --format, or drop --brief for the whole summary in Markdown or JSON",
         ));
     }
+    if a.format == Format::Xlsx && c.output.is_none() {
+        return Err(usage(
+            "a workbook needs -o FILE: it is not written to standard output",
+            "add -o FILE.xlsx",
+        ));
+    }
     let scored = c.input.score(ctx)?;
     let chosen = super::score::select_countries(&scored.panel, &scored.names, &a.country)?;
     let (_, s, _) = match &chosen {
@@ -144,6 +154,13 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Text => summary::write_text(&s),
         Format::Md => summary::write_markdown(&s),
         Format::Json => summary::write_json(&s),
+        Format::Xlsx => {
+            let bytes =
+                summary::write_xlsx(&s).map_err(|d| Failure::new(d, &Sources::default()))?;
+            let path = c.output.as_deref().unwrap_or(std::path::Path::new(""));
+            write_file_output(path, &bytes, &c.input.paths())?;
+            return Ok(EXIT_OK);
+        }
     };
     write_output(c.output.as_deref(), &text, &c.input.paths())?;
     Ok(EXIT_OK)

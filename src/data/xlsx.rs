@@ -39,6 +39,15 @@ pub fn split_sheet(arg: &str) -> Option<(&str, &str)> {
         .filter(|(file, sheet)| is_workbook_path(file) && !sheet.is_empty())
 }
 
+/// The spreadsheet address (`C48`) of the cell of a sheet `file`
+/// (`FILE.xlsx#Sheet`) on the 1-based `line` (the sheet's row) and in the
+/// 1-based `field` of its CSV text (the sheet's column, counted from `A`);
+/// `None` for a file that is not a sheet and for no row.
+pub fn sheet_cell(file: &str, field: u32, line: u32) -> Option<String> {
+    (is_sheet(file) && field > 0 && line > 0)
+        .then(|| format!("{}{line}", column_letters(field - 1)))
+}
+
 /// A worksheet as the text of a CSV file.
 #[derive(Debug)]
 pub struct SheetText {
@@ -386,6 +395,10 @@ mod tests {
         assert_eq!(split_sheet("w.xlsx#My sheet"), Some(("w.xlsx", "My sheet")));
         assert_eq!(split_sheet("w.xlsx#"), None);
         assert_eq!(split_sheet("w.csv#x"), None);
+        assert_eq!(sheet_cell("w.xlsx#Data", 3, 48).as_deref(), Some("C48"));
+        assert_eq!(sheet_cell("w.xlsx#Data", 27, 2).as_deref(), Some("AA2"));
+        assert_eq!(sheet_cell("w.csv", 3, 48), None);
+        assert_eq!(sheet_cell("w.xlsx#Data", 3, 0), None);
     }
 
     #[test]

@@ -41,19 +41,19 @@ const SOURCES_MD: &str = include_str!("../../examples/data/SOURCES.md");
 /// The README, whose table names each shipped source and its licence.
 const README_MD: &str = include_str!("../../README.md");
 
-/// The cell formats of the workbook.
-struct Styles {
-    head: Format,
-    score: Format,
-    percent: Format,
-    whole: Format,
-    title: Format,
-    section: Format,
-    wrap: Format,
+/// The cell formats of the workbooks.
+pub(crate) struct Styles {
+    pub(crate) head: Format,
+    pub(crate) score: Format,
+    pub(crate) percent: Format,
+    pub(crate) whole: Format,
+    pub(crate) title: Format,
+    pub(crate) section: Format,
+    pub(crate) wrap: Format,
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub(crate) fn new() -> Styles {
         Styles {
             head: Format::new()
                 .set_bold()
@@ -72,7 +72,7 @@ impl Styles {
 }
 
 /// What a failed write becomes: O001 (exit 74), naming what failed.
-fn failed(e: &XlsxError) -> Diagnostic {
+pub(crate) fn failed(e: &XlsxError) -> Diagnostic {
     Diagnostic::error(
         "O001",
         Origin::Output,
@@ -94,16 +94,17 @@ fn too_many_rows(sheet: &str, rows: usize) -> Diagnostic {
 }
 
 /// One worksheet being filled: a header row, then one row after another.
-struct Sheet {
-    ws: Worksheet,
+pub(crate) struct Sheet {
+    pub(crate) ws: Worksheet,
     name: &'static str,
-    row: u32,
+    /// The row last written (0: the header).
+    pub(crate) row: u32,
     links: usize,
 }
 
 impl Sheet {
     /// A sheet with its header row frozen; `widths` are column widths.
-    fn new(
+    pub(crate) fn new(
         name: &'static str,
         head: &[&str],
         widths: &[f64],
@@ -126,9 +127,20 @@ impl Sheet {
         })
     }
 
+    /// A sheet of sources, method and licences: facts and sentences in
+    /// two wide columns, tables below.
+    pub(crate) fn sources(name: &'static str, st: &Styles) -> Result<Sheet, XlsxError> {
+        Sheet::new(
+            name,
+            &["Sources, method and licences"],
+            &[30.0, 60.0, 40.0, 30.0],
+            st,
+        )
+    }
+
     /// Moves to the next row; past the last row a worksheet has, the
     /// sheet's row count is an error.
-    fn next(&mut self, rows: usize) -> Result<u32, Diagnostic> {
+    pub(crate) fn next(&mut self, rows: usize) -> Result<u32, Diagnostic> {
         if self.row >= MAX_ROWS {
             return Err(too_many_rows(self.name, rows));
         }
@@ -137,7 +149,7 @@ impl Sheet {
     }
 
     /// Text from an input or a framework, always as a string.
-    fn text(&mut self, c: usize, s: &str) -> Result<(), XlsxError> {
+    pub(crate) fn text(&mut self, c: usize, s: &str) -> Result<(), XlsxError> {
         if !s.is_empty() {
             self.ws.write_string(self.row, col(c), s)?;
         }
@@ -146,7 +158,7 @@ impl Sheet {
 
     /// A number rounded to six places as in CSV and JSON, in a format;
     /// nothing for NaN.
-    fn num(&mut self, c: usize, v: f64, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn num(&mut self, c: usize, v: f64, f: &Format) -> Result<(), XlsxError> {
         if let Some(r) = round(v, 6).filter(|r| r.is_finite()) {
             self.ws.write_number_with_format(self.row, col(c), r, f)?;
         }
@@ -154,13 +166,24 @@ impl Sheet {
     }
 
     /// A whole number.
-    fn int(&mut self, c: usize, v: impl Into<f64>, st: &Styles) -> Result<(), XlsxError> {
+    pub(crate) fn int(
+        &mut self,
+        c: usize,
+        v: impl Into<f64>,
+        st: &Styles,
+    ) -> Result<(), XlsxError> {
         self.num(c, v.into(), &st.whole)
     }
 
     /// Text linked to a cell of another sheet (plain text beyond the
     /// hyperlinks a sheet may hold).
-    fn link(&mut self, c: usize, s: &str, sheet: &str, row: u32) -> Result<(), XlsxError> {
+    pub(crate) fn link(
+        &mut self,
+        c: usize,
+        s: &str,
+        sheet: &str,
+        row: u32,
+    ) -> Result<(), XlsxError> {
         if self.links >= MAX_LINKS || s.is_empty() {
             return self.text(c, s);
         }
@@ -171,7 +194,7 @@ impl Sheet {
     }
 
     /// Autofilter over the header and the rows written.
-    fn finish(mut self, cols: usize) -> Result<Worksheet, XlsxError> {
+    pub(crate) fn finish(mut self, cols: usize) -> Result<Worksheet, XlsxError> {
         if cols > 0 {
             self.ws.autofilter(0, 0, self.row.max(1), col(cols - 1))?;
         }
@@ -179,7 +202,7 @@ impl Sheet {
     }
 }
 
-fn col(c: usize) -> u16 {
+pub(crate) fn col(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
 }
 
@@ -207,12 +230,23 @@ pub fn write(run: &Run<'_>, sel: &Selection) -> Result<Vec<u8>, Diagnostic> {
         recommendations_sheet(run, &rows, &st)?,
         sources_sheet(run, sel, &st).map_err(|e| failed(&e))?,
     ];
+    book(
+        &format!("{} ({})", run.plan.title, run.plan.version),
+        sheets,
+    )
+}
+
+/// A workbook of these sheets, in order, as bytes; its creation time is
+/// fixed, so the same sheets give the same bytes.
+pub(crate) fn book(
+    title: &str,
+    sheets: impl IntoIterator<Item = Worksheet>,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut wb = Workbook::new();
-    // A fixed creation time: the same input gives the same bytes.
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| failed(&e))?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{} ({})", run.plan.title, run.plan.version))
+            .set_title(title)
             .set_creation_datetime(&created),
     );
     for s in sheets {
@@ -367,9 +401,10 @@ fn indicators_sheet(
         "Row",
         "Column",
         "Cell year",
+        "Sheet cell",
     ];
     let widths = [
-        7.0, 9.0, 24.0, 14.0, 50.0, 8.0, 10.0, 22.0, 10.0, 16.0, 12.0, 26.0, 8.0, 26.0, 9.0,
+        7.0, 9.0, 24.0, 14.0, 50.0, 8.0, 10.0, 22.0, 10.0, 16.0, 12.0, 26.0, 8.0, 26.0, 9.0, 9.0,
     ];
     let indicators: Vec<usize> = plan
         .of_kind(Kind::Indicator)
@@ -427,6 +462,10 @@ fn indicators_sheet(
                         s.int(12, at.line, st).map_err(x)?;
                         s.text(13, &at.column).map_err(x)?;
                         s.int(14, at.year, st).map_err(x)?;
+                        let field = panel.columns[colx].field;
+                        if let Some(a) = crate::data::xlsx::sheet_cell(&at.file, field, at.line) {
+                            s.text(15, &a).map_err(x)?;
+                        }
                     }
                 }
             }
@@ -541,12 +580,7 @@ fn md_rows(text: &str, header: &str) -> Vec<Vec<String>> {
 /// come from with their licences; then every node of the framework.
 fn sources_sheet(run: &Run<'_>, sel: &Selection, st: &Styles) -> Result<Worksheet, XlsxError> {
     let (plan, panel) = (run.plan, run.panel);
-    let mut s = Sheet::new(
-        SHEETS[4],
-        &["Sources, method and licences"],
-        &[30.0, 60.0, 40.0, 30.0],
-        st,
-    )?;
+    let mut s = Sheet::sources(SHEETS[4], st)?;
     let years: Vec<String> = run
         .years
         .iter()
@@ -572,67 +606,124 @@ fn sources_sheet(run: &Run<'_>, sel: &Selection, st: &Styles) -> Result<Workshee
                 .to_string(),
         ));
     }
-    s.row += 1;
-    s.ws.write_string_with_format(
-        s.row,
-        0,
-        format!("{} ({})", plan.title, plan.version),
-        &st.title,
+    facts(
+        &mut s,
+        &format!("{} ({})", plan.title, plan.version),
+        &lines,
+        st,
     )?;
-    for (k, v) in &lines {
-        s.row += 1;
-        s.ws.write_string_with_format(s.row, 0, *k, &st.section)?;
-        s.text(1, v)?;
-    }
-    let section = |s: &mut Sheet, t: &str| -> Result<(), XlsxError> {
-        s.row += 2;
-        s.ws.write_string_with_format(s.row, 0, t, &st.section)?;
-        Ok(())
-    };
-    section(&mut s, "Sheets")?;
-    for (name, what) in [
-        (
-            SHEETS[0],
-            "The ranking: score, band, coverage and the age of the data behind each score. A country name leads to its risk factors.",
-        ),
-        (
-            SHEETS[1],
-            "The crime and risk-factor scores of each country (headed by id and title). A country name leads to its indicators.",
-        ),
-        (
-            SHEETS[2],
-            "Each indicator read from data: its score, each measure's value and how it was obtained, and every input cell with its raw value, file, row and column.",
-        ),
-        (
-            SHEETS[3],
-            "The recommendations triggered: the condition that holds, the path of nodes from it down to a measure, and the cells read.",
-        ),
-    ] {
-        s.row += 1;
-        s.text(0, name)?;
-        s.ws.write_string_with_format(s.row, 1, what, &st.wrap)?;
-    }
-    section(&mut s, "Method")?;
+    section(&mut s, "Sheets", st)?;
+    sheet_notes(
+        &mut s,
+        &[
+            (
+                SHEETS[0],
+                "The ranking: score, band, coverage and the age of the data behind each score. A country name leads to its risk factors.",
+            ),
+            (
+                SHEETS[1],
+                "The crime and risk-factor scores of each country (headed by id and title). A country name leads to its indicators.",
+            ),
+            (
+                SHEETS[2],
+                "Each indicator read from data: its score, each measure's value and how it was obtained, and every input cell with its raw value, file, row and column (and its cell, such as C48, when read from a worksheet).",
+            ),
+            (
+                SHEETS[3],
+                "The recommendations triggered: the condition that holds, the path of nodes from it down to a measure, and the cells read.",
+            ),
+        ],
+        st,
+    )?;
+    section(&mut s, "Method", st)?;
     let overall = if plan.is_probability(plan.overall()) {
         "The overall score is the output of the framework's logistic model: read it as a chance only after checking its backtest (atrisk backtest)."
     } else {
         "A score is a relative screening measure from 0 to 1: not a probability, not a prediction of an event, and not a legal finding."
     };
-    for line in [
+    let method = [
         "Each measured indicator places a published value between two fixed reference points of the rules: 0 when the condition is absent, 1 at the most severe level considered. A score therefore depends only on the country's own data.",
         "Indicators are combined into risk factors, risk factors into a score per crime, and crime scores into the overall score, as the framework file states.",
         overall,
         "A value missing in a year may be carried forward from an earlier year; the Scores sheet counts such values and names the oldest year.",
         "Bands are cut-offs on a continuous scale: small differences between countries near a cut-off are not meaningful on their own.",
         "The full method is in docs/methodology.md; every score traces down to the data cells listed in the Indicators sheet.",
-    ] {
-        s.row += 1;
-        s.ws.write_string_with_format(s.row, 1, line, &st.wrap)?;
+    ];
+    paragraphs(&mut s, &method, st)?;
+    licences(&mut s, &panel.files, st)?;
+    section(&mut s, "Framework nodes", st)?;
+    s.row += 1;
+    for (k, h) in ["Id", "Title", "Kind", "Source"].iter().enumerate() {
+        s.ws.write_string_with_format(s.row, col(k), *h, &st.head)?;
     }
-    section(&mut s, "Data sources and licences")?;
-    let shipped = panel.files.len() == embedded::DATA.len()
-        && panel
-            .files
+    for n in &plan.nodes {
+        if n.kind == Kind::Measure {
+            continue;
+        }
+        s.row += 1;
+        s.text(0, &n.id)?;
+        s.ws.write_string_with_format(s.row, 1, &n.title, &st.wrap)?;
+        s.text(2, kind_name(n.kind))?;
+        s.text(3, n.source.as_deref().unwrap_or_default())?;
+    }
+    Ok(s.ws)
+}
+
+/// The title of a sources sheet, then one fact a row: its name in bold,
+/// then its value.
+pub(crate) fn facts(
+    s: &mut Sheet,
+    title: &str,
+    lines: &[(&str, String)],
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    s.row += 1;
+    s.ws.write_string_with_format(s.row, 0, title, &st.title)?;
+    for (k, v) in lines {
+        s.row += 1;
+        s.ws.write_string_with_format(s.row, 0, *k, &st.section)?;
+        s.text(1, v)?;
+    }
+    Ok(())
+}
+
+/// Sentences, one a row, wrapped in the second column.
+pub(crate) fn paragraphs(s: &mut Sheet, lines: &[&str], st: &Styles) -> Result<(), XlsxError> {
+    for line in lines {
+        s.row += 1;
+        s.ws.write_string_with_format(s.row, 1, *line, &st.wrap)?;
+    }
+    Ok(())
+}
+
+/// A section heading of a sources sheet, after an empty row.
+pub(crate) fn section(s: &mut Sheet, t: &str, st: &Styles) -> Result<(), XlsxError> {
+    s.row += 2;
+    s.ws.write_string_with_format(s.row, 0, t, &st.section)?;
+    Ok(())
+}
+
+/// What each sheet of a workbook holds: its name, then a sentence.
+pub(crate) fn sheet_notes(
+    s: &mut Sheet,
+    notes: &[(&str, &str)],
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    for (name, what) in notes {
+        s.row += 1;
+        s.text(0, name)?;
+        s.ws.write_string_with_format(s.row, 1, *what, &st.wrap)?;
+    }
+    Ok(())
+}
+
+/// The section on the data files: for the shipped data, the table of its
+/// files and the table of its sources with their licences; for other data,
+/// the files named.
+pub(crate) fn licences(s: &mut Sheet, files: &[String], st: &Styles) -> Result<(), XlsxError> {
+    section(s, "Data sources and licences", st)?;
+    let shipped = files.len() == embedded::DATA.len()
+        && files
             .iter()
             .zip(embedded::DATA.iter())
             .all(|(f, (n, _))| f == n);
@@ -660,27 +751,12 @@ fn sources_sheet(run: &Run<'_>, sel: &Selection, st: &Styles) -> Result<Workshee
             1,
             format!(
                 "The scores use these data files: {}. Their sources and licences are those stated by their publishers.",
-                panel.files.join(", ")
+                files.join(", ")
             ),
             &st.wrap,
         )?;
     }
-    section(&mut s, "Framework nodes")?;
-    s.row += 1;
-    for (k, h) in ["Id", "Title", "Kind", "Source"].iter().enumerate() {
-        s.ws.write_string_with_format(s.row, col(k), *h, &st.head)?;
-    }
-    for n in &plan.nodes {
-        if n.kind == Kind::Measure {
-            continue;
-        }
-        s.row += 1;
-        s.text(0, &n.id)?;
-        s.ws.write_string_with_format(s.row, 1, &n.title, &st.wrap)?;
-        s.text(2, kind_name(n.kind))?;
-        s.text(3, n.source.as_deref().unwrap_or_default())?;
-    }
-    Ok(s.ws)
+    Ok(())
 }
 
 #[cfg(test)]

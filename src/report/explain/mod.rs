@@ -124,6 +124,10 @@ pub struct Cell {
     /// Where it is.
     #[serde(flatten)]
     pub at: CellRef,
+    /// For a cell of a worksheet (`FILE.xlsx#Sheet`): its address, such as
+    /// `C48` (`line` is its row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// The value as read.
     pub value: f64,
     /// For analyst assessments: who says so, how sure, and why.
@@ -354,10 +358,14 @@ fn cells(
     }
     score::trace(plan, panel, scores, ni, country, year_idx)
         .into_iter()
-        .map(|(col, cc)| Cell {
-            at: panel.cell_ref(col, cc),
-            value: panel.value(col, cc),
-            analyst: panel.analyst(col, cc).cloned(),
+        .map(|(col, cc)| {
+            let at = panel.cell_ref(col, cc);
+            Cell {
+                cell: crate::data::xlsx::sheet_cell(&at.file, panel.columns[col].field, at.line),
+                at,
+                value: panel.value(col, cc),
+                analyst: panel.analyst(col, cc).cloned(),
+            }
         })
         .collect()
 }

@@ -120,10 +120,7 @@ fn forecast_text(out: &mut String, f: &Forecast<'_>) {
             num3(i.weight)
         ));
         for c in &src.cells {
-            out.push_str(&format!(
-                "            {}:{} {} ({}) = {}\n",
-                c.at.file, c.at.line, c.at.column, c.at.year, c.value
-            ));
+            out.push_str(&format!("            {}\n", cell_text(c)));
         }
     }
     let total: f64 = s.inputs.iter().map(|i| i.contribution).sum();
@@ -197,10 +194,7 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str) {
                         .as_ref()
                         .map(|a| format!("  [analyst assessment: {}]", analyst_text(a)))
                         .unwrap_or_default();
-                    out.push_str(&format!(
-                        "{prefix}{cont}{b}{}:{} {} ({}) = {}{who}\n",
-                        c.at.file, c.at.line, c.at.column, c.at.year, c.value
-                    ));
+                    out.push_str(&format!("{prefix}{cont}{b}{}{who}\n", cell_text(c)));
                 }
             }
             _ => {
@@ -233,6 +227,20 @@ fn tree(out: &mut String, nodes: &[ExNode<'_>], prefix: &str) {
             }
         }
     }
+}
+
+/// Where an input cell is and its value: `file:line column (year) = value`,
+/// and the cell of a worksheet (`(cell C48)`).
+fn cell_text(c: &Cell) -> String {
+    let cell = c
+        .cell
+        .as_ref()
+        .map(|a| format!(" (cell {a})"))
+        .unwrap_or_default();
+    format!(
+        "{}:{} {} ({}) = {}{cell}",
+        c.at.file, c.at.line, c.at.column, c.at.year, c.value
+    )
 }
 
 fn analyst_text(a: &crate::data::Analyst) -> String {

@@ -144,6 +144,17 @@ pub fn fmt_age_range(a: &AgeRange, year: i32) -> String {
     )
 }
 
+/// The countries per band, highest band first, then those without a
+/// score: `very high 12`, ..., `no score 3`.
+pub(super) fn band_counts(s: &Summary) -> Vec<String> {
+    s.bands
+        .iter()
+        .rev()
+        .map(|b| format!("{} {}", b.band, b.countries))
+        .chain(std::iter::once(format!("no score {}", s.no_score)))
+        .collect()
+}
+
 /// The reasons of a data warning in words.
 pub fn fmt_reasons(w: &DataWarning) -> String {
     w.reasons

@@ -1,11 +1,12 @@
 //! Renderers of the early-warning summary of a year (the model is
-//! [`crate::analysis::summary::Summary`]): text for a terminal, Markdown and
-//! JSON. The phrases they share (numbers, changes, inputs and data age in
+//! [`crate::analysis::summary::Summary`]): text for a terminal, Markdown,
+//! JSON and an Excel workbook. The phrases they share (numbers, changes, inputs and data age in
 //! words, the fixed sentences) are re-exported here for the HTML report.
 
 mod format;
 mod markdown;
 mod text;
+mod xlsx;
 
 pub use format::{
     BRIEF_RECOMMENDATIONS, FOOTER, NO_FACTOR_ROSE, NO_INDICATOR_ROSE, actor_names, compared_with,
@@ -16,6 +17,7 @@ pub use format::{
 };
 pub use markdown::write_markdown;
 pub use text::{write_brief_text, write_text};
+pub use xlsx::{SHEETS, write_xlsx};
 
 use crate::analysis::summary::Summary;
 

@@ -140,13 +140,7 @@ pub fn write_text(s: &Summary) -> String {
     }
     let scored = s.countries - s.no_score;
     let _ = writeln!(out, "{} countries, {scored} scored.", s.countries);
-    let counts: Vec<String> = s
-        .bands
-        .iter()
-        .rev()
-        .map(|b| format!("{} {}", b.band, b.countries))
-        .chain(std::iter::once(format!("no score {}", s.no_score)))
-        .collect();
+    let counts = super::format::band_counts(s);
     let _ = writeln!(out, "Countries per band: {}\n", counts.join(", "));
     let _ = writeln!(out, "Watch list (top {})", s.top);
     text_entries(&mut out, &s.watch_list.overall, "  ", s.probability);
