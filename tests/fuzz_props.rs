@@ -141,10 +141,14 @@ fn write_every_report(plan: &Plan, panel: &Panel, scores: &Scores) {
         scores,
         years: (panel.n_years.saturating_sub(3)..panel.n_years).collect(),
     };
-    let _ = report::text::write(&run, Some(5));
+    let top = report::csv::Selection {
+        top: Some(5),
+        countries: None,
+    };
+    let _ = report::text::write(&run, &top);
     let _ = report::csv::write(&run);
     let _ = report::json::write(&run);
-    let _ = report::markdown::write(&run, None);
+    let _ = report::markdown::write(&run, &report::csv::Selection::default());
     let last = panel.n_years - 1;
     let one = Run {
         plan,
