@@ -129,11 +129,9 @@ fn a_unit_key_given_twice_by_repeated_flags_is_refused() {
 }
 
 /// The text of `explain` and of `audit` shows titles of the framework and
-/// names of the data; these must go through the sanitiser like every other
-/// table and report. Not yet so: both writers print them as they are (see
-/// SECURITY.md, "What is not yet guaranteed").
+/// names of the data; these go through the sanitiser like every other
+/// table and report.
 #[test]
-#[ignore = "explain's and audit's text writers do not sanitise names and titles yet"]
 fn explain_and_audit_text_show_names_and_titles_escaped() {
     let dir = backtest_folder();
     let p = dir.path();

@@ -93,5 +93,5 @@ pub fn render(doc: &Doc) -> String {
 
 /// The audit as text.
 pub fn write(a: &Audit) -> String {
-    render(&layout(a))
+    crate::diagnostic::sanitize(&render(&layout(a))).into_owned()
 }

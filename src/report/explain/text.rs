@@ -73,7 +73,7 @@ pub fn text(e: &Explained<'_>, plan: &Plan) -> String {
     } else {
         out.push_str("\nScores run from 0 to 1 (relative risk, not a probability), except the fitted forecasts, which are probabilities. Run with --format json for every number.\n");
     }
-    out
+    crate::diagnostic::sanitize(&out).into_owned()
 }
 
 /// A number with a sign, for contributions to the log-odds.
