@@ -153,6 +153,27 @@ impl Table {
         (d, years)
     }
 
+    /// The least work of the refit that trains on the years through
+    /// `through` (see [`fit::least_work`] and [`fit::cv_least_work`]),
+    /// counted from the rows' years and outcomes, before any design is built.
+    fn least_work(&self, through: i32, h: i32, cfg: &Config) -> u64 {
+        let mut y = Vec::new();
+        let mut years = Vec::new();
+        for i in 0..self.known_through(through) {
+            if self.train[i] && self.known[i] {
+                y.push(if self.y[i] > 0.5 { 1.0 } else { 0.0 });
+                years.push(self.years[i]);
+            }
+        }
+        let cv = match cfg.penalty {
+            Penalty::Fixed(_) => 0,
+            Penalty::CrossValidated { folds } => {
+                fit::cv_least_work(&years, &y, self.p, folds, (h - 1).max(0) as u32)
+            }
+        };
+        cv.saturating_add(fit::least_work(y.len(), self.p))
+    }
+
     fn row(&self, i: usize) -> &[f64] {
         &self.x[i * self.p..(i + 1) * self.p]
     }
@@ -412,14 +433,37 @@ fn forecast(
 ) -> Result<Forecasts, Diagnostic> {
     let what = of.what;
     let starts: Vec<i32> = (first..=last).step_by(cfg.every as usize).collect();
+    // The least work of every refit together, checked before the first: a
+    // run that must pass the bound stops before it starts.
+    let least = starts
+        .iter()
+        .map(|&t| table.least_work(t - h, h, cfg))
+        .fold(0u64, u64::saturating_add);
+    let serial = u64::from(matches!(cfg.penalty, Penalty::Fixed(_))) + 1;
+    if let Err(e) = work.ahead(least.saturating_mul(serial)) {
+        return Err(super::fit_error(&e, &format!("the {what}'s refits")));
+    }
     let fitted: Vec<Refitted> = match cfg.penalty {
         Penalty::Fixed(_) => {
+            // Each refit starts from the one before, so they run one after
+            // another on one core: their work counts twice against the
+            // bound, which is set for work shared by two cores.
+            let serial = fit::Work::new(work.cap().saturating_sub(work.used()) / 2);
+            let over = || {
+                super::fit_error(
+                    &fit::FitError::Budget { cap: work.cap() },
+                    &format!("the {what}'s refits"),
+                )
+            };
             let mut out: Vec<Refitted> = Vec::with_capacity(starts.len());
             for (k, &t) in starts.iter().enumerate() {
                 let prev = out.last().map(|(_, m, _)| m);
-                let r = refit(table, t, h, k, cfg, prev, of, work)?;
+                let r = refit(table, t, h, k, cfg, prev, of, &serial)
+                    .map_err(|d| if serial.exceeded() { over() } else { d })?;
                 out.push(r);
             }
+            work.charge(serial.used().saturating_mul(2))
+                .map_err(|_| over())?;
             out
         }
         Penalty::CrossValidated { .. } => {
