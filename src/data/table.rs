@@ -1,7 +1,8 @@
 //! One data file read into a table of (unit, year) rows: wide form (one
 //! column per measure) or long form (`indicator`, `value`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::read::*;
 use super::stream::{has_unsafe_control, parse_number_bytes};
@@ -88,6 +89,30 @@ impl Table {
         self.units.push(code.to_string());
         self.names.push(String::new());
         u
+    }
+}
+
+/// Hashes a row's unit and year, one number, with a multiplication and a
+/// fold. The default hasher resists keys chosen to collide, which these
+/// are not: a unit is numbered in the order units come, not by its text
+/// (the codes themselves are hashed by the default hasher).
+#[derive(Default)]
+struct RowHasher(u64);
+
+impl Hasher for RowHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let h = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -316,7 +341,8 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     }
     let mut unit_index: HashMap<String, u32> = HashMap::new();
     let mut long_index: HashMap<String, usize> = HashMap::new();
-    let mut seen_rows: HashMap<(u32, i32), u64> = HashMap::new();
+    // The (unit, year) of every row of a wide file read so far.
+    let mut seen_rows: HashSet<u64, BuildHasherDefault<RowHasher>> = HashSet::default();
     let mut seen_long: HashMap<(u32, i32, usize), u64> = HashMap::new();
     let mut bad = BadCells::default();
     let mut rec = csv::ByteRecord::new();
@@ -413,7 +439,14 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             table.keys.push((u, year, line as u32));
             table.push(ci, table.keys.len() - 1, v, raw);
         } else {
-            if let Some(prev) = seen_rows.insert((u, year), line) {
+            if !seen_rows.insert((u64::from(u) << 32) | u64::from(year as u32)) {
+                // The row of the same unit and year, read before.
+                let prev = table
+                    .keys
+                    .iter()
+                    .rev()
+                    .find(|k| (k.0, k.1) == (u, year))
+                    .map_or(0, |k| u64::from(k.2));
                 return Err(duplicate(input, line, prev, code, year, None, key));
             }
             table.keys.push((u, year, line as u32));
