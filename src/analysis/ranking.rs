@@ -151,6 +151,17 @@ impl Run<'_> {
     pub fn values_basis(&self, country: usize, year_idx: usize) -> ValuesBasis {
         let (plan, panel) = (self.plan, self.panel);
         let cell = panel.cell(country, year_idx);
+        let [observed, carried, filled, missing] = self.scores.status_counts(plan, cell);
+        let count = |n: u32| n as usize;
+        if carried == 0 {
+            // Nothing carried: no year or column to find.
+            return ValuesBasis {
+                observed: count(observed),
+                filled: count(filled),
+                missing: count(missing),
+                ..ValuesBasis::default()
+            };
+        }
         let mut b = ValuesBasis::default();
         let mut stale: BTreeMap<String, i32> = BTreeMap::new();
         for ni in plan.of_kind(Kind::Measure) {

@@ -2,9 +2,10 @@
 //! file and line of every cell, and analyst assessments as columns.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::read::{check_cells, data_err};
-use super::table::{Table, read_table};
+use super::table::{Cells, Table, read_table};
 use super::{DEFAULT_UNIT_KEY, key_label, value_text};
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::limits::Limit;
@@ -30,9 +31,11 @@ pub struct Column {
     /// 1-based field number in the file (for long files, the `value` field).
     pub field: u32,
     /// Values by cell (`country * years + year`); NaN when missing.
-    pub(super) values: Vec<f64>,
-    /// 1-based physical line of each cell in its file; 0 when no row.
-    pub(super) lines: Vec<u32>,
+    /// Shared with the scores of a measure that reads the column as it is.
+    pub(super) values: Arc<Vec<f64>>,
+    /// 1-based physical line of each cell in its file; 0 when no row
+    /// (shared by the columns of a wide file).
+    pub(super) lines: Arc<[u32]>,
     /// The text of the cells whose text is not the one [`value_text`] gives
     /// for their value, sorted by cell.
     pub(super) texts: Vec<(usize, Box<str>)>,
@@ -218,17 +221,18 @@ impl Panel {
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         for t in &tables {
-            for (iso3, y, _) in &t.keys {
-                if !names.contains_key(iso3) {
-                    names.insert(iso3.clone(), String::new());
-                }
-                lo = lo.min(*y);
-                hi = hi.max(*y);
+            for &(_, y, _) in &t.keys {
+                lo = lo.min(y);
+                hi = hi.max(y);
             }
-            for (iso3, n) in &t.names {
-                let e = names.entry(iso3.clone()).or_default();
-                if e.is_empty() {
-                    *e = n.clone();
+            // A unit's name is the first the files give.
+            for (code, n) in t.units.iter().zip(&t.names) {
+                match names.get_mut(code.as_str()) {
+                    Some(e) if e.is_empty() => e.clone_from(n),
+                    Some(_) => {}
+                    None => {
+                        names.insert(code.clone(), n.clone());
+                    }
                 }
             }
         }
@@ -267,31 +271,49 @@ impl Panel {
                 countries.len()
             )
         })?;
-        let mut columns = Vec::new();
-        let mut files = Vec::new();
-        // Cell index of every row key, computed once per row.
-        let key_cell: Vec<Vec<usize>> = tables
-            .iter()
-            .map(|t| {
-                t.keys
-                    .iter()
-                    .map(|(iso3, y, _)| cidx[iso3.as_str()] * n_years + (y - lo) as usize)
-                    .collect()
-            })
-            .collect();
-        for (ti, t) in tables.into_iter().enumerate() {
+        let mut columns = Vec::with_capacity(n_columns);
+        let mut files = Vec::with_capacity(tables.len());
+        for (ti, mut t) in tables.into_iter().enumerate() {
             files.push(t.name.clone());
-            for (((c, field), cells), texts) in t.columns.iter().zip(&t.cells).zip(&t.texts) {
+            // Cell index of every row key, computed once per row.
+            let unit_country: Vec<usize> = t.units.iter().map(|u| cidx[u.as_str()]).collect();
+            let key_cell: Vec<usize> = t
+                .keys
+                .iter()
+                .map(|&(u, y, _)| unit_country[u as usize] * n_years + (y - lo) as usize)
+                .collect();
+            // The columns of a wide file share the line of each cell.
+            let mut shared: Option<Arc<[u32]>> = None;
+            let cells = std::mem::take(&mut t.cells);
+            let texts = std::mem::take(&mut t.texts);
+            for (((c, field), cells), texts) in t.columns.iter().zip(cells).zip(texts) {
                 let mut values = vec![f64::NAN; n_cells];
-                let mut lines = vec![0u32; n_cells];
-                for &(k, v) in cells {
-                    let i = key_cell[ti][k];
-                    values[i] = v;
-                    lines[i] = t.keys[k].2;
-                }
+                let lines = match cells {
+                    Cells::Dense(d) => {
+                        for (&i, v) in key_cell.iter().zip(d) {
+                            values[i] = v;
+                        }
+                        Arc::clone(shared.get_or_insert_with(|| {
+                            let mut lines = vec![0u32; n_cells];
+                            for (&i, k) in key_cell.iter().zip(&t.keys) {
+                                lines[i] = k.2;
+                            }
+                            lines.into()
+                        }))
+                    }
+                    Cells::Sparse(s) => {
+                        let mut lines = vec![0u32; n_cells];
+                        for (k, v) in s {
+                            let i = key_cell[k];
+                            values[i] = v;
+                            lines[i] = t.keys[k].2;
+                        }
+                        lines.into()
+                    }
+                };
                 let mut texts: Vec<(usize, Box<str>)> = texts
-                    .iter()
-                    .map(|(k, text)| (key_cell[ti][*k], text.clone()))
+                    .into_iter()
+                    .map(|(k, text)| (key_cell[k], text))
                     .collect();
                 texts.sort_unstable_by_key(|(cell, _)| *cell);
                 columns.push(Column {
@@ -299,7 +321,7 @@ impl Panel {
                     source_name: c.clone(),
                     file: ti,
                     field: *field,
-                    values,
+                    values: Arc::new(values),
                     lines,
                     texts,
                     analyst: None,
@@ -336,6 +358,11 @@ impl Panel {
     #[inline]
     pub fn value(&self, column: usize, cell: usize) -> f64 {
         self.columns[column].values[cell]
+    }
+
+    /// Every value of a column, by cell (NaN when missing).
+    pub(crate) fn column_values(&self, column: usize) -> &Arc<Vec<f64>> {
+        &self.columns[column].values
     }
 
     /// The text of a cell as written in its file (`1.50`, `NA`,
@@ -432,8 +459,8 @@ impl Panel {
             source_name: source_name.to_string(),
             file: first_file.unwrap_or(0),
             field,
-            values,
-            lines,
+            values: Arc::new(values),
+            lines: lines.into(),
             texts,
             analyst: Some(analyst),
         });

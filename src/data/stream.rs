@@ -115,8 +115,8 @@ pub fn layout(
         )));
     }
     for c in &mut schema.columns {
-        c.values.clear();
-        c.lines.clear();
+        c.values = std::sync::Arc::default();
+        c.lines = std::sync::Arc::from([]);
     }
     schema.countries.clear();
     Ok(Layout {
@@ -330,7 +330,7 @@ fn parse_year(raw: &[u8]) -> Option<i32> {
 /// Whether a field holds a character [`is_unsafe_control`] refuses (or is
 /// not UTF-8: `None`).
 #[inline]
-fn has_unsafe_control(raw: &[u8]) -> Option<bool> {
+pub(super) fn has_unsafe_control(raw: &[u8]) -> Option<bool> {
     if raw.is_ascii() {
         return Some(
             raw.iter()
@@ -643,17 +643,17 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
             source_name: c.source_name.clone(),
             file: 0,
             field: c.field,
-            values: Vec::new(),
-            lines: Vec::new(),
+            values: std::sync::Arc::default(),
+            lines: std::sync::Arc::from([]),
             texts: Vec::new(),
             analyst: None,
         })
         .collect();
-    for &(c, _) in &layout.parsed {
-        columns[c].values = vec![f64::NAN; n_cells];
-        columns[c].lines = vec![0; n_cells];
-    }
     let np = layout.parsed.len();
+    // The values of each column read, and the line of each cell, the same
+    // in every column.
+    let mut grids = vec![vec![f64::NAN; n_cells]; np];
+    let mut lines = vec![0u32; n_cells];
     let mut rows = Vec::with_capacity(keys.len());
     let mut taken = vec![false; n_cells];
     for (r, &(unit, year, line)) in keys.iter().enumerate() {
@@ -663,10 +663,15 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
             return Err(Stop::Irregular(u64::from(line)));
         }
         rows.push((cell, line));
-        for (j, &(c, _)) in layout.parsed.iter().enumerate() {
-            columns[c].values[cell] = vals[r * np + j];
-            columns[c].lines[cell] = line;
+        lines[cell] = line;
+        for (j, grid) in grids.iter_mut().enumerate() {
+            grid[cell] = vals[r * np + j];
         }
+    }
+    let lines: std::sync::Arc<[u32]> = lines.into();
+    for (&(c, _), grid) in layout.parsed.iter().zip(grids) {
+        columns[c].values = std::sync::Arc::new(grid);
+        columns[c].lines = std::sync::Arc::clone(&lines);
     }
     let index: HashMap<String, usize> = s.index.clone();
     Ok(BlockPanel {

@@ -1,9 +1,11 @@
 //! One data file read into a table of (unit, year) rows: wide form (one
 //! column per measure) or long form (`indicator`, `value`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::read::*;
+use super::stream::{has_unsafe_control, parse_number_bytes};
 use super::{
     ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, MISSING_MARKERS, UNIT_KEY_SEPARATOR, key_label,
     value_text,
@@ -13,16 +15,27 @@ use crate::diagnostic::Diagnostic;
 pub(crate) struct Table {
     pub(crate) name: String,
     pub(crate) prefix: Option<String>,
-    /// Row keys: (iso3, year, line).
-    pub(crate) keys: Vec<(String, i32, u32)>,
+    /// The unit codes of the file, each once, in the order they first come.
+    pub(crate) units: Vec<String>,
+    /// Per unit: its name from a `country` column, empty when none.
+    pub(crate) names: Vec<String>,
+    /// Row keys: (index into [`Table::units`], year, line).
+    pub(crate) keys: Vec<(u32, i32, u32)>,
     /// Column name and field number.
     pub(crate) columns: Vec<(String, u32)>,
-    /// Per column: (row key index, value).
-    pub(crate) cells: Vec<Vec<(usize, f64)>>,
+    /// Per column: its values.
+    pub(crate) cells: Vec<Cells>,
     /// Per column: (row key index, text) of the cells whose text is not
     /// the one [`value_text`] gives for their value (`1.50`, `NA`, ` 3`).
     pub(crate) texts: Vec<Vec<(usize, Box<str>)>>,
-    pub(crate) names: BTreeMap<String, String>,
+}
+
+/// The values of one column of a file.
+pub(crate) enum Cells {
+    /// A column of a wide file: one value for each row key, in order.
+    Dense(Vec<f64>),
+    /// An indicator of a long file: (row key index, value).
+    Sparse(Vec<(usize, f64)>),
 }
 
 impl Table {
@@ -57,11 +70,97 @@ impl Table {
     /// the value alone would not give it back.
     fn push(&mut self, ci: usize, k: usize, v: Option<f64>, raw: &str) {
         let v = v.unwrap_or(f64::NAN);
-        self.cells[ci].push((k, v));
-        if value_text(v) != raw {
+        match &mut self.cells[ci] {
+            Cells::Dense(d) => d.push(v),
+            Cells::Sparse(s) => s.push((k, v)),
+        }
+        if !gives_back(raw, v) {
             self.texts[ci].push((k, raw.into()));
         }
     }
+
+    /// The index of a unit code, added when new.
+    fn unit(&mut self, index: &mut HashMap<String, u32>, code: &str) -> u32 {
+        if let Some(&u) = index.get(code) {
+            return u;
+        }
+        let u = self.units.len() as u32;
+        index.insert(code.to_string(), u);
+        self.units.push(code.to_string());
+        self.names.push(String::new());
+        u
+    }
+}
+
+/// Hashes a row's unit and year, one number, with a multiplication and a
+/// fold. The default hasher resists keys chosen to collide, which these
+/// are not: a unit is numbered in the order units come, not by its text
+/// (the codes themselves are hashed by the default hasher).
+#[derive(Default)]
+struct RowHasher(u64);
+
+impl Hasher for RowHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let h = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Whether [`value_text`] gives back `raw` for `v`, the value read from it.
+/// Most cells are written in the shortest decimal form already, which is
+/// recognised without formatting the value (see [`surely_shortest`]).
+fn gives_back(raw: &str, v: f64) -> bool {
+    if v.is_nan() {
+        return raw.is_empty();
+    }
+    surely_shortest(raw.as_bytes(), v) || value_text(v) == raw
+}
+
+/// True when `raw`, the text `v` was read from, is certainly the text
+/// [`value_text`] gives for `v`: a plain decimal (optional `-`, no leading
+/// zero, no trailing zero after the point, no exponent) of at most 15
+/// significant digits, and `v` a normal number (or `0` itself). Such a decimal is the only
+/// one of 15 digits or fewer that reads as `v` (a double holds 15 decimal
+/// digits exactly), so it is the shortest that does, which is the text
+/// Rust writes. `false` says nothing: the caller formats `v` then.
+fn surely_shortest(raw: &[u8], v: f64) -> bool {
+    if v == 0.0 {
+        return raw == b"0" && v.is_sign_positive();
+    }
+    if !v.is_normal() {
+        return false;
+    }
+    let b = raw.strip_prefix(b"-").unwrap_or(raw);
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[..0]),
+    };
+    let digits = |g: &[u8]| g.iter().all(u8::is_ascii_digit);
+    if int.is_empty() || !digits(int) || (int.len() > 1 && int[0] == b'0') {
+        return false;
+    }
+    if b.len() > int.len() && (frac.is_empty() || !digits(frac) || frac.ends_with(b"0")) {
+        return false;
+    }
+    // Significant digits: from the first digit that is not 0 to the last.
+    let n = int.len() + frac.len();
+    let lead = int.iter().chain(frac).take_while(|&&c| c == b'0').count();
+    let trail = if frac.is_empty() {
+        int.iter().rev().take_while(|&&c| c == b'0').count()
+    } else {
+        0
+    };
+    lead < n && n - lead - trail <= 15
 }
 
 /// Refuses a data column named like a column of analyst assessments
@@ -202,11 +301,12 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     let mut table = Table {
         name: name.clone(),
         prefix: input.prefix.clone(),
+        units: Vec::new(),
+        names: Vec::new(),
         keys: Vec::new(),
         columns: Vec::new(),
         cells: Vec::new(),
         texts: Vec::new(),
-        names: BTreeMap::new(),
     };
     // Columns without a name (the empty columns a spreadsheet saves to the
     // right of its data) are read only to check that they are empty.
@@ -220,15 +320,30 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             })
             .collect()
     };
+    // A first guess of the rows, from the length of the first row, so that
+    // the columns of a large file are not grown many times over.
+    let rows_guess = {
+        let mut ends = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n');
+        let header = ends.next().map_or(bytes.len(), |(i, _)| i);
+        let row = ends.next().map_or(bytes.len(), |(i, _)| i) - header;
+        (bytes.len() / row.max(1)).min(1 << 24)
+    };
     for &f in &data_fields {
         check_not_assessment(input, &table.full_name(&heads[f]), 1, f)?;
         table.columns.push((heads[f].clone(), f as u32 + 1));
-        table.cells.push(Vec::new());
+        table
+            .cells
+            .push(Cells::Dense(Vec::with_capacity(rows_guess)));
         table.texts.push(Vec::new());
     }
+    if long.is_none() {
+        table.keys.reserve(rows_guess);
+    }
+    let mut unit_index: HashMap<String, u32> = HashMap::new();
     let mut long_index: HashMap<String, usize> = HashMap::new();
-    let mut seen_rows: HashMap<(String, i32), u64> = HashMap::new();
-    let mut seen_long: HashMap<(String, i32, usize), u64> = HashMap::new();
+    // The (unit, year) of every row of a wide file read so far.
+    let mut seen_rows: HashSet<u64, BuildHasherDefault<RowHasher>> = HashSet::default();
+    let mut seen_long: HashMap<(u32, i32, usize), u64> = HashMap::new();
     let mut bad = BadCells::default();
     let mut rec = csv::ByteRecord::new();
     while let Some(line) = file.next(&mut rec)? {
@@ -284,21 +399,20 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                 bad.add(unnamed_value(input, line, f, t));
             }
         }
-        let (iso3, year) = match row_key(input, line, unit, (text(year_f)?, year_f), &heads[unit.1])
-        {
-            Ok(k) => k,
-            Err(d) => {
-                bad.add(d);
-                continue;
-            }
-        };
+        let (code, year) =
+            match row_key_str(input, line, unit, (text(year_f)?, year_f), &heads[unit.1]) {
+                Ok(k) => k,
+                Err(d) => {
+                    bad.add(d);
+                    continue;
+                }
+            };
+        let u = table.unit(&mut unit_index, code);
         if let Some(cf) = country_f {
             let c = text(cf)?.trim();
-            if !c.is_empty() {
-                table
-                    .names
-                    .entry(iso3.clone())
-                    .or_insert_with(|| c.to_string());
+            let n = &mut table.names[u as usize];
+            if !c.is_empty() && n.is_empty() {
+                *n = c.to_string();
             }
         }
         if let Some((ind_f, val_f)) = long {
@@ -313,27 +427,48 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
                 None => {
                     check_not_assessment(input, &table.full_name(&ind), line, ind_f)?;
                     table.columns.push((ind.clone(), val_f as u32 + 1));
-                    table.cells.push(Vec::new());
+                    table.cells.push(Cells::Sparse(Vec::new()));
                     table.texts.push(Vec::new());
                     long_index.insert(ind.clone(), table.cells.len() - 1);
                     table.cells.len() - 1
                 }
             };
-            if let Some(prev) = seen_long.insert((iso3.clone(), year, ci), line) {
-                return Err(duplicate(input, line, prev, &iso3, year, Some(&ind), key));
+            if let Some(prev) = seen_long.insert((u, year, ci), line) {
+                return Err(duplicate(input, line, prev, code, year, Some(&ind), key));
             }
-            table.keys.push((iso3, year, line as u32));
+            table.keys.push((u, year, line as u32));
             table.push(ci, table.keys.len() - 1, v, raw);
         } else {
-            if let Some(prev) = seen_rows.insert((iso3.clone(), year), line) {
-                return Err(duplicate(input, line, prev, &iso3, year, None, key));
+            if !seen_rows.insert((u64::from(u) << 32) | u64::from(year as u32)) {
+                // The row of the same unit and year, read before.
+                let prev = table
+                    .keys
+                    .iter()
+                    .rev()
+                    .find(|k| (k.0, k.1) == (u, year))
+                    .map_or(0, |k| u64::from(k.2));
+                return Err(duplicate(input, line, prev, code, year, None, key));
             }
-            table.keys.push((iso3, year, line as u32));
+            table.keys.push((u, year, line as u32));
             let k = table.keys.len() - 1;
             for (ci, &f) in data_fields.iter().enumerate() {
+                // Most cells are plain numbers in ASCII, read from their
+                // bytes; any other goes through the text, and its messages.
+                let b = &rec[f];
+                if has_unsafe_control(b) == Some(false)
+                    && let Some(v) = parse_number_bytes(b)
+                {
+                    // UTF-8, as checked above.
+                    let raw = std::str::from_utf8(b).unwrap_or_default();
+                    table.push(ci, k, v, raw);
+                    continue;
+                }
                 let raw = text(f)?;
                 let Some(v) = parse_number(raw) else {
                     bad.add(non_numeric(input, line, f, raw, &heads[f]));
+                    // Keeps the column in step with the row keys; the
+                    // file is refused below.
+                    table.push(ci, k, None, "");
                     continue;
                 };
                 table.push(ci, k, v, raw);
@@ -359,10 +494,21 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
 pub(crate) fn row_key(
     input: &Input<'_>,
     line: u64,
-    (iso3, iso_f): (&str, usize),
-    (year, year_f): (&str, usize),
+    iso3: (&str, usize),
+    year: (&str, usize),
     column: &str,
 ) -> Result<(String, i32), Diagnostic> {
+    row_key_str(input, line, iso3, year, column).map(|(u, y)| (u.to_string(), y))
+}
+
+/// [`row_key`], the code borrowed from the row.
+pub(crate) fn row_key_str<'a>(
+    input: &Input<'_>,
+    line: u64,
+    (iso3, iso_f): (&'a str, usize),
+    (year, year_f): (&str, usize),
+    column: &str,
+) -> Result<(&'a str, i32), Diagnostic> {
     let name = &input.name;
     let iso3 = iso3.trim();
     if iso3.is_empty() {
@@ -377,7 +523,7 @@ pub(crate) fn row_key(
     }
     let year = year.trim();
     match year.parse::<i32>() {
-        Ok(y) if (1000..=3000).contains(&y) => Ok((iso3.to_string(), y)),
+        Ok(y) if (1000..=3000).contains(&y) => Ok((iso3, y)),
         _ => Err(cell_label(
             data_err(
                 "D009",
@@ -467,7 +613,70 @@ pub(crate) fn duplicate(
 
 #[cfg(test)]
 mod tests {
-    use crate::data::{Panel, test_inputs};
+    use super::{gives_back, surely_shortest};
+    use crate::data::{Panel, test_inputs, value_text};
+
+    #[test]
+    fn shortest_decimals_are_recognised_without_formatting() {
+        for t in [
+            "1",
+            "-2.5",
+            "0.1",
+            "0.001",
+            "100",
+            "123456789012345",
+            "1148.13932",
+            "0",
+        ] {
+            let v: f64 = t.parse().unwrap();
+            assert!(surely_shortest(t.as_bytes(), v), "{t}");
+            assert!(gives_back(t, v), "{t}");
+        }
+        // Not the text Rust writes, or not sure: the value is formatted.
+        for t in [
+            "1.0",
+            "01",
+            "+1",
+            "1e3",
+            " 1",
+            ".5",
+            "1.",
+            "0.0",
+            "-0",
+            "0.10000000000000001",
+        ] {
+            let v: f64 = t.trim().parse().unwrap();
+            assert!(!surely_shortest(t.as_bytes(), v), "{t}");
+            assert_eq!(gives_back(t, v), value_text(v) == t, "{t}");
+        }
+        assert!(gives_back("0", 0.0) && !gives_back("NA", f64::NAN) && gives_back("", f64::NAN));
+    }
+
+    proptest::proptest! {
+        /// Whatever the decimal, a text taken for the shortest is the text
+        /// the value is written as.
+        #[test]
+        fn a_text_taken_for_the_shortest_is_it(
+            neg in proptest::bool::ANY,
+            int in 0u64..10_000_000_000_000_000,
+            frac in proptest::option::of("[0-9]{1,20}"),
+            bits in proptest::num::f64::NORMAL,
+        ) {
+            let sign = if neg { "-" } else { "" };
+            let text = match &frac {
+                Some(f) => format!("{sign}{int}.{f}"),
+                None => format!("{sign}{int}"),
+            };
+            let v: f64 = text.parse().unwrap();
+            if surely_shortest(text.as_bytes(), v) {
+                proptest::prop_assert_eq!(value_text(v), text);
+            }
+            // Every text Rust writes for a double is recognised or formatted
+            // back to itself.
+            let t = value_text(bits);
+            proptest::prop_assert!(gives_back(&t, t.parse().unwrap()));
+        }
+    }
 
     #[test]
     fn the_cells_that_cannot_be_read_are_reported_together() {

@@ -9,7 +9,9 @@ pub mod stream;
 pub mod transform;
 pub mod uncertainty;
 
-use crate::compile::{MeasurePlan, Plan};
+use std::sync::Arc;
+
+use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::Panel;
 use crate::framework::model::Missing;
 
@@ -34,83 +36,193 @@ pub enum Status {
 #[derive(Debug, Clone)]
 pub struct Scores {
     n_cells: usize,
-    /// Node-major values (NaN = no score).
-    values: Vec<f64>,
-    /// Node-major coverage.
+    /// Per node, its value in every cell (NaN = no score); a measure that
+    /// reads a column as it is shares the panel's values.
+    values: Vec<Arc<Vec<f64>>>,
+    /// Node -> row of `coverage`; `None` for a measure, whose coverage is
+    /// 1 where it has a value and 0 where it has none.
+    cov_slot: Vec<Option<usize>>,
+    /// Coverage of the nodes that are not measures, row by row.
     coverage: Vec<f64>,
     /// Measure node -> slot in `raw` and `status`.
     slot: Vec<Option<usize>>,
-    /// Per measure slot: the transformed value used (after the missing policy).
-    raw: Vec<Vec<f64>>,
+    /// Per measure slot: the transformed value used (after the missing
+    /// policy); `None` when it is the measure's value in every cell (a
+    /// measure read raw), which is not stored twice.
+    raw: Vec<Option<Vec<f64>>>,
     /// Per measure slot: how the value was obtained.
-    status: Vec<Vec<Status>>,
+    status: Vec<Statuses>,
+    /// Per cell, once asked for: how many measures were observed, carried
+    /// forward, filled and missing (see [`Scores::status_counts`]).
+    counts: std::sync::OnceLock<Vec<[u32; 4]>>,
+}
+
+/// The [`Status`] of every cell of a measure: two bytes a cell, or the
+/// statuses themselves when a year does not fit in two bytes.
+#[derive(Debug, Clone)]
+enum Statuses {
+    /// [`Statuses::pack`]ed.
+    Packed(Vec<u16>),
+    /// As they are.
+    Plain(Vec<Status>),
+}
+
+impl Statuses {
+    const OBSERVED: u16 = 0;
+    const FILLED: u16 = 1;
+    const MISSING: u16 = 2;
+
+    /// A status in two bytes: the year a value is carried from is a year
+    /// of the panel (1000 to 3000), kept as it is.
+    fn pack(s: Status) -> Option<u16> {
+        match s {
+            Status::Observed => Some(Self::OBSERVED),
+            Status::Filled => Some(Self::FILLED),
+            Status::Missing => Some(Self::MISSING),
+            Status::CarriedForward { from_year } => {
+                u16::try_from(from_year).ok().filter(|&y| y > Self::MISSING)
+            }
+        }
+    }
+
+    fn new(st: Vec<Status>) -> Self {
+        match st
+            .iter()
+            .map(|&s| Self::pack(s))
+            .collect::<Option<Vec<u16>>>()
+        {
+            Some(p) => Statuses::Packed(p),
+            None => Statuses::Plain(st),
+        }
+    }
+
+    #[inline]
+    fn get(&self, cell: usize) -> Status {
+        match self {
+            Statuses::Plain(s) => s[cell],
+            Statuses::Packed(p) => match p[cell] {
+                Self::OBSERVED => Status::Observed,
+                Self::FILLED => Status::Filled,
+                Self::MISSING => Status::Missing,
+                y => Status::CarriedForward {
+                    from_year: i32::from(y),
+                },
+            },
+        }
+    }
 }
 
 impl Scores {
     /// The score of a node for a cell (NaN when none).
     #[inline]
     pub fn value(&self, node: usize, cell: usize) -> f64 {
-        self.values[node * self.n_cells + cell]
+        self.values[node][cell]
     }
 
     /// The coverage of a node for a cell.
     #[inline]
     pub fn coverage(&self, node: usize, cell: usize) -> f64 {
-        self.coverage[node * self.n_cells + cell]
+        match self.cov_slot[node] {
+            Some(s) => self.coverage[s * self.n_cells + cell],
+            None if self.value(node, cell).is_nan() => 0.0,
+            None => 1.0,
+        }
     }
 
     /// For a measure node: the transformed value and how it was obtained.
+    #[inline]
     pub fn measure(&self, node: usize, cell: usize) -> Option<(f64, Status)> {
         let s = self.slot[node]?;
-        Some((self.raw[s][cell], self.status[s][cell]))
+        let raw = match &self.raw[s] {
+            Some(r) => r[cell],
+            None => self.value(node, cell),
+        };
+        Some((raw, self.status[s].get(cell)))
     }
+
+    /// How many of the measure nodes of `plan` (those of kind
+    /// [`Kind::Measure`], in any order) were observed, carried forward,
+    /// filled and missing in a cell; a node without a measure counts as
+    /// missing. Counted for every cell at the first call, measure by
+    /// measure, so that a report going through the cells in rank order
+    /// reads one entry per cell.
+    pub fn status_counts(&self, plan: &Plan, cell: usize) -> [u32; 4] {
+        let counts = self.counts.get_or_init(|| {
+            let mut counts = vec![[0u32; 4]; self.n_cells];
+            for node in plan.of_kind(Kind::Measure) {
+                for (c, n) in counts.iter_mut().enumerate() {
+                    let i = match self.slot[node].map(|s| self.status[s].get(c)) {
+                        Some(Status::Observed) => 0,
+                        Some(Status::CarriedForward { .. }) => 1,
+                        Some(Status::Filled) => 2,
+                        Some(Status::Missing) | None => 3,
+                    };
+                    n[i] += 1;
+                }
+            }
+            counts
+        });
+        counts[cell]
+    }
+}
+
+/// The same numbers, to the bit (NaN included).
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// Evaluates every node of the plan for every country-year of the panel.
 pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     let n_cells = panel.countries.len() * panel.n_years;
     let n_nodes = plan.nodes.len();
-    let mut values = vec![f64::NAN; n_nodes * n_cells];
-    let mut coverage = vec![0.0; n_nodes * n_cells];
+    // Every node has no score until it is evaluated (children come first).
+    let none = Arc::new(vec![f64::NAN; n_cells]);
+    let mut values: Vec<Arc<Vec<f64>>> = (0..n_nodes).map(|_| Arc::clone(&none)).collect();
+    let mut cov_slot = vec![None; n_nodes];
+    let mut coverage = Vec::new();
     let mut slot = vec![None; n_nodes];
     let mut raw = Vec::new();
     let mut status = Vec::new();
     let mut kids: Vec<(f64, f64)> = Vec::new();
     for (ni, node) in plan.nodes.iter().enumerate() {
-        let out = ni * n_cells..(ni + 1) * n_cells;
         if let Some(m) = &node.measure {
             let (r, st, norm) = eval_measure(m, panel);
-            for (cell, v) in norm.iter().enumerate() {
-                coverage[out.start + cell] = if v.is_nan() { 0.0 } else { 1.0 };
-            }
-            values[out].copy_from_slice(&norm);
             slot[ni] = Some(raw.len());
-            raw.push(r);
-            status.push(st);
+            raw.push((!same_bits(&r, &norm)).then_some(r));
+            status.push(Statuses::new(st));
+            values[ni] = match m.columns.as_slice() {
+                [c] if same_bits(&norm, panel.column_values(*c)) => {
+                    Arc::clone(panel.column_values(*c))
+                }
+                _ => Arc::new(norm),
+            };
             continue;
         }
         let means = impute::child_means(node, panel.countries.len(), panel.n_years, |c, cell| {
-            values[c * n_cells + cell]
+            values[c][cell]
         });
+        let mut out = vec![f64::NAN; n_cells];
+        let cov = coverage.len();
+        cov_slot[ni] = Some(cov / n_cells.max(1));
+        coverage.resize(cov + n_cells, 0.0);
         for cell in 0..n_cells {
             kids.clear();
-            kids.extend(
-                node.children
-                    .iter()
-                    .map(|&(c, w)| (values[c * n_cells + cell], w)),
-            );
+            kids.extend(node.children.iter().map(|&(c, w)| (values[c][cell], w)));
             let o = impute::aggregate(&node.rule, &mut kids, &means, cell % panel.n_years);
-            values[ni * n_cells + cell] = o.value;
-            coverage[ni * n_cells + cell] = o.coverage;
+            out[cell] = o.value;
+            coverage[cov + cell] = o.coverage;
         }
+        values[ni] = Arc::new(out);
     }
     Scores {
         n_cells,
         values,
+        cov_slot,
         coverage,
         slot,
         raw,
         status,
+        counts: std::sync::OnceLock::new(),
     }
 }
 
