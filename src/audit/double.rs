@@ -619,4 +619,45 @@ mod tests {
         // Both readers of x reach the overall score through a max node only.
         assert_eq!(x.readers[0].reach, "r1.x -> r1 -> a -> overall");
     }
+
+    #[test]
+    fn paths_to_a_theme_are_counted_and_the_first_listed() {
+        // Synthetic: themes t0..t11, each holding both themes of the level
+        // below; level 0 holds r1.x and r1.y. From r1.x to `a11` there are
+        // 2^11 paths, counted, of which the first 20 are listed.
+        let mut fw = FW.to_string();
+        fw.push_str("themes:\n  - {id: a0, title: A, members: [r1.x, r1.y]}\n  - {id: b0, title: B, members: [r1.x, r1.y]}\n");
+        for k in 1..12 {
+            fw.push_str(&format!(
+                "  - {{id: a{k}, title: A, members: [a{p}, b{p}]}}\n  - {{id: b{k}, title: B, members: [a{p}, b{p}]}}\n",
+                p = k - 1
+            ));
+        }
+        let (plan, panel, scores) = crate::assess_csv(&fw, CSV);
+        let a = crate::audit::run(&plan, &panel, &scores, &[0, 1]);
+        let theme = |id: &str| {
+            a.double_counting
+                .theme_paths
+                .iter()
+                .find(|t| t.theme == id && t.indicator == "r1.x")
+        };
+        let tp = theme("a11").unwrap();
+        assert_eq!(tp.count(), 2048);
+        assert_eq!(tp.paths.len(), PATHS_LISTED);
+        assert_eq!(tp.more_paths, 2048 - PATHS_LISTED as u64);
+        let distinct: BTreeSet<&String> = tp.paths.iter().collect();
+        assert_eq!(distinct.len(), PATHS_LISTED);
+        assert!(
+            tp.paths
+                .iter()
+                .all(|p| p.starts_with("r1.x -> ") && p.ends_with(" -> a11"))
+        );
+        // One path from r1.x to a0: no finding.
+        assert!(theme("a0").is_none());
+        let one = theme("a1").unwrap();
+        let mut paths = one.paths.clone();
+        paths.sort();
+        assert_eq!(paths, ["r1.x -> a0 -> a1", "r1.x -> b0 -> a1"]);
+        assert_eq!(one.more_paths, 0);
+    }
 }
