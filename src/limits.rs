@@ -2,9 +2,10 @@
 //! counts, data-file size, CSV field size, row count and panel size; and
 //! budgets on the work derived from them: the unit-year grid every score is
 //! computed on, the node scores of a run, the columns of a CSV header and
-//! the node results of a JSON document, and the nodes of an explanation.
+//! the node results of a JSON document, the nodes of an explanation, the
+//! work of fits and the work of an audit.
 //!
-//! Each limit has a name, a stable diagnostic code (L001-L013) and a
+//! Each limit has a name, a stable diagnostic code (L001-L015) and a
 //! generous default. The command line changes them with the global flag
 //! `--limit NAME=VALUE` (repeatable); a library caller uses [`set`]. The
 //! values are process-wide, so that every loader sees the same ones without
@@ -51,11 +52,14 @@ pub enum Limit {
     /// multiply-adds: every refit, fold of its cross-validation and penalty
     /// on the path (see [`crate::fit::Work`]).
     FitWork,
+    /// Most work of one audit's correlations, in pair-cells (see
+    /// [`crate::audit::work`]).
+    AuditWork,
 }
 
 impl Limit {
     /// Every limit, in the order of their codes.
-    pub const ALL: [Limit; 14] = [
+    pub const ALL: [Limit; 15] = [
         Limit::FrameworkBytes,
         Limit::YamlDepth,
         Limit::YamlNodes,
@@ -70,6 +74,7 @@ impl Limit {
         Limit::JsonNodes,
         Limit::ExplainNodes,
         Limit::FitWork,
+        Limit::AuditWork,
     ];
 
     fn index(self) -> usize {
@@ -93,6 +98,7 @@ impl Limit {
             Limit::JsonNodes => "json-nodes",
             Limit::ExplainNodes => "explain-nodes",
             Limit::FitWork => "fit-work",
+            Limit::AuditWork => "audit-work",
         }
     }
 
@@ -113,6 +119,7 @@ impl Limit {
             Limit::JsonNodes => "L012",
             Limit::ExplainNodes => "L013",
             Limit::FitWork => "L014",
+            Limit::AuditWork => "L015",
         }
     }
 
@@ -133,6 +140,7 @@ impl Limit {
             Limit::JsonNodes => 2_000_000,
             Limit::ExplainNodes => 100_000,
             Limit::FitWork => FIT_WORK_DEFAULT,
+            Limit::AuditWork => 200_000_000,
         }
     }
 
@@ -154,6 +162,9 @@ impl Limit {
             Limit::ExplainNodes => "nodes and data cells written by one explanation",
             Limit::FitWork => {
                 "multiply-adds of the fits of one run: refits x folds x penalties x rows x predictors squared"
+            }
+            Limit::AuditWork => {
+                "pair-cells of one audit: pairs of indicators or group members x unit-years, and principal components"
             }
         }
     }

@@ -369,3 +369,13 @@ fn the_shipped_framework_is_audited() {
     // Every kind is counted, found or not.
     assert_eq!(doc["counts"].as_object().unwrap().len(), 10);
 }
+
+#[test]
+fn an_audit_over_its_budget_is_refused_before_it_starts() {
+    let o = run(&["--limit", "audit-work=1000", "audit"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error[L015]"), "{err}");
+    assert!(err.contains("--limit audit-work=N"), "{err}");
+    assert!(o.stdout.is_empty());
+}

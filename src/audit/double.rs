@@ -22,12 +22,30 @@ pub struct Reader {
     pub indicator: String,
     /// How it reads the column, in words.
     pub reads: String,
-    /// Every path from the measure up to a node nothing is above (the
-    /// overall score, or a theme), as `a -> b -> c`.
+    /// The paths from the measure up to a node nothing is above (the
+    /// overall score, or a theme), as `a -> b -> c`: every one, or the first
+    /// [`PATHS_LISTED`] when there are more.
     pub paths: Vec<String>,
+    /// Paths not listed in `paths` (absent when every path is listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_paths: u64,
     /// The paths from its indicator in one line, branches in braces:
-    /// `a -> b -> {c -> overall | d -> overall}`.
+    /// `a -> b -> {c -> overall | d -> overall}`; past [`REACH_IDS`] node
+    /// ids, the rest of a branch is written `...`.
     pub reach: String,
+}
+
+/// Most paths listed for one measure or one indicator and theme; the others
+/// are counted, never listed, so that shared members level after level
+/// (whose paths double with each level) cost no more than their links.
+pub const PATHS_LISTED: usize = 20;
+
+/// Most node ids written in the one-line `reach` of a reader.
+pub const REACH_IDS: usize = 200;
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Measures that read one column and the scores in which their values
@@ -99,8 +117,19 @@ pub struct ThemePaths {
     pub theme: String,
     /// Indicator.
     pub indicator: String,
-    /// The paths.
+    /// The paths: every one, or the first [`PATHS_LISTED`] when there are
+    /// more.
     pub paths: Vec<String>,
+    /// Paths not listed in `paths` (absent when every path is listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_paths: u64,
+}
+
+impl ThemePaths {
+    /// How many paths there are (saturating at `u64::MAX`).
+    pub fn count(&self) -> u64 {
+        (self.paths.len() as u64).saturating_add(self.more_paths)
+    }
 }
 
 /// Section 1: double counting.
@@ -119,36 +148,110 @@ pub struct Section {
     pub theme_paths: Vec<ThemePaths>,
 }
 
-/// Every path from `node` up to a node with no parent.
-fn paths_up(ctx: &Ctx<'_>, node: usize) -> Vec<Vec<usize>> {
-    let ps = &ctx.parents[node];
-    if ps.is_empty() {
-        return vec![vec![node]];
-    }
-    let mut out = Vec::new();
-    for &p in ps {
-        for mut rest in paths_up(ctx, p) {
-            rest.insert(0, node);
-            out.push(rest);
+/// Per node: how many paths lead from it up to `top`, or (with `top` None)
+/// up to a node with no parent; counted once per node over the graph (a
+/// DAG), saturating at `u64::MAX`.
+fn path_counts(ctx: &Ctx<'_>, from: usize, top: Option<usize>) -> Vec<u64> {
+    let mut count = vec![0u64; ctx.parents.len()];
+    let mut done = vec![false; ctx.parents.len()];
+    // Depth-first from `from`, each node finished after its parents.
+    let mut stack = vec![(from, false)];
+    while let Some((n, parents_done)) = stack.pop() {
+        if done[n] {
+            continue;
+        }
+        let ps = &ctx.parents[n];
+        if Some(n) == top || (top.is_none() && ps.is_empty()) {
+            count[n] = 1;
+            done[n] = true;
+        } else if parents_done {
+            count[n] = ps.iter().fold(0u64, |s, &p| s.saturating_add(count[p]));
+            done[n] = true;
+        } else {
+            stack.push((n, true));
+            stack.extend(ps.iter().filter(|&&p| !done[p]).map(|&p| (p, false)));
         }
     }
+    count
+}
+
+/// The paths from `node` up to `top` (or to a node with no parent), in the
+/// order of `order` among each node's parents: how many there are, and the
+/// first `PATHS_LISTED` of them.
+fn paths_up(
+    ctx: &Ctx<'_>,
+    node: usize,
+    top: Option<usize>,
+    order: impl Fn(&[usize]) -> Vec<usize>,
+) -> (u64, Vec<Vec<usize>>) {
+    let count = path_counts(ctx, node, top);
+    let total = count[node];
+    let mut out = Vec::new();
+    let mut path = vec![node];
+    list_paths(ctx, &count, top, &order, &mut path, &mut out);
+    (total, out)
+}
+
+fn list_paths(
+    ctx: &Ctx<'_>,
+    count: &[u64],
+    top: Option<usize>,
+    order: &impl Fn(&[usize]) -> Vec<usize>,
+    path: &mut Vec<usize>,
+    out: &mut Vec<Vec<usize>>,
+) {
+    let n = *path.last().expect("a path has a node");
+    if Some(n) == top || (top.is_none() && ctx.parents[n].is_empty()) {
+        out.push(path.clone());
+        return;
+    }
+    for p in order(&ctx.parents[n]) {
+        if out.len() >= PATHS_LISTED {
+            return;
+        }
+        // Every parent of a node on the way was counted: 0 leads nowhere.
+        if count[p] == 0 {
+            continue;
+        }
+        path.push(p);
+        list_paths(ctx, count, top, order, path, out);
+        path.pop();
+    }
+}
+
+/// The paths up from `node` in one line, branching in braces, within
+/// `REACH_IDS` node ids.
+fn reach(ctx: &Ctx<'_>, node: usize) -> String {
+    let mut left = REACH_IDS;
+    let mut out = String::new();
+    reach_into(ctx, node, &mut left, &mut out);
     out
 }
 
-/// The paths up from `node` in one line, branching in braces.
-fn reach(ctx: &Ctx<'_>, node: usize) -> String {
+fn reach_into(ctx: &Ctx<'_>, node: usize, left: &mut usize, out: &mut String) {
+    if *left == 0 {
+        out.push_str("...");
+        return;
+    }
+    *left -= 1;
+    out.push_str(ctx.id(node));
     let ps = &ctx.parents[node];
-    let id = ctx.id(node).to_string();
     match ps.len() {
-        0 => id,
-        1 => format!("{id} -> {}", reach(ctx, ps[0])),
-        _ => format!(
-            "{id} -> {{{}}}",
-            ps.iter()
-                .map(|&p| reach(ctx, p))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ),
+        0 => {}
+        1 => {
+            out.push_str(" -> ");
+            reach_into(ctx, ps[0], left, out);
+        }
+        _ => {
+            out.push_str(" -> {");
+            for (i, &p) in ps.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                reach_into(ctx, p, left, out);
+            }
+            out.push('}');
+        }
     }
 }
 
@@ -235,6 +338,7 @@ fn shared_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> (Vec<SharedColumn>, 
             .iter()
             .map(|&m| {
                 let ind = ctx.parents[m].first().copied();
+                let (total, paths) = paths_up(ctx, m, None, <[usize]>::to_vec);
                 Reader {
                     measure: ctx.id(m).to_string(),
                     indicator: ind.map_or(String::new(), |i| ctx.id(i).to_string()),
@@ -243,7 +347,8 @@ fn shared_columns(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> (Vec<SharedColumn>, 
                         .as_ref()
                         .map(describe)
                         .unwrap_or_default(),
-                    paths: paths_up(ctx, m).iter().map(|p| path_text(ctx, p)).collect(),
+                    paths: paths.iter().map(|p| path_text(ctx, p)).collect(),
+                    more_paths: total - paths.len() as u64,
                     reach: ind.map_or_else(|| reach(ctx, m), |i| reach(ctx, i)),
                 }
             })
@@ -427,30 +532,33 @@ fn theme_paths(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ThemePaths> {
     let mut found = Vec::new();
     for theme in ctx.in_file_order(Kind::Theme) {
         for ind in ctx.in_file_order(Kind::Indicator) {
-            let paths: Vec<Vec<usize>> = paths_up(ctx, ind)
-                .into_iter()
-                .filter_map(|p| {
-                    let end = p.iter().position(|&n| n == theme)?;
-                    Some(p[..=end].to_vec())
-                })
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if paths.len() < 2 {
+            // Distinct paths from the indicator to the theme, in the order
+            // of their node indices.
+            let sorted = |ps: &[usize]| {
+                let mut v = ps.to_vec();
+                v.sort_unstable();
+                v
+            };
+            let (total, paths) = paths_up(ctx, ind, Some(theme), sorted);
+            if total < 2 {
                 continue;
             }
             let texts: Vec<String> = paths.iter().map(|p| path_text(ctx, p)).collect();
+            let more_paths = total - texts.len() as u64;
+            let more = if more_paths > 0 {
+                format!("; and {more_paths} more")
+            } else {
+                String::new()
+            };
             let mut f = Finding::new(
                 FindingKind::DoubleCount,
                 format!(
-                    "indicator `{}` reaches theme `{}` by {} paths ({}): it counts {} times there",
+                    "indicator `{}` reaches theme `{}` by {total} paths ({}{more}): it counts {total} times there",
                     ctx.id(ind),
                     ctx.id(theme),
-                    texts.len(),
                     texts.join("; "),
-                    texts.len()
                 ),
-                texts.len() as f64,
+                total as f64,
             );
             f.indicators = vec![ctx.id(ind).to_string()];
             f.columns = ctx.columns[ind].clone();
@@ -460,6 +568,7 @@ fn theme_paths(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ThemePaths> {
                 theme: ctx.id(theme).to_string(),
                 indicator: ctx.id(ind).to_string(),
                 paths: texts,
+                more_paths,
             });
         }
     }
@@ -509,5 +618,46 @@ mod tests {
         assert_eq!(found[0].columns, ["y"]);
         // Both readers of x reach the overall score through a max node only.
         assert_eq!(x.readers[0].reach, "r1.x -> r1 -> a -> overall");
+    }
+
+    #[test]
+    fn paths_to_a_theme_are_counted_and_the_first_listed() {
+        // Synthetic: themes t0..t11, each holding both themes of the level
+        // below; level 0 holds r1.x and r1.y. From r1.x to `a11` there are
+        // 2^11 paths, counted, of which the first 20 are listed.
+        let mut fw = FW.to_string();
+        fw.push_str("themes:\n  - {id: a0, title: A, members: [r1.x, r1.y]}\n  - {id: b0, title: B, members: [r1.x, r1.y]}\n");
+        for k in 1..12 {
+            fw.push_str(&format!(
+                "  - {{id: a{k}, title: A, members: [a{p}, b{p}]}}\n  - {{id: b{k}, title: B, members: [a{p}, b{p}]}}\n",
+                p = k - 1
+            ));
+        }
+        let (plan, panel, scores) = crate::assess_csv(&fw, CSV);
+        let a = crate::audit::run(&plan, &panel, &scores, &[0, 1]);
+        let theme = |id: &str| {
+            a.double_counting
+                .theme_paths
+                .iter()
+                .find(|t| t.theme == id && t.indicator == "r1.x")
+        };
+        let tp = theme("a11").unwrap();
+        assert_eq!(tp.count(), 2048);
+        assert_eq!(tp.paths.len(), PATHS_LISTED);
+        assert_eq!(tp.more_paths, 2048 - PATHS_LISTED as u64);
+        let distinct: BTreeSet<&String> = tp.paths.iter().collect();
+        assert_eq!(distinct.len(), PATHS_LISTED);
+        assert!(
+            tp.paths
+                .iter()
+                .all(|p| p.starts_with("r1.x -> ") && p.ends_with(" -> a11"))
+        );
+        // One path from r1.x to a0: no finding.
+        assert!(theme("a0").is_none());
+        let one = theme("a1").unwrap();
+        let mut paths = one.paths.clone();
+        paths.sort();
+        assert_eq!(paths, ["r1.x -> a0 -> a1", "r1.x -> b0 -> a1"]);
+        assert_eq!(one.more_paths, 0);
     }
 }

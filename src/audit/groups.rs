@@ -214,24 +214,28 @@ fn complete_rows(s: &[&[f64]]) -> usize {
         .count()
 }
 
-fn alpha_of(cols: &[&[f64]], keep: &[usize], names: &[&str]) -> (Option<f64>, Option<String>) {
-    let r =
-        stats::pairwise_covariance(cols).and_then(|cov| stats::cronbach(&cov, cols.len(), keep));
-    split(r, names)
-}
-
 fn alpha(ctx: &Ctx<'_>, members: &[usize]) -> Alpha {
     let cols: Vec<&[f64]> = members.iter().map(|&m| ctx.values(m)).collect();
     let names: Vec<&str> = members.iter().map(|&m| ctx.id(m)).collect();
     let all: Vec<usize> = (0..members.len()).collect();
-    let (value, reason) = alpha_of(&cols, &all, &names);
+    // The covariances do not depend on which members are kept: computed
+    // once, for alpha and for each alpha-if-dropped.
+    let cov = stats::pairwise_covariance(&cols);
+    let alpha_of = |keep: &[usize]| {
+        let r = cov
+            .as_ref()
+            .map_err(|e| *e)
+            .and_then(|cov| stats::cronbach(cov, cols.len(), keep));
+        split(r, &names)
+    };
+    let (value, reason) = alpha_of(&all);
     let if_dropped = if members.len() < 2 || value.is_none() {
         Vec::new()
     } else {
         (0..members.len())
             .map(|d| {
                 let keep: Vec<usize> = all.iter().copied().filter(|&i| i != d).collect();
-                let (alpha, reason) = alpha_of(&cols, &keep, &names);
+                let (alpha, reason) = alpha_of(&keep);
                 Dropped {
                     id: names[d].to_string(),
                     alpha,
@@ -391,14 +395,42 @@ fn findings(g: &Group, out: &mut Vec<Finding>) {
     }
 }
 
+/// A group's children, each once (the first link counts), in their order.
+fn distinct_children(ctx: &Ctx<'_>, node: usize) -> Vec<(usize, f64)> {
+    let mut out: Vec<(usize, f64)> = Vec::new();
+    for &(c, w) in &ctx.plan.nodes[node].children {
+        if !out.iter().any(|(m, _)| *m == c) {
+            out.push((c, w));
+        }
+    }
+    out
+}
+
+/// The risk factors and themes the audit describes, in file order.
+fn group_nodes(ctx: &Ctx<'_>) -> Vec<usize> {
+    let mut nodes = ctx.in_file_order(Kind::RiskFactor);
+    nodes.extend(ctx.in_file_order(Kind::Theme));
+    nodes
+}
+
+/// Per group: how many members have data.
+pub(crate) fn member_counts(ctx: &Ctx<'_>) -> Vec<u64> {
+    group_nodes(ctx)
+        .into_iter()
+        .map(|g| {
+            distinct_children(ctx, g)
+                .iter()
+                .filter(|(c, _)| ctx.has_data(*c))
+                .count() as u64
+        })
+        .collect()
+}
+
 fn group(ctx: &Ctx<'_>, node: usize) -> Group {
     let n = &ctx.plan.nodes[node];
     let mut members: Vec<(usize, f64)> = Vec::new();
     let mut excluded = Vec::new();
-    for &(c, w) in &n.children {
-        if members.iter().any(|(m, _)| *m == c) {
-            continue;
-        }
+    for (c, w) in distinct_children(ctx, node) {
         if ctx.has_data(c) {
             members.push((c, w.abs()));
         } else {
@@ -474,9 +506,10 @@ fn group(ctx: &Ctx<'_>, node: usize) -> Group {
 
 /// Builds sections 2-4 (every risk factor, then every theme) and adds their findings.
 pub(crate) fn section(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<Group> {
-    let mut nodes = ctx.in_file_order(Kind::RiskFactor);
-    nodes.extend(ctx.in_file_order(Kind::Theme));
-    let groups: Vec<Group> = nodes.into_iter().map(|n| group(ctx, n)).collect();
+    let groups: Vec<Group> = group_nodes(ctx)
+        .into_iter()
+        .map(|n| group(ctx, n))
+        .collect();
     for g in &groups {
         findings(g, out);
     }

@@ -281,11 +281,16 @@ fn double(a: &Audit) -> Section {
         tables.push(t);
     }
     for tp in &d.theme_paths {
+        let more = if tp.more_paths > 0 {
+            format!("; and {} more", tp.more_paths)
+        } else {
+            String::new()
+        };
         notes.push(format!(
-            "`{}` reaches theme `{}` by {} paths: {}.",
+            "`{}` reaches theme `{}` by {} paths: {}{more}.",
             tp.indicator,
             tp.theme,
-            tp.paths.len(),
+            tp.count(),
             tp.paths.join("; ")
         ));
     }

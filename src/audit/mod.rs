@@ -29,6 +29,8 @@ use serde::Serialize;
 
 use crate::compile::{Kind, Plan};
 use crate::data::Panel;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::limits::Limit;
 use crate::score::Scores;
 use stats::Flaw;
 
@@ -494,10 +496,84 @@ fn no_data_reason(ctx: &Ctx<'_>, node: usize) -> String {
     }
 }
 
-/// Runs the audit of a scored framework over year indices `years`
-/// (ascending; [`years_with_data`] gives the default).
-pub fn run(plan: &Plan, panel: &Panel, scores: &Scores, years: &[usize]) -> Audit {
+/// Pair-cells a group's pair counts for each year it keeps correlations for
+/// (its Pearson and Spearman year by year are kept in the report).
+const KEPT_PER_YEAR: u64 = 256;
+
+/// Principal-component steps that count as one pair-cell: an analysis of `k`
+/// members counts `k^3 / 256` (measured: a step of the eigen-decomposition
+/// costs about 1/250 of a correlation over one unit-year).
+const EIGEN_STEPS_PER_CELL: u64 = 256;
+
+/// The work of the audit of `plan` over year indices `years`, in pair-cells,
+/// counted before it is done: every pair of indicators with data (the check
+/// for nearly identical indicators) x the unit-years audited; every pair of
+/// members with data of each risk factor and theme x (the unit-years + 256
+/// per year, for the correlations it keeps year by year); and for each group
+/// of `k` members, `k^3 / 256` for each of its principal component analyses
+/// (pooled and one per year). Saturates at `u64::MAX`.
+pub fn work(plan: &Plan, panel: &Panel, scores: &Scores, years: &[usize]) -> u64 {
     let ctx = Ctx::new(plan, panel, scores, years);
+    work_of(&ctx)
+}
+
+fn work_of(ctx: &Ctx<'_>) -> u64 {
+    let pairs = |k: u64| k.saturating_mul(k.saturating_sub(1)) / 2;
+    let n_years = ctx.years.len() as u64;
+    let rows = n_years.saturating_mul(ctx.n_units as u64);
+    let inds = ctx
+        .in_file_order(Kind::Indicator)
+        .into_iter()
+        .filter(|&i| ctx.has_data(i))
+        .count() as u64;
+    let per_pair = rows.saturating_add(KEPT_PER_YEAR.saturating_mul(n_years));
+    groups::member_counts(ctx)
+        .into_iter()
+        .fold(pairs(inds).saturating_mul(rows), |w, k| {
+            let eigen = k
+                .saturating_mul(k)
+                .saturating_mul(k)
+                .saturating_mul(n_years + 1)
+                / EIGEN_STEPS_PER_CELL;
+            w.saturating_add(pairs(k).saturating_mul(per_pair))
+                .saturating_add(eigen)
+        })
+}
+
+/// Runs the audit within the budget `audit-work` (see [`work`]); an audit
+/// that would pass it is refused before it starts (L015).
+pub fn run_within(
+    plan: &Plan,
+    panel: &Panel,
+    scores: &Scores,
+    years: &[usize],
+) -> Result<Audit, Diagnostic> {
+    let ctx = Ctx::new(plan, panel, scores, years);
+    let w = work_of(&ctx);
+    if w > Limit::AuditWork.get() {
+        let file = plan.files.last().map(String::as_str).unwrap_or("");
+        return Err(Limit::AuditWork.breach(
+            Origin::Framework,
+            format!(
+                "the audit of framework `{}` ({file}) over {} years and {} units would take {w} pair-cells: its risk factors and themes have that many pairs of members, or it has that many pairs of indicators",
+                plan.id,
+                years.len(),
+                ctx.n_units
+            ),
+        ));
+    }
+    Ok(audit(&ctx))
+}
+
+/// Runs the audit of a scored framework over year indices `years`
+/// (ascending; [`years_with_data`] gives the default), without a budget:
+/// [`run_within`] bounds the work.
+pub fn run(plan: &Plan, panel: &Panel, scores: &Scores, years: &[usize]) -> Audit {
+    audit(&Ctx::new(plan, panel, scores, years))
+}
+
+fn audit(ctx: &Ctx<'_>) -> Audit {
+    let (plan, panel, years) = (ctx.plan, ctx.panel, &ctx.years);
     let mut findings = Vec::new();
     let no_data = ctx
         .in_file_order(Kind::Indicator)
@@ -505,13 +581,13 @@ pub fn run(plan: &Plan, panel: &Panel, scores: &Scores, years: &[usize]) -> Audi
         .filter(|&i| !ctx.has_data(i))
         .map(|i| NoData {
             id: ctx.id(i).to_string(),
-            reason: no_data_reason(&ctx, i),
+            reason: no_data_reason(ctx, i),
         })
         .collect();
-    let double_counting = double::section(&ctx, &mut findings);
-    let groups = groups::section(&ctx, &mut findings);
-    let weights = weights::section(&ctx, &mut findings);
-    let quality = quality::section(&ctx, &mut findings);
+    let double_counting = double::section(ctx, &mut findings);
+    let groups = groups::section(ctx, &mut findings);
+    let weights = weights::section(ctx, &mut findings);
+    let quality = quality::section(ctx, &mut findings);
     findings.sort_by(|a, b| {
         a.kind
             .cmp(&b.kind)

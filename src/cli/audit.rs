@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Some(s) => select_years(None, Some(s), panel, 0)?,
         None => audit::years_with_data(plan, panel, scores),
     };
-    let report = audit::run(plan, panel, scores, &years);
+    let report = audit::run_within(plan, panel, scores, &years).map_err(super::backtest::fail)?;
     let text = match a.format {
         Format::Table => audit::text::write(&report),
         Format::Json => report.to_json(),
