@@ -185,6 +185,7 @@ fn cases() -> Vec<Case> {
             runs: vec![
                 ("validate big.yaml", 0, ""),
                 ("score --framework big.yaml --data d2.csv", 3, "L010"),
+                ("audit --framework big.yaml --data d.csv", 2, "L015"),
                 (
                     "score --framework big.yaml --data d.csv --format csv --years",
                     0,
@@ -209,6 +210,7 @@ fn cases() -> Vec<Case> {
                 ("validate t.yaml", 0, ""),
                 ("score --framework t.yaml --data d.csv --format json", 0, ""),
                 ("graph --framework t.yaml --data d.csv", 0, ""),
+                ("audit --framework t.yaml --data d.csv", 0, ""),
                 (
                     "report --framework t.yaml --data d.csv --draws 20 -o r.html",
                     0,
