@@ -255,7 +255,8 @@ impl std::str::FromStr for LimitArg {
 pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>, u64>> {
     let cap = limit.get();
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.is_dir() {
+    let meta = file.metadata()?;
+    if meta.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::IsADirectory,
             "it is a directory",
@@ -267,7 +268,10 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
     {
         read.push(canonical);
     }
-    let mut bytes = Vec::new();
+    // Sized from the file's length (a byte more, to see the end without
+    // growing), so that a large file is not copied as the buffer grows.
+    let size = meta.len().min(cap).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
         return Ok(Err(bytes.len() as u64));

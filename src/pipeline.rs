@@ -43,6 +43,9 @@ pub struct Inputs {
     pub names: Option<PathBuf>,
     /// The field delimiter of the data files (default: found in each file).
     pub delimiter: Option<Delimiter>,
+    /// Read every column of the data files, not only those the framework
+    /// reads (to show them).
+    pub all_columns: bool,
 }
 
 /// The data columns a framework's measures read, in every layer.
@@ -75,6 +78,7 @@ impl Inputs {
             shipped: !self.no_shipped_data,
             wanted: columns_read(&loaded),
             names: names.clone(),
+            only_wanted: !self.all_columns,
         };
         let (panel, assessments, notes) =
             load_inputs_beside(&data, &self.assessments, &key, &beside, &mut sources)?;
@@ -403,6 +407,9 @@ pub struct Beside {
     pub wanted: Vec<String>,
     /// Country names for files keyed by names.
     pub names: Names,
+    /// Read only the `wanted` columns of wide files (the cells of others
+    /// are neither parsed nor checked).
+    pub only_wanted: bool,
 }
 
 impl Default for Beside {
@@ -411,6 +418,7 @@ impl Default for Beside {
             shipped: false,
             wanted: Vec::new(),
             names: Names::shipped().clone(),
+            only_wanted: false,
         }
     }
 }
@@ -491,9 +499,15 @@ pub fn load_data_beside(
         })
         .collect();
     let loaded = if beside.shipped && by_iso3 && !args.is_empty() {
-        Panel::load_beside(&embedded::inputs(), &inputs, &beside.wanted)
+        Panel::load_beside(
+            &embedded::inputs(),
+            &inputs,
+            &beside.wanted,
+            beside.only_wanted,
+        )
     } else {
-        Panel::load_keyed(&inputs, key).map(|p| (p, Vec::new()))
+        let only = beside.only_wanted.then_some(&beside.wanted[..]);
+        Panel::load_reading(&inputs, key, only).map(|p| (p, Vec::new()))
     };
     let keep = |file: &str, sources: &mut Sources| {
         if let Some((_, o)) = shown.iter().find(|(n, _)| n == file) {

@@ -508,3 +508,54 @@ fn code_order_and_name_order_stream_like_in_memory() {
         "most rows scored"
     );
 }
+
+#[test]
+fn in_memory_the_columns_no_measure_reads_are_not_read_either() {
+    // As streamed: a cell of a column the framework does not read is not
+    // parsed, so `junk` there changes nothing; `validate` still checks it,
+    // and a misspelt column is still told the name of an unread one.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("t.yaml"), FW).unwrap();
+    fs::write(dir.path().join("numbers.csv"), synthetic(12, "7")).unwrap();
+    fs::write(dir.path().join("junk.csv"), synthetic(12, "junk")).unwrap();
+    let score = |data: &str| {
+        let o = atrisk()
+            .current_dir(dir.path())
+            .args(["score", "--framework", "t.yaml", "--data", data])
+            .args(["--no-shipped-data", "--format", "csv", "--years"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let numbers = score("numbers.csv");
+    assert!(numbers.lines().count() > 100, "{numbers}");
+    assert_eq!(score("junk.csv"), numbers);
+    let o = atrisk()
+        .current_dir(dir.path())
+        .args(["validate", "t.yaml", "--data", "junk.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("D004"), "{o:?}");
+    fs::write(
+        dir.path().join("typo.yaml"),
+        FW.replace(
+            "column: y, transform: [{rolling",
+            "column: unusd, transform: [{rolling",
+        ),
+    )
+    .unwrap();
+    let o = atrisk()
+        .current_dir(dir.path())
+        .args(["score", "--framework", "typo.yaml", "--data", "numbers.csv"])
+        .arg("--no-shipped-data")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("D010") && err.contains("did you mean `unused`?"),
+        "{err}"
+    );
+}

@@ -320,7 +320,11 @@ fn show(a: &ShowArgs) -> Result<u8, Failure> {
         scores,
         names,
         ..
-    } = crate::pipeline::Inputs::default().score()?;
+    } = crate::pipeline::Inputs {
+        all_columns: true,
+        ..Default::default()
+    }
+    .score()?;
     let country = super::explain::find_country(&panel, &names, &a.country)?;
     let years = show_years(a, &panel)?;
     let run = Run {

@@ -215,6 +215,7 @@ impl InputArgs {
             no_shipped_data: self.no_shipped_data,
             names: self.names.clone(),
             delimiter: self.delimiter,
+            all_columns: false,
         }
     }
 

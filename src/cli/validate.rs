@@ -205,6 +205,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
                     shipped: explicit && !a.no_shipped_data,
                     wanted: crate::pipeline::columns_read(&l),
                     names: crate::data::names::Names::shipped().clone(),
+                    // Columns read by no measure are reported.
+                    only_wanted: false,
                 };
                 let pkey = (key.clone(), beside.shipped.then(|| beside.wanted.clone()));
                 let at = match panels.iter().position(|(k, _, _)| *k == pkey) {

@@ -396,14 +396,15 @@ pub fn compile_chain(layers: &[Located<'_>], panel: &Panel) -> Result<Plan, Diag
             name.value.chars().count() as u64,
             "referenced here",
         );
-        d = match did_you_mean(&name.value, panel.column_names()) {
+        let n_columns = panel.all_column_names().count();
+        d = match did_you_mean(&name.value, panel.all_column_names()) {
             Some(s) => d.with_hint(format!(
                 "did you mean `{s}`? Otherwise add the column to a --data file"
             )),
             None => d.with_hint(format!(
                 "add the column to a --data file; the data have {} column{} from {}",
-                panel.columns.len(),
-                if panel.columns.len() == 1 { "" } else { "s" },
+                n_columns,
+                if n_columns == 1 { "" } else { "s" },
                 panel.files.join(", ")
             )),
         };

@@ -1,7 +1,7 @@
 //! The joined country-year panel: units, years, columns of values with the
 //! file and line of every cell, and analyst assessments as columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::read::{check_cells, data_err};
@@ -90,6 +90,10 @@ pub struct Panel {
     pub(super) index: HashMap<String, usize>,
     /// The columns that identify a unit (default `["iso3"]`).
     pub unit_key: Vec<String>,
+    /// The names of columns that are in the files but were not read,
+    /// because the framework does not read them (see
+    /// [`Panel::load_reading`]).
+    pub(super) unread: Vec<String>,
 }
 
 /// One input file, before joining.
@@ -114,10 +118,24 @@ impl Panel {
     /// the values of several columns are joined with
     /// [`UNIT_KEY_SEPARATOR`]). An empty key means the default, `iso3`.
     pub fn load_keyed(inputs: &[Input<'_>], key: &[String]) -> Result<Panel, Diagnostic> {
+        Self::load_reading(inputs, key, None)
+    }
+
+    /// [`Panel::load_keyed`], reading only the columns named in `only`
+    /// (full names) when given: the cells of other columns of a wide file
+    /// are neither parsed nor checked, and the panel lists those columns
+    /// by name only ([`Panel::all_column_names`]). A framework's scores are
+    /// the same either way, for less time and memory.
+    pub fn load_reading(
+        inputs: &[Input<'_>],
+        key: &[String],
+        only: Option<&[String]>,
+    ) -> Result<Panel, Diagnostic> {
         let default = [DEFAULT_UNIT_KEY.to_string()];
         let key = if key.is_empty() { &default[..] } else { key };
         check_unit_key(key)?;
-        let tables = read_tables(inputs, key)?;
+        let only: Option<HashSet<String>> = only.map(|o| o.iter().cloned().collect());
+        let tables = read_tables(inputs, key, only.as_ref())?;
         let mut panel = Self::join(tables)?;
         panel.unit_key = key.to_vec();
         Ok(panel)
@@ -128,10 +146,14 @@ impl Panel {
     /// shipped files have; otherwise the user's files alone. A user column
     /// named like a shipped one replaces it whole, and a warning (D050)
     /// names both files. Returns the panel and those warnings.
+    ///
+    /// With `only_wanted`, only the `wanted` columns are read, as
+    /// [`Panel::load_reading`] reads them.
     pub fn load_beside(
         shipped: &[Input<'_>],
         inputs: &[Input<'_>],
         wanted: &[String],
+        only_wanted: bool,
     ) -> Result<(Panel, Vec<Diagnostic>), Diagnostic> {
         let key = [DEFAULT_UNIT_KEY.to_string()];
         // A shipped file the user gives again (the same bytes, by whatever
@@ -147,11 +169,12 @@ impl Panel {
             .collect();
         // The user's files are read first, so that their errors come first.
         let all: Vec<Input<'_>> = inputs.iter().chain(&shipped).cloned().collect();
-        let mut user = read_tables(&all, &key)?;
+        let only: Option<HashSet<String>> = only_wanted.then(|| wanted.iter().cloned().collect());
+        let mut user = read_tables(&all, &key, only.as_ref())?;
         let mut tables = user.split_off(inputs.len());
         let mut own: HashMap<String, (String, u32)> = HashMap::new();
         for t in &user {
-            for (c, field) in &t.columns {
+            for (c, field) in t.columns.iter().chain(&t.unread) {
                 own.entry(t.full_name(c))
                     .or_insert_with(|| (t.name.clone(), *field));
             }
@@ -200,7 +223,7 @@ impl Panel {
         // Column names, with clashes between files reported.
         let mut owner: HashMap<String, (usize, u32)> = HashMap::new();
         for (ti, t) in tables.iter().enumerate() {
-            for (c, field) in &t.columns {
+            for (c, field) in t.columns.iter().chain(&t.unread) {
                 let full = t.full_name(c);
                 if let Some((prev, pf)) = owner.get(&full) {
                     let prev_name = &tables[*prev].name;
@@ -264,7 +287,15 @@ impl Panel {
                 ),
             ));
         }
-        let n_columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+        // Columns not read count as the reader would hold them.
+        let n_columns: usize = tables
+            .iter()
+            .map(|t| t.columns.len() + t.unread.len())
+            .sum();
+        let unread: Vec<String> = tables
+            .iter()
+            .flat_map(|t| t.unread.iter().map(|(c, _)| t.full_name(c)))
+            .collect();
         check_cells((n_cells as u64).saturating_mul(n_columns as u64), || {
             format!(
                 "the joined panel has {} countries x {n_years} years ({lo}-{hi}) x {n_columns} columns",
@@ -341,6 +372,7 @@ impl Panel {
             columns,
             index,
             unit_key: vec![DEFAULT_UNIT_KEY.to_string()],
+            unread,
         })
     }
 
@@ -352,6 +384,13 @@ impl Panel {
     /// All column names, in file order.
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// The names of every column of the files, read or not (see
+    /// [`Panel::load_reading`]).
+    pub fn all_column_names(&self) -> impl Iterator<Item = &str> {
+        self.column_names()
+            .chain(self.unread.iter().map(String::as_str))
     }
 
     /// The value of a column for a cell (NaN when missing).
@@ -593,12 +632,16 @@ pub struct Analyst {
 /// Reads files side by side; the first error in the order the files were
 /// given is reported, so the result does not depend on which thread
 /// finishes first.
-fn read_tables(inputs: &[Input<'_>], key: &[String]) -> Result<Vec<Table>, Diagnostic> {
+fn read_tables(
+    inputs: &[Input<'_>],
+    key: &[String],
+    only: Option<&HashSet<String>>,
+) -> Result<Vec<Table>, Diagnostic> {
     let results: Vec<Result<Table, Diagnostic>> = if inputs.len() > 1 {
         std::thread::scope(|s| {
             let handles: Vec<_> = inputs
                 .iter()
-                .map(|input| s.spawn(move || read_table(input, key)))
+                .map(|input| s.spawn(move || read_table(input, key, only)))
                 .collect();
             handles
                 .into_iter()
@@ -606,7 +649,10 @@ fn read_tables(inputs: &[Input<'_>], key: &[String]) -> Result<Vec<Table>, Diagn
                 .collect()
         })
     } else {
-        inputs.iter().map(|input| read_table(input, key)).collect()
+        inputs
+            .iter()
+            .map(|input| read_table(input, key, only))
+            .collect()
     };
     results.into_iter().collect()
 }

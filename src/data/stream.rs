@@ -683,6 +683,7 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
             columns,
             index,
             unit_key: s.unit_key.clone(),
+            unread: Vec::new(),
         },
         rows,
         first_last,

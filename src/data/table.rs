@@ -28,6 +28,9 @@ pub(crate) struct Table {
     /// Per column: (row key index, text) of the cells whose text is not
     /// the one [`value_text`] gives for their value (`1.50`, `NA`, ` 3`).
     pub(crate) texts: Vec<Vec<(usize, Box<str>)>>,
+    /// Name and field number of the columns of a wide file that were not
+    /// asked for (see [`read_table`]): their cells are not read.
+    pub(crate) unread: Vec<(String, u32)>,
 }
 
 /// The values of one column of a file.
@@ -47,23 +50,33 @@ impl Table {
         }
     }
 
-    /// Removes the columns whose full name `drop` accepts; returns their
-    /// full names.
+    /// Removes the columns (read or not) whose full name `drop` accepts;
+    /// returns their full names, in the order of the file's fields.
     pub(crate) fn drop_columns(&mut self, drop: impl Fn(&str) -> bool) -> Vec<String> {
         let mut dropped = Vec::new();
+        let unread = std::mem::take(&mut self.unread);
+        for (c, field) in unread {
+            let full = self.full_name(&c);
+            if drop(&full) {
+                dropped.push((field, full));
+            } else {
+                self.unread.push((c, field));
+            }
+        }
         let mut i = 0;
         while i < self.columns.len() {
             let full = self.full_name(&self.columns[i].0);
             if drop(&full) {
-                self.columns.remove(i);
+                let (_, field) = self.columns.remove(i);
                 self.cells.remove(i);
                 self.texts.remove(i);
-                dropped.push(full);
+                dropped.push((field, full));
             } else {
                 i += 1;
             }
         }
-        dropped
+        dropped.sort_by_key(|(field, _)| *field);
+        dropped.into_iter().map(|(_, full)| full).collect()
     }
 
     /// Adds the value of column `ci` for row key `k`, keeping its text when
@@ -223,7 +236,15 @@ fn separator_in_key(
     ))
 }
 
-pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Diagnostic> {
+/// Reads one file keyed by `key` (and `year`). With `only`, the cells of a
+/// wide file's columns whose full names are not in it are not read at all
+/// (neither parsed nor checked): the columns are listed in
+/// [`Table::unread`]. A long file is read whole.
+pub(crate) fn read_table(
+    input: &Input<'_>,
+    key: &[String],
+    only: Option<&HashSet<String>>,
+) -> Result<Table, Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -307,6 +328,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
         columns: Vec::new(),
         cells: Vec::new(),
         texts: Vec::new(),
+        unread: Vec::new(),
     };
     // Columns without a name (the empty columns a spreadsheet saves to the
     // right of its data) are read only to check that they are empty.
@@ -328,8 +350,17 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
         let row = ends.next().map_or(bytes.len(), |(i, _)| i) - header;
         (bytes.len() / row.max(1)).min(1 << 24)
     };
+    // The rows limit counts every data column, read or not.
+    let n_data_fields = data_fields.len();
+    let mut read_fields = Vec::with_capacity(data_fields.len());
     for &f in &data_fields {
-        check_not_assessment(input, &table.full_name(&heads[f]), 1, f)?;
+        let full = table.full_name(&heads[f]);
+        check_not_assessment(input, &full, 1, f)?;
+        if only.is_some_and(|o| !o.contains(&full)) {
+            table.unread.push((heads[f].clone(), f as u32 + 1));
+            continue;
+        }
+        read_fields.push(f);
         table.columns.push((heads[f].clone(), f as u32 + 1));
         table
             .cells
@@ -348,7 +379,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
     let mut rec = csv::ByteRecord::new();
     while let Some(line) = file.next(&mut rec)? {
         let rows = file.rows;
-        let cells = (rows as u64).saturating_mul(data_fields.len().max(1) as u64);
+        let cells = (rows as u64).saturating_mul(n_data_fields.max(1) as u64);
         check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
             .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
         let text = |i: usize| -> Result<&str, Diagnostic> {
@@ -451,7 +482,7 @@ pub(crate) fn read_table(input: &Input<'_>, key: &[String]) -> Result<Table, Dia
             }
             table.keys.push((u, year, line as u32));
             let k = table.keys.len() - 1;
-            for (ci, &f) in data_fields.iter().enumerate() {
+            for (ci, &f) in read_fields.iter().enumerate() {
                 // Most cells are plain numbers in ASCII, read from their
                 // bytes; any other goes through the text, and its messages.
                 let b = &rec[f];
