@@ -12,9 +12,46 @@ use crate::data::stream::BlockPanel;
 use crate::score::Scores;
 
 /// Appends a score as written in CSV: rounded to 6 places, nothing when none.
+///
+/// The text is the one `round(v, 6)` displays, written from the whole
+/// number of millionths instead of by the float formatter: a multiple of a
+/// millionth below 10^9 in size has at most 15 significant digits, and the
+/// shortest decimal that reads back as a double of at most 15 significant
+/// digits is that decimal itself (`f64` keeps 15 digits exactly), so the
+/// digits are the same. Larger values go through the formatter.
 fn push_score(out: &mut String, v: f64) {
-    if let Some(r) = round(v, 6) {
-        let _ = write!(out, "{r}");
+    if v.is_nan() {
+        return;
+    }
+    let n = (v * 10f64.powi(6)).round();
+    if n.is_nan() || n.abs() >= 1e15 {
+        if let Some(r) = round(v, 6) {
+            let _ = write!(out, "{r}");
+        }
+        return;
+    }
+    // Exact: a whole number below 10^15.
+    let a = n.abs() as u64;
+    if a == 0 {
+        out.push('0');
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let (int, frac) = (a / 1_000_000, a % 1_000_000);
+    let _ = write!(out, "{int}");
+    if frac != 0 {
+        let mut digits = [b'0'; 6];
+        let mut f = frac;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        let keep = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+        out.push('.');
+        // ASCII digits.
+        out.push_str(std::str::from_utf8(&digits[..keep]).unwrap_or_default());
     }
 }
 
@@ -284,4 +321,72 @@ pub fn stream_rows(
         let _ = w.write_byte_record(&line.rec);
     }
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The text the float formatter gives for a score rounded to 6 places.
+    fn formatted(v: f64) -> String {
+        round(v, 6).map(|r| format!("{r}")).unwrap_or_default()
+    }
+
+    fn pushed(v: f64) -> String {
+        let mut s = String::new();
+        push_score(&mut s, v);
+        s
+    }
+
+    #[test]
+    fn scores_are_written_as_the_formatter_writes_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            0.1234565,
+            0.1234575,
+            -0.0000004,
+            -0.0000006,
+            0.000001,
+            123.4,
+            1e8 + 0.123456,
+            999_999_999.999_999,
+            1e9,
+            1e12,
+            -3.5e15,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(pushed(v), formatted(v), "{v:e}");
+        }
+        assert_eq!(pushed(0.25), "0.25");
+        assert_eq!(pushed(-0.0000004), "0");
+        assert_eq!(pushed(f64::NAN), "");
+    }
+
+    proptest! {
+        #[test]
+        fn any_score_is_written_as_the_formatter_writes_it(
+            unit in 0.0f64..1.0,
+            wide in -1e10f64..1e10,
+            bits in any::<u64>(),
+            millionths in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+        ) {
+            prop_assert_eq!(pushed(unit), formatted(unit));
+            prop_assert_eq!(pushed(wide), formatted(wide));
+            let any = f64::from_bits(bits);
+            prop_assert_eq!(pushed(any), formatted(any));
+            // Values on and next to a whole number of millionths.
+            let m = millionths as f64 / 1e6;
+            for v in [m, m.next_up(), m.next_down(), m + 5e-7, m - 5e-7] {
+                prop_assert_eq!(pushed(v), formatted(v), "{:e}", v);
+            }
+        }
+    }
 }
