@@ -308,6 +308,11 @@ pub(crate) struct CsvFile<'i, 'b> {
     /// The byte of [`CsvFile::bytes`] where the last record read starts.
     pub(crate) start: usize,
     comments: bool,
+    /// Where the reader starts in [`CsvFile::bytes`]: 0, or a part's start.
+    offset: u64,
+    /// For a part, the number of fields of the header, which every record
+    /// must have (a part has no header to compare with).
+    fields: Option<usize>,
 }
 
 impl<'i, 'b> CsvFile<'i, 'b> {
@@ -329,16 +334,36 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             .map_err(|e| csv_error(input, &e))?
             .clone();
         check_columns(input, header.len())?;
-        let file = CsvFile {
+        let mut file = Self::part(input, bytes, 0, 0, 0);
+        (file.rdr, file.comments, file.fields) = (rdr, comments, None);
+        Ok((file, header))
+    }
+
+    /// The records of `bytes[start..end]` of a file (no header there, no
+    /// comments), each of which must have `fields` fields; lines are those
+    /// of the whole file. `bytes` is the file without its byte order mark.
+    pub(crate) fn part(
+        input: &'i Input<'b>,
+        bytes: &'b [u8],
+        start: usize,
+        end: usize,
+        fields: usize,
+    ) -> Self {
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&bytes[start..end]);
+        CsvFile {
             input,
             bytes,
             rdr,
             lines: LineCounter::default(),
             rows: 0,
             start: 0,
-            comments,
-        };
-        Ok((file, header))
+            comments: false,
+            offset: start as u64,
+            fields: Some(fields),
+        }
     }
 
     /// The byte where the record at `pos` starts, past comment lines.
@@ -358,20 +383,30 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             Ok(true) => {}
             Err(e) => {
                 return Err(csv_error_at(self.input, &e, |pos| {
-                    line_at(self.bytes, self.skip(pos))
+                    line_at(self.bytes, self.skip(self.offset + pos))
                 }));
             }
         }
         self.rows += 1;
         let line = match rec.position() {
             Some(p) => {
-                let at = self.skip(p.byte());
+                let at = self.skip(self.offset + p.byte());
                 let line = self.lines.line_at(self.bytes, at);
                 self.start = self.lines.byte;
                 line
             }
             None => 0,
         };
+        if self.fields.is_some_and(|n| n != rec.len()) {
+            return Err(data_err(
+                "D006",
+                format!(
+                    "line {line} has {} fields, the header {}",
+                    rec.len(),
+                    self.fields.unwrap_or(0)
+                ),
+            ));
+        }
         check_record_limits(self.input, rec, line, self.rows)?;
         Ok(Some(line))
     }
@@ -447,6 +482,11 @@ pub(crate) struct BadCells {
 }
 
 impl BadCells {
+    /// Whether no cell was added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
     /// Adds the diagnostic of one cell, which has one label.
     pub(crate) fn add(&mut self, d: Diagnostic) {
         self.total += 1;

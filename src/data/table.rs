@@ -2,15 +2,18 @@
 //! column per measure) or long form (`indicator`, `value`).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use super::read::*;
-use super::stream::{has_unsafe_control, parse_number_bytes};
 use super::{
-    ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, MISSING_MARKERS, UNIT_KEY_SEPARATOR, key_label,
-    value_text,
+    ASSESSMENT_PREFIX, DEFAULT_UNIT_KEY, Input, UNIT_KEY_SEPARATOR, key_label, value_text,
 };
 use crate::diagnostic::Diagnostic;
+
+mod parts;
+mod rows;
+
+use rows::{Shape, read_rows};
 
 pub(crate) struct Table {
     pub(crate) name: String,
@@ -89,6 +92,29 @@ impl Table {
         }
         if !gives_back(raw, v) {
             self.texts[ci].push((k, raw.into()));
+        }
+    }
+
+    /// A table of the same file and columns without rows, with room for
+    /// `rows` rows.
+    fn shell(&self, rows: usize) -> Table {
+        Table {
+            name: self.name.clone(),
+            prefix: self.prefix.clone(),
+            units: Vec::new(),
+            names: Vec::new(),
+            keys: Vec::with_capacity(rows),
+            columns: self.columns.clone(),
+            cells: self
+                .cells
+                .iter()
+                .map(|c| match c {
+                    Cells::Dense(_) => Cells::Dense(Vec::with_capacity(rows)),
+                    Cells::Sparse(_) => Cells::Sparse(Vec::new()),
+                })
+                .collect(),
+            texts: vec![Vec::new(); self.texts.len()],
+            unread: self.unread.clone(),
         }
     }
 
@@ -245,6 +271,19 @@ pub(crate) fn read_table(
     key: &[String],
     only: Option<&HashSet<String>>,
 ) -> Result<Table, Diagnostic> {
+    read_table_in(input, key, only, parts::threads(), parts::MIN_BYTES).map(|(t, _)| t)
+}
+
+/// [`read_table`], a wide file of at least `min_bytes` bytes in `parts`
+/// parts on as many threads (see [`parts`]); also returns whether it was
+/// read in parts.
+fn read_table_in(
+    input: &Input<'_>,
+    key: &[String],
+    only: Option<&HashSet<String>>,
+    parts: usize,
+    min_bytes: usize,
+) -> Result<(Table, bool), Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -370,142 +409,21 @@ pub(crate) fn read_table(
     if long.is_none() {
         table.keys.reserve(rows_guess);
     }
-    let mut unit_index: HashMap<String, u32> = HashMap::new();
-    let mut long_index: HashMap<String, usize> = HashMap::new();
-    // The (unit, year) of every row of a wide file read so far.
-    let mut seen_rows: HashSet<u64, BuildHasherDefault<RowHasher>> = HashSet::default();
-    let mut seen_long: HashMap<(u32, i32, usize), u64> = HashMap::new();
-    let mut bad = BadCells::default();
-    let mut rec = csv::ByteRecord::new();
-    while let Some(line) = file.next(&mut rec)? {
-        let rows = file.rows;
-        let cells = (rows as u64).saturating_mul(n_data_fields.max(1) as u64);
-        check_cells(cells, || format!("the rows of `{name}` up to line {line}"))
-            .map_err(|d| d.at(name, line, 1, 1, "this row"))?;
-        let text = |i: usize| -> Result<&str, Diagnostic> {
-            std::str::from_utf8(&rec[i])
-                .map_err(|_| {
-                    cell_label(
-                        data_err(
-                            "D007",
-                            format!(
-                                "{} is not valid UTF-8 (column `{}`)",
-                                place(name, line),
-                                heads[i]
-                            ),
-                        ),
-                        input,
-                        line,
-                        i,
-                        "invalid bytes",
-                    )
-                    .with_hint("save the file as UTF-8")
-                })
-                .and_then(|s| check_control(input, line, i, s).map(|()| s))
-        };
-        let mut unit = (text(key_fs[0])?, key_fs[0]);
-        let joined;
-        if key_fs.len() > 1 {
-            let mut parts = Vec::with_capacity(key_fs.len());
-            for &f in &key_fs {
-                let t = text(f)?.trim();
-                if t.is_empty() {
-                    unit = (t, f);
-                    parts.clear();
-                    break;
-                }
-                if t.contains(UNIT_KEY_SEPARATOR) {
-                    return Err(separator_in_key(input, line, f, t, key));
-                }
-                parts.push(t);
-            }
-            if !parts.is_empty() {
-                joined = parts.join(UNIT_KEY_SEPARATOR);
-                unit = (joined.as_str(), key_fs[0]);
-            }
-        }
-        for &f in &unnamed {
-            let t = text(f)?;
-            if !MISSING_MARKERS.contains(&t.trim()) {
-                bad.add(unnamed_value(input, line, f, t));
-            }
-        }
-        let (code, year) =
-            match row_key_str(input, line, unit, (text(year_f)?, year_f), &heads[unit.1]) {
-                Ok(k) => k,
-                Err(d) => {
-                    bad.add(d);
-                    continue;
-                }
-            };
-        let u = table.unit(&mut unit_index, code);
-        if let Some(cf) = country_f {
-            let c = text(cf)?.trim();
-            let n = &mut table.names[u as usize];
-            if !c.is_empty() && n.is_empty() {
-                *n = c.to_string();
-            }
-        }
-        if let Some((ind_f, val_f)) = long {
-            let ind = text(ind_f)?.trim().to_string();
-            let raw = text(val_f)?;
-            let Some(v) = parse_number(raw) else {
-                bad.add(non_numeric(input, line, val_f, raw, &ind));
-                continue;
-            };
-            let ci = match long_index.get(&ind) {
-                Some(&ci) => ci,
-                None => {
-                    check_not_assessment(input, &table.full_name(&ind), line, ind_f)?;
-                    table.columns.push((ind.clone(), val_f as u32 + 1));
-                    table.cells.push(Cells::Sparse(Vec::new()));
-                    table.texts.push(Vec::new());
-                    long_index.insert(ind.clone(), table.cells.len() - 1);
-                    table.cells.len() - 1
-                }
-            };
-            if let Some(prev) = seen_long.insert((u, year, ci), line) {
-                return Err(duplicate(input, line, prev, code, year, Some(&ind), key));
-            }
-            table.keys.push((u, year, line as u32));
-            table.push(ci, table.keys.len() - 1, v, raw);
-        } else {
-            if !seen_rows.insert((u64::from(u) << 32) | u64::from(year as u32)) {
-                // The row of the same unit and year, read before.
-                let prev = table
-                    .keys
-                    .iter()
-                    .rev()
-                    .find(|k| (k.0, k.1) == (u, year))
-                    .map_or(0, |k| u64::from(k.2));
-                return Err(duplicate(input, line, prev, code, year, None, key));
-            }
-            table.keys.push((u, year, line as u32));
-            let k = table.keys.len() - 1;
-            for (ci, &f) in read_fields.iter().enumerate() {
-                // Most cells are plain numbers in ASCII, read from their
-                // bytes; any other goes through the text, and its messages.
-                let b = &rec[f];
-                if has_unsafe_control(b) == Some(false)
-                    && let Some(v) = parse_number_bytes(b)
-                {
-                    // UTF-8, as checked above.
-                    let raw = std::str::from_utf8(b).unwrap_or_default();
-                    table.push(ci, k, v, raw);
-                    continue;
-                }
-                let raw = text(f)?;
-                let Some(v) = parse_number(raw) else {
-                    bad.add(non_numeric(input, line, f, raw, &heads[f]));
-                    // Keeps the column in step with the row keys; the
-                    // file is refused below.
-                    table.push(ci, k, None, "");
-                    continue;
-                };
-                table.push(ci, k, v, raw);
-            }
-        }
+    let shape = Shape {
+        heads: &heads,
+        key,
+        key_fs: &key_fs,
+        year_f,
+        country_f,
+        long,
+        unnamed: &unnamed,
+        read_fields: &read_fields,
+        n_data_fields,
+    };
+    if let Some(t) = parts::read_in_parts(input, &shape, &table, parts, min_bytes) {
+        return Ok((t, true));
     }
+    let bad = read_rows(input, &shape, &mut file, &mut table)?;
     if let Some(d) = bad.finish(name) {
         return Err(d);
     }
@@ -517,7 +435,7 @@ pub(crate) fn read_table(
         .at(name, 1, 1, 1, "header only")
         .with_hint("add country-year rows below the header"));
     }
-    Ok(table)
+    Ok((table, false))
 }
 
 /// A row's country code and year, checked (D011, D009); each comes with its
