@@ -448,26 +448,55 @@ fn uniform(seed: u64, matrix: u64, j: u64, f: u64) -> f64 {
 /// in the same order, so the same value to the bit (a unit test checks), at
 /// a fraction of the cost in the inner loop of a draw.
 #[inline]
-fn mean(rule: &Rule, kids: impl Iterator<Item = (f64, f64)>) -> f64 {
-    let (mut total, mut have, mut wsum, mut sum) = (-0.0, -0.0, -0.0, -0.0);
-    for (v, w) in kids {
-        total += w.abs();
-        if !v.is_nan() {
-            have += w.abs();
-            wsum += w;
-            sum += v * w;
+/// The weighted mean of a node's children for every country at once, as
+/// `aggregate` computes it for one: children are taken in order, each
+/// adding to every country's sums (so each country's sums add up in the
+/// order `aggregate` adds them, and the values are the same to the bit),
+/// reading each child's values in one pass instead of one value a child a
+/// country.
+fn mean_all<'a>(
+    rule: &Rule,
+    kids: impl Iterator<Item = (&'a [f64], f64)> + Clone,
+    acc: &mut MeanSums,
+    out: &mut [f64],
+) {
+    let total = kids.clone().fold(-0.0, |t, (_, w)| t + w.abs());
+    acc.have.fill(-0.0);
+    acc.wsum.fill(-0.0);
+    acc.sum.fill(-0.0);
+    for (vals, w) in kids {
+        let aw = w.abs();
+        // A missing value adds -0.0, which leaves every sum as it is (also
+        // a sum of -0.0), as skipping it would: no branch in the loop.
+        let sums = acc.have.iter_mut().zip(&mut acc.wsum).zip(&mut acc.sum);
+        for (((have, wsum), sum), &v) in sums.zip(vals) {
+            let missing = v.is_nan();
+            *have += if missing { -0.0 } else { aw };
+            *wsum += if missing { -0.0 } else { w };
+            *sum += if missing { -0.0 } else { v * w };
         }
     }
-    let coverage = if total > 0.0 { have / total } else { 0.0 };
-    if have <= 0.0 || coverage + 1e-12 < rule.min_coverage {
-        return f64::NAN;
+    for (c, o) in out.iter_mut().enumerate() {
+        let (have, wsum, sum) = (acc.have[c], acc.wsum[c], acc.sum[c]);
+        let coverage = if total > 0.0 { have / total } else { 0.0 };
+        *o = if have <= 0.0 || coverage + 1e-12 < rule.min_coverage {
+            f64::NAN
+        } else {
+            let value = sum / wsum;
+            if value.is_nan() {
+                value
+            } else {
+                value.clamp(0.0, 1.0)
+            }
+        };
     }
-    let value = sum / wsum;
-    if value.is_nan() {
-        value
-    } else {
-        value.clamp(0.0, 1.0)
-    }
+}
+
+/// Per-country sums of [`mean_all`].
+struct MeanSums {
+    have: Vec<f64>,
+    wsum: Vec<f64>,
+    sum: Vec<f64>,
 }
 
 /// Per-thread buffers, allocated once.
@@ -483,6 +512,9 @@ struct Buf {
     order: Vec<u32>,
     /// The evaluated blocks of the last run of matrix A.
     saved: Vec<f64>,
+    means: MeanSums,
+    /// One node's values for every country.
+    out: Vec<f64>,
 }
 
 impl Model {
@@ -499,6 +531,12 @@ impl Model {
             kids: Vec::with_capacity(64),
             order: Vec::with_capacity(self.nc),
             saved: vec![0.0; self.table.len() - self.eval_base],
+            means: MeanSums {
+                have: vec![0.0; self.nc],
+                wsum: vec![0.0; self.nc],
+                sum: vec![0.0; self.nc],
+            },
+            out: vec![0.0; self.nc],
         }
     }
 
@@ -534,14 +572,13 @@ impl Model {
             let edges = &self.edges[e.edges.clone()];
             let ws = &b.w[e.edges.clone()];
             if rule.method == Method::Mean {
-                for c in 0..nc {
-                    let (vals, off) = (&b.vals, &b.off);
-                    let kids = edges
-                        .iter()
-                        .zip(ws)
-                        .map(|(ed, w)| (vals[off[ed.child] + c], *w));
-                    b.vals[e.out + c] = mean(rule, kids);
-                }
+                let (vals, off) = (&b.vals, &b.off);
+                let kids = edges
+                    .iter()
+                    .zip(ws)
+                    .map(|(ed, w)| (&vals[off[ed.child]..off[ed.child] + nc], *w));
+                mean_all(rule, kids, &mut b.means, &mut b.out);
+                b.vals[e.out..e.out + nc].copy_from_slice(&b.out);
                 continue;
             }
             for c in 0..nc {

@@ -124,22 +124,35 @@ fn rise_shares_pair_the_choices_of_both_years() {
 }
 
 #[test]
-fn one_pass_mean_is_the_aggregate_to_the_bit() {
+fn mean_of_every_country_at_once_is_the_aggregate_to_the_bit() {
     let pick =
         |k: u64, choices: &[f64]| choices[(uniform(5, 0, k, 0) * choices.len() as f64) as usize];
     let values = [f64::NAN, 0.0, -0.0, 1.0, 0.3, 0.7, 1e-300, 0.999_999];
     let weights = [0.0, 1.0, 0.5, 2.5, 1e-9, 3.0];
+    // Three countries a case, with the same weights and their own values.
+    const NC: usize = 3;
+    let mut sums = MeanSums {
+        have: vec![0.0; NC],
+        wsum: vec![0.0; NC],
+        sum: vec![0.0; NC],
+    };
+    let mut out = vec![0.0; NC];
     for case in 0..20_000u64 {
         let n = 1 + (uniform(6, 0, case, 0) * 5.0) as usize;
-        let kids: Vec<(f64, f64)> = (0..n as u64)
-            .map(|i| {
-                let v = if uniform(7, 0, case, i) < 0.5 {
-                    pick(case * 31 + i, &values)
-                } else {
-                    uniform(8, 0, case, i)
-                };
-                (v, pick(case * 17 + i + 1_000_000, &weights))
-            })
+        let value = |c: u64, i: u64| {
+            let k = case * 97 + c * 7919 + i;
+            if uniform(7, 0, k, i) < 0.5 {
+                pick(k * 31 + i, &values)
+            } else {
+                uniform(8, 0, k, i)
+            }
+        };
+        let weights: Vec<f64> = (0..n as u64)
+            .map(|i| pick(case * 17 + i + 1_000_000, &weights))
+            .collect();
+        // Per child, its value in each country.
+        let columns: Vec<Vec<f64>> = (0..n as u64)
+            .map(|i| (0..NC as u64).map(|c| value(c, i)).collect())
             .collect();
         let rule = Rule {
             method: Method::Mean,
@@ -148,14 +161,23 @@ fn one_pass_mean_is_the_aggregate_to_the_bit() {
             min_coverage: pick(case + 7, &[0.0, 0.5, 1.0]),
             impute: false,
         };
-        let (a, b) = (
-            aggregate::aggregate(&rule, &kids).value,
-            mean(&rule, kids.iter().copied()),
-        );
-        assert!(
-            a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
-            "{kids:?}: {a} vs {b}"
-        );
+        let kids = columns
+            .iter()
+            .map(Vec::as_slice)
+            .zip(weights.iter().copied());
+        mean_all(&rule, kids, &mut sums, &mut out);
+        for (c, &b) in out.iter().enumerate() {
+            let kids: Vec<(f64, f64)> = columns
+                .iter()
+                .zip(&weights)
+                .map(|(col, &w)| (col[c], w))
+                .collect();
+            let a = aggregate::aggregate(&rule, &kids).value;
+            assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{kids:?}: {a} vs {b}"
+            );
+        }
     }
 }
 
