@@ -226,16 +226,72 @@ pub fn write(run: &Run<'_>) -> String {
 /// with `columns` (positions in [`header`], see [`pick_columns`]), only
 /// those columns, in that order.
 pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>) -> String {
-    let plan = run.plan;
-    let cols = score_columns(plan);
+    // Years are written on several threads when there are many rows, each
+    // its own run of years, and joined in order: the same bytes.
+    let rows = run.years.len() * sel.per_year(run.panel.countries.len());
+    let threads = if rows < 100_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    write_on(run, sel, columns, threads)
+}
+
+/// [`write_selected`] on `threads` threads.
+fn write_on(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>, threads: usize) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let head = header(run);
     let _ = match columns {
         Some(pick) => w.write_record(pick.iter().map(|&i| head[i].as_str())),
         None => w.write_record(&head),
     };
+    let mut out = w.into_inner().unwrap_or_default();
+    let chunk = run.years.len().div_ceil(threads).max(1);
+    let parts: Vec<Vec<u8>> = if threads > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = run
+                .years
+                .chunks(chunk)
+                .map(|ys| {
+                    let h = std::thread::Builder::new()
+                        .spawn_scoped(s, move || write_years(run, sel, columns, ys));
+                    (ys, h)
+                })
+                .collect();
+            // A thread that cannot be started: its years are written here.
+            handles
+                .into_iter()
+                .map(|(ys, h)| match h {
+                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                    Err(_) => write_years(run, sel, columns, ys),
+                })
+                .collect()
+        })
+    } else {
+        vec![write_years(run, sel, columns, &run.years)]
+    };
+    out.reserve(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend_from_slice(&p);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The CSV lines (no header) of the selected rows of year indices `years`.
+fn write_years(
+    run: &Run<'_>,
+    sel: &Selection,
+    columns: Option<&[usize]>,
+    years: &[usize],
+) -> Vec<u8> {
+    let plan = run.plan;
+    let cols = score_columns(plan);
+    let rows = years.len() * sel.per_year(run.panel.countries.len());
+    let mut w = ::csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(rows * 64));
     let mut line = Line::new();
-    for &y in &run.years {
+    for &y in years {
         let year = run.panel.year(y);
         for r in sel.rows(run, y) {
             let c = &run.panel.countries[r.country];
@@ -258,7 +314,7 @@ pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>)
             };
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.into_inner().unwrap_or_default()
 }
 
 /// The header of streamed CSV: like `score --format csv` without `rank`,
@@ -368,6 +424,39 @@ mod tests {
         assert_eq!(pushed(0.25), "0.25");
         assert_eq!(pushed(-0.0000004), "0");
         assert_eq!(pushed(f64::NAN), "");
+    }
+
+    #[test]
+    fn threads_write_the_bytes_of_one() {
+        let inputs = crate::embedded::inputs();
+        let (name, text) = crate::embedded::FRAMEWORK;
+        let (plan, panel, scores) = crate::assess(name, text, &inputs).unwrap();
+        let run = Run {
+            plan: &plan,
+            panel: &panel,
+            scores: &scores,
+            years: (0..panel.n_years).collect(),
+        };
+        let sel = Selection {
+            top: Some(40),
+            countries: None,
+        };
+        let pick = [0, 2, 4];
+        for (sel, columns) in [
+            (&Selection::default(), None),
+            (&sel, None),
+            (&sel, Some(&pick[..])),
+        ] {
+            let one = write_on(&run, sel, columns, 1);
+            assert!(one.lines().count() > 1000);
+            for threads in [2, 3, 7, 500] {
+                assert_eq!(
+                    write_on(&run, sel, columns, threads),
+                    one,
+                    "{threads} threads"
+                );
+            }
+        }
     }
 
     proptest! {
