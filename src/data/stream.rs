@@ -244,7 +244,9 @@ impl Fields {
                     Some(_) => return None,
                 }
             } else {
-                let end = memchr::memchr(b',', &line[i..]).map(|p| i + p);
+                // Fields are short: a plain scan finds the comma sooner than
+                // a vector search set up for each field.
+                let end = line[i..].iter().position(|&b| b == b',').map(|p| i + p);
                 self.spans.push((i, end.unwrap_or(line.len()), false));
                 match end {
                     None => return Some(self.spans.len()),
@@ -301,6 +303,16 @@ fn trim_ascii_field(s: &[u8]) -> &[u8] {
 /// others go through `parse_number` itself.
 #[inline]
 pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
+    // Most cells: a number alone, from its first byte (a digit or `-`) to
+    // its last (a digit). Such a field has no space to trim and is no
+    // missing marker, so this is the value the steps below give.
+    if raw.first().is_some_and(|&c| c.is_ascii_digit() || c == b'-')
+        && raw.last().is_some_and(u8::is_ascii_digit)
+        && let Ok(v) = fast_float2::parse::<f64, _>(raw)
+        && v.is_finite()
+    {
+        return Some(Some(v));
+    }
     if !raw.is_ascii() {
         return parse_number(std::str::from_utf8(raw).ok()?);
     }
