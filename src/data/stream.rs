@@ -303,14 +303,7 @@ fn trim_ascii_field(s: &[u8]) -> &[u8] {
 /// others go through `parse_number` itself.
 #[inline]
 pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
-    // Most cells: a number alone, from its first byte (a digit or `-`) to
-    // its last (a digit). Such a field has no space to trim and is no
-    // missing marker, so this is the value the steps below give.
-    if raw.first().is_some_and(|&c| c.is_ascii_digit() || c == b'-')
-        && raw.last().is_some_and(u8::is_ascii_digit)
-        && let Ok(v) = fast_float2::parse::<f64, _>(raw)
-        && v.is_finite()
-    {
+    if let Some(v) = plain_number(raw) {
         return Some(Some(v));
     }
     if !raw.is_ascii() {
@@ -324,6 +317,22 @@ pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
         Ok(v) if v.is_finite() => Some(Some(v)),
         _ => None,
     }
+}
+
+/// The value of most cells: a number alone, from its first byte (a digit
+/// or `-`) to its last (a digit), finite. Such a field is ASCII with no
+/// control character, has no space to trim and is no missing marker, so
+/// this is the value [`parse_number_bytes`] gives; `None` says nothing.
+#[inline]
+pub(crate) fn plain_number(raw: &[u8]) -> Option<f64> {
+    if raw.first().is_some_and(|&c| c.is_ascii_digit() || c == b'-')
+        && raw.last().is_some_and(u8::is_ascii_digit)
+        && let Ok(v) = fast_float2::parse::<f64, _>(raw)
+        && v.is_finite()
+    {
+        return Some(v);
+    }
+    None
 }
 
 /// `text.trim().parse::<i32>()` of a field's bytes (`None` when it is not

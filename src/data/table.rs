@@ -118,6 +118,18 @@ impl Table {
         }
     }
 
+    /// [`Table::push`] of a finite value read from `raw`, a plain number
+    /// (ASCII).
+    fn push_plain(&mut self, ci: usize, k: usize, v: f64, raw: &[u8]) {
+        match &mut self.cells[ci] {
+            Cells::Dense(d) => d.push(v),
+            Cells::Sparse(s) => s.push((k, v)),
+        }
+        if !(surely_shortest(raw, v) || value_text(v).as_bytes() == raw) {
+            self.texts[ci].push((k, String::from_utf8_lossy(raw).into()));
+        }
+    }
+
     /// The index of a unit code, added when new.
     fn unit(&mut self, index: &mut HashMap<String, u32>, code: &str) -> u32 {
         if let Some(&u) = index.get(code) {

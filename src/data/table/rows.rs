@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use super::*;
-use crate::data::stream::{has_unsafe_control, parse_number_bytes};
+use crate::data::stream::{has_unsafe_control, parse_number_bytes, plain_number};
 use crate::data::{Input, MISSING_MARKERS, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::Diagnostic;
 
@@ -166,6 +166,10 @@ pub(super) fn read_rows(
                 // Most cells are plain numbers in ASCII, read from their
                 // bytes; any other goes through the text, and its messages.
                 let b = &rec[f];
+                if let Some(v) = plain_number(b) {
+                    table.push_plain(ci, k, v, b);
+                    continue;
+                }
                 if has_unsafe_control(b) == Some(false)
                     && let Some(v) = parse_number_bytes(b)
                 {
