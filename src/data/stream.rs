@@ -325,7 +325,9 @@ pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
 /// this is the value [`parse_number_bytes`] gives; `None` says nothing.
 #[inline]
 pub(crate) fn plain_number(raw: &[u8]) -> Option<f64> {
-    if raw.first().is_some_and(|&c| c.is_ascii_digit() || c == b'-')
+    if raw
+        .first()
+        .is_some_and(|&c| c.is_ascii_digit() || c == b'-')
         && raw.last().is_some_and(u8::is_ascii_digit)
         && let Ok(v) = fast_float2::parse::<f64, _>(raw)
         && v.is_finite()
