@@ -262,6 +262,31 @@ impl Run<'_> {
             .collect()
     }
 
+    /// The countries of a year in rank order: highest score first, those
+    /// without a score last, ties by code.
+    pub fn rank_order(&self, year_idx: usize) -> Vec<usize> {
+        let overall = self.plan.overall();
+        let countries = &self.panel.countries;
+        let mut keyed: Vec<(f64, usize)> = (0..countries.len())
+            .map(|c| {
+                let score = self.scores.value(overall, self.panel.cell(c, year_idx));
+                (
+                    if score.is_nan() {
+                        f64::NEG_INFINITY
+                    } else {
+                        score
+                    },
+                    c,
+                )
+            })
+            .collect();
+        keyed.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| countries[a.1].iso3.cmp(&countries[b.1].iso3))
+        });
+        keyed.into_iter().map(|(_, c)| c).collect()
+    }
+
     /// Ranked rows for one year: highest score first, ties by code.
     pub fn ranked(&self, year_idx: usize) -> Vec<Row> {
         let plan = self.plan;
@@ -275,8 +300,10 @@ impl Run<'_> {
             .collect();
         let forecast = plan.forecast();
         let measured = self.measured_indicators();
-        let mut rows: Vec<Row> = (0..self.panel.countries.len())
-            .map(|c| {
+        self.rank_order(year_idx)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
                 let cell = self.panel.cell(c, year_idx);
                 let score = self.scores.value(overall, cell);
                 let mut top: Vec<(usize, f64)> = rfs
@@ -289,39 +316,25 @@ impl Run<'_> {
                         .then(plan.nodes[a.0].id.cmp(&plan.nodes[b.0].id))
                 });
                 top.truncate(3);
-                let with = measured
-                    .iter()
-                    .filter(|&&i| !self.scores.value(i, cell).is_nan())
-                    .count();
                 Row {
-                    rank: 0,
+                    rank: i + 1,
                     country: c,
                     year_idx,
                     score,
                     band: plan.band(overall, score).map(str::to_string),
                     top_factors: top,
-                    indicators_with_data: (with, measured.len()),
+                    indicators_with_data: (self.with_data(&measured, cell), measured.len()),
                     probability: forecast.map(|f| self.scores.value(f, cell)),
                 }
             })
-            .collect();
-        rows.sort_by(|a, b| {
-            let key = |r: &Row| {
-                if r.score.is_nan() {
-                    f64::NEG_INFINITY
-                } else {
-                    r.score
-                }
-            };
-            key(b).total_cmp(&key(a)).then_with(|| {
-                self.panel.countries[a.country]
-                    .iso3
-                    .cmp(&self.panel.countries[b.country].iso3)
-            })
-        });
-        for (i, r) in rows.iter_mut().enumerate() {
-            r.rank = i + 1;
-        }
-        rows
+            .collect()
+    }
+
+    /// How many of the `measured` indicators have a value in a cell.
+    pub fn with_data(&self, measured: &[usize], cell: usize) -> usize {
+        measured
+            .iter()
+            .filter(|&&i| !self.scores.value(i, cell).is_nan())
+            .count()
     }
 }

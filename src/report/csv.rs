@@ -79,6 +79,23 @@ impl Selection {
         rows
     }
 
+    /// [`Selection::rows`] as (rank, country index) alone.
+    pub fn ranks(&self, run: &Run<'_>, y: usize) -> Vec<(usize, usize)> {
+        let mut ranks: Vec<(usize, usize)> = run
+            .rank_order(y)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i + 1, c))
+            .collect();
+        if let Some(t) = self.top {
+            ranks.truncate(t);
+        }
+        if let Some(cs) = &self.countries {
+            ranks.retain(|(_, c)| cs.contains(c));
+        }
+        ranks
+    }
+
     /// How many rows a year shows at most.
     pub fn per_year(&self, countries: usize) -> usize {
         let n = self.countries.as_ref().map_or(countries, |c| c.len());
@@ -286,6 +303,8 @@ fn write_years(
 ) -> Vec<u8> {
     let plan = run.plan;
     let cols = score_columns(plan);
+    let overall = plan.overall();
+    let measured = run.measured_indicators();
     let rows = years.len() * sel.per_year(run.panel.countries.len());
     let mut w = ::csv::WriterBuilder::new()
         .has_headers(false)
@@ -293,20 +312,22 @@ fn write_years(
     let mut line = Line::new();
     for &y in years {
         let year = run.panel.year(y);
-        for r in sel.rows(run, y) {
-            let c = &run.panel.countries[r.country];
-            let cellx = run.panel.cell(r.country, y);
+        // The fields of `Selection::rows`, without building its rows.
+        for (rank, country) in sel.ranks(run, y) {
+            let c = &run.panel.countries[country];
+            let cellx = run.panel.cell(country, y);
+            let score = run.scores.value(overall, cellx);
             line.rec.clear();
             line.num(year);
-            line.num(r.rank);
+            line.num(rank);
             line.text(&c.iso3);
             line.body(
                 &c.name,
-                r.score,
-                r.band.as_deref(),
-                r.indicators_with_data,
+                score,
+                plan.band(overall, score),
+                (run.with_data(&measured, cellx), measured.len()),
                 cols.iter().map(|&n| run.scores.value(n, cellx)),
-                &run.values_basis(r.country, y),
+                &run.values_basis(country, y),
             );
             let _ = match columns {
                 Some(pick) => w.write_record(pick.iter().filter_map(|&i| line.rec.get(i))),
@@ -358,10 +379,7 @@ pub fn stream_rows(
         }
         let u = &panel.countries[unit];
         let score = scores.value(overall, c);
-        let with = measured
-            .iter()
-            .filter(|&&i| !scores.value(i, c).is_nan())
-            .count();
+        let with = run.with_data(&measured, c);
         line.rec.clear();
         line.num(year);
         line.text(&u.iso3);
