@@ -310,13 +310,34 @@ fn write_years(
         .has_headers(false)
         .from_writer(Vec::with_capacity(rows * 64));
     let mut line = Line::new();
+    // Per shown country of a year: its score, crime and risk-factor scores,
+    // measured indicators with data, and data basis. They are read in
+    // country order, one cell after another at a fixed stride, and written
+    // in rank order from these arrays: read in rank order, every value was
+    // far from the last one read.
+    let width = 1 + cols.len();
+    let mut at = vec![usize::MAX; run.panel.countries.len()];
+    let (mut values, mut with, mut basis) = (Vec::new(), Vec::new(), Vec::new());
     for &y in years {
         let year = run.panel.year(y);
-        // The fields of `Selection::rows`, without building its rows.
-        for (rank, country) in sel.ranks(run, y) {
+        let ranks = sel.ranks(run, y);
+        let mut shown: Vec<usize> = ranks.iter().map(|&(_, c)| c).collect();
+        shown.sort_unstable();
+        values.clear();
+        with.clear();
+        basis.clear();
+        for (i, &country) in shown.iter().enumerate() {
+            let cell = run.panel.cell(country, y);
+            at[country] = i;
+            values.push(run.scores.value(overall, cell));
+            values.extend(cols.iter().map(|&n| run.scores.value(n, cell)));
+            with.push(run.with_data(&measured, cell));
+            basis.push(run.values_basis(country, y));
+        }
+        for (rank, country) in ranks {
+            let i = at[country];
+            let (score, scores) = (values[i * width], &values[i * width + 1..(i + 1) * width]);
             let c = &run.panel.countries[country];
-            let cellx = run.panel.cell(country, y);
-            let score = run.scores.value(overall, cellx);
             line.rec.clear();
             line.num(year);
             line.num(rank);
@@ -325,9 +346,9 @@ fn write_years(
                 &c.name,
                 score,
                 plan.band(overall, score),
-                (run.with_data(&measured, cellx), measured.len()),
-                cols.iter().map(|&n| run.scores.value(n, cellx)),
-                &run.values_basis(country, y),
+                (with[i], measured.len()),
+                scores.iter().copied(),
+                &basis[i],
             );
             let _ = match columns {
                 Some(pick) => w.write_record(pick.iter().filter_map(|&i| line.rec.get(i))),
