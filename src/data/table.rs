@@ -413,13 +413,8 @@ fn read_table_in(
         }
         read_fields.push(f);
         table.columns.push((heads[f].clone(), f as u32 + 1));
-        table
-            .cells
-            .push(Cells::Dense(Vec::with_capacity(rows_guess)));
+        table.cells.push(Cells::Dense(Vec::new()));
         table.texts.push(Vec::new());
-    }
-    if long.is_none() {
-        table.keys.reserve(rows_guess);
     }
     let shape = Shape {
         heads: &heads,
@@ -432,8 +427,17 @@ fn read_table_in(
         read_fields: &read_fields,
         n_data_fields,
     };
-    if let Some(t) = parts::read_in_parts(input, &shape, &table, parts, min_bytes) {
+    if let Some(t) = parts::read_in_parts(input, &shape, &table, rows_guess, parts, min_bytes) {
         return Ok((t, true));
+    }
+    // Room is made only now, so that reading in parts does not hold it too.
+    if long.is_none() {
+        table.keys.reserve(rows_guess);
+        for c in &mut table.cells {
+            if let Cells::Dense(d) = c {
+                d.reserve(rows_guess);
+            }
+        }
     }
     let bad = read_rows(input, &shape, &mut file, &mut table)?;
     if let Some(d) = bad.finish(name) {

@@ -27,7 +27,8 @@ pub(super) fn threads() -> usize {
 }
 
 /// Reads the rows of a wide file of at least `min_bytes` bytes in `parts`
-/// parts into tables shaped as `shell`, and joins them; `None` when the
+/// parts into tables shaped as `shell`, and joins them (`rows`: a guess of
+/// the file's rows); `None` when the
 /// file is not read so (a long file, a quote anywhere, fewer than two
 /// parts) or a part finds anything wrong: the caller then reads it in one
 /// pass.
@@ -35,6 +36,7 @@ pub(super) fn read_in_parts(
     input: &Input<'_>,
     shape: &Shape<'_>,
     shell: &Table,
+    rows: usize,
     parts: usize,
     min_bytes: usize,
 ) -> Option<Table> {
@@ -61,7 +63,7 @@ pub(super) fn read_in_parts(
     }
     // Room for the rows of the whole file in the first part's table, so
     // that the others are appended to it without growing it.
-    let whole = shell.keys.capacity();
+    let whole = rows;
     let read: Vec<Option<Table>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
