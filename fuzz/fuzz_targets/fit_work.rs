@@ -95,13 +95,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok((plan, panel, scores)) = atrisk::assess("fit.yaml", &fw, &input) else {
         return;
     };
-    let index: std::collections::HashMap<&str, usize> = panel
-        .countries
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.iso3.as_str(), i))
-        .collect();
-    let unit = |vals: &[&str]| index.get(vals.join("|").as_str()).copied();
+    let unit = |vals: &[&str]| panel.unit_of_key(vals);
     let Ok(ev) = Events::parse(
         "events.csv",
         events.as_bytes(),

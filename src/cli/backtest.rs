@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::{Ctx, EXIT_OK, Failure, InputArgs, Scored, usage, write_output};
 use crate::backtest::{self, Config, Events, Penalty, RollingSkill, Skill, TOP_K, Window};
 use crate::compile::Kind;
-use crate::data::{Panel, UNIT_KEY_SEPARATOR};
+use crate::data::Panel;
 use crate::diagnostic::{Diagnostic, Origin, Sources};
 
 /// EWP's own rolling-origin backtest (outcome years 1994-2024, 39 onsets),
@@ -89,13 +89,7 @@ pub fn load_events(path: &std::path::Path, panel: &Panel) -> Result<Events, Fail
     let name = path.display().to_string();
     let bytes = crate::limits::read_data_file(path, "events file", "--events", "B001")
         .map_err(|d| Failure::new(d, &Sources::default()))?;
-    let index: std::collections::HashMap<&str, usize> = panel
-        .countries
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.iso3.as_str(), i))
-        .collect();
-    let unit = |vals: &[&str]| index.get(vals.join(UNIT_KEY_SEPARATOR).as_str()).copied();
+    let unit = |vals: &[&str]| panel.unit_of_key(vals);
     Events::parse(
         &name,
         &bytes,

@@ -386,6 +386,15 @@ impl Panel {
         self.columns.iter().map(|c| c.name.as_str())
     }
 
+    /// The index of the unit whose key columns hold `parts` (one value for
+    /// a key of one column), by its code: countries are sorted by code.
+    pub fn unit_of_key(&self, parts: &[&str]) -> Option<usize> {
+        let code = parts.join(super::UNIT_KEY_SEPARATOR);
+        self.countries
+            .binary_search_by(|c| c.iso3.as_str().cmp(&code))
+            .ok()
+    }
+
     /// The names of every column of the files, read or not (see
     /// [`Panel::load_reading`]).
     pub fn all_column_names(&self) -> impl Iterator<Item = &str> {

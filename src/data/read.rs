@@ -334,9 +334,7 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             .map_err(|e| csv_error(input, &e))?
             .clone();
         check_columns(input, header.len())?;
-        let mut file = Self::part(input, bytes, 0, 0, 0);
-        (file.rdr, file.comments, file.fields) = (rdr, comments, None);
-        Ok((file, header))
+        Ok((Self::new(input, bytes, rdr, comments, 0, None), header))
     }
 
     /// The records of `bytes[start..end]` of a file (no header there, no
@@ -353,6 +351,17 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             .has_headers(false)
             .flexible(true)
             .from_reader(&bytes[start..end]);
+        Self::new(input, bytes, rdr, false, start as u64, Some(fields))
+    }
+
+    fn new(
+        input: &'i Input<'b>,
+        bytes: &'b [u8],
+        rdr: csv::Reader<&'b [u8]>,
+        comments: bool,
+        offset: u64,
+        fields: Option<usize>,
+    ) -> Self {
         CsvFile {
             input,
             bytes,
@@ -360,9 +369,9 @@ impl<'i, 'b> CsvFile<'i, 'b> {
             lines: LineCounter::default(),
             rows: 0,
             start: 0,
-            comments: false,
-            offset: start as u64,
-            fields: Some(fields),
+            comments,
+            offset,
+            fields,
         }
     }
 

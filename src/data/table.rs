@@ -84,14 +84,15 @@ impl Table {
 
     /// Adds the value of column `ci` for row key `k`, keeping its text when
     /// the value alone would not give it back.
-    fn push(&mut self, ci: usize, k: usize, v: Option<f64>, raw: &str) {
+    fn push(&mut self, ci: usize, k: usize, v: Option<f64>, raw: &[u8]) {
         let v = v.unwrap_or(f64::NAN);
         match &mut self.cells[ci] {
             Cells::Dense(d) => d.push(v),
             Cells::Sparse(s) => s.push((k, v)),
         }
         if !gives_back(raw, v) {
-            self.texts[ci].push((k, raw.into()));
+            // UTF-8, as every caller has checked.
+            self.texts[ci].push((k, String::from_utf8_lossy(raw).into()));
         }
     }
 
@@ -115,18 +116,6 @@ impl Table {
                 .collect(),
             texts: vec![Vec::new(); self.texts.len()],
             unread: self.unread.clone(),
-        }
-    }
-
-    /// [`Table::push`] of a finite value read from `raw`, a plain number
-    /// (ASCII).
-    fn push_plain(&mut self, ci: usize, k: usize, v: f64, raw: &[u8]) {
-        match &mut self.cells[ci] {
-            Cells::Dense(d) => d.push(v),
-            Cells::Sparse(s) => s.push((k, v)),
-        }
-        if !(surely_shortest(raw, v) || value_text(v).as_bytes() == raw) {
-            self.texts[ci].push((k, String::from_utf8_lossy(raw).into()));
         }
     }
 
@@ -170,11 +159,11 @@ impl Hasher for RowHasher {
 /// Whether [`value_text`] gives back `raw` for `v`, the value read from it.
 /// Most cells are written in the shortest decimal form already, which is
 /// recognised without formatting the value (see [`surely_shortest`]).
-fn gives_back(raw: &str, v: f64) -> bool {
+fn gives_back(raw: &[u8], v: f64) -> bool {
     if v.is_nan() {
         return raw.is_empty();
     }
-    surely_shortest(raw.as_bytes(), v) || value_text(v) == raw
+    surely_shortest(raw, v) || value_text(v).as_bytes() == raw
 }
 
 /// True when `raw`, the text `v` was read from, is certainly the text
@@ -595,7 +584,7 @@ mod tests {
         ] {
             let v: f64 = t.parse().unwrap();
             assert!(surely_shortest(t.as_bytes(), v), "{t}");
-            assert!(gives_back(t, v), "{t}");
+            assert!(gives_back(t.as_bytes(), v), "{t}");
         }
         // Not the text Rust writes, or not sure: the value is formatted.
         for t in [
@@ -612,9 +601,9 @@ mod tests {
         ] {
             let v: f64 = t.trim().parse().unwrap();
             assert!(!surely_shortest(t.as_bytes(), v), "{t}");
-            assert_eq!(gives_back(t, v), value_text(v) == t, "{t}");
+            assert_eq!(gives_back(t.as_bytes(), v), value_text(v) == t, "{t}");
         }
-        assert!(gives_back("0", 0.0) && !gives_back("NA", f64::NAN) && gives_back("", f64::NAN));
+        assert!(gives_back(b"0", 0.0) && !gives_back(b"NA", f64::NAN) && gives_back(b"", f64::NAN));
     }
 
     proptest::proptest! {
@@ -639,7 +628,7 @@ mod tests {
             // Every text Rust writes for a double is recognised or formatted
             // back to itself.
             let t = value_text(bits);
-            proptest::prop_assert!(gives_back(&t, t.parse().unwrap()));
+            proptest::prop_assert!(gives_back(t.as_bytes(), t.parse().unwrap()));
         }
     }
 

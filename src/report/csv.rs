@@ -69,31 +69,25 @@ pub struct Selection {
 impl Selection {
     /// The ranked rows of year index `y` that are shown.
     pub fn rows(&self, run: &Run<'_>, y: usize) -> Vec<Row> {
-        let mut rows = run.ranked(y);
-        if let Some(t) = self.top {
-            rows.truncate(t);
-        }
-        if let Some(cs) = &self.countries {
-            rows.retain(|r| cs.contains(&r.country));
-        }
-        rows
+        self.pick(run.ranked(y), |r| r.country)
     }
 
     /// [`Selection::rows`] as (rank, country index) alone.
     pub fn ranks(&self, run: &Run<'_>, y: usize) -> Vec<(usize, usize)> {
-        let mut ranks: Vec<(usize, usize)> = run
-            .rank_order(y)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (i + 1, c))
-            .collect();
+        let ranks = run.rank_order(y).into_iter().enumerate();
+        self.pick(ranks.map(|(i, c)| (i + 1, c)).collect(), |r| r.1)
+    }
+
+    /// Of a year's items in rank order, the first `top`, then those of the
+    /// countries asked for.
+    fn pick<T>(&self, mut items: Vec<T>, country: impl Fn(&T) -> usize) -> Vec<T> {
         if let Some(t) = self.top {
-            ranks.truncate(t);
+            items.truncate(t);
         }
         if let Some(cs) = &self.countries {
-            ranks.retain(|(_, c)| cs.contains(c));
+            items.retain(|i| cs.contains(&country(i)));
         }
-        ranks
+        items
     }
 
     /// How many rows a year shows at most.

@@ -27,7 +27,7 @@ pub(super) fn threads() -> usize {
 }
 
 /// Reads the rows of a wide file of at least `min_bytes` bytes in `parts`
-/// parts into tables shaped as `shell`, and joins them (`rows`: a guess of
+/// parts into tables shaped as `shell`, and joins them (`whole`: a guess of
 /// the file's rows); `None` when the
 /// file is not read so (a long file, a quote anywhere, fewer than two
 /// parts) or a part finds anything wrong: the caller then reads it in one
@@ -36,7 +36,7 @@ pub(super) fn read_in_parts(
     input: &Input<'_>,
     shape: &Shape<'_>,
     shell: &Table,
-    rows: usize,
+    whole: usize,
     parts: usize,
     min_bytes: usize,
 ) -> Option<Table> {
@@ -63,7 +63,6 @@ pub(super) fn read_in_parts(
     }
     // Room for the rows of the whole file in the first part's table, so
     // that the others are appended to it without growing it.
-    let whole = rows;
     let read: Vec<Option<Table>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)

@@ -148,7 +148,7 @@ pub(super) fn read_rows(
                 ));
             }
             table.keys.push((u, year, line as u32));
-            table.push(ci, table.keys.len() - 1, v, raw);
+            table.push(ci, table.keys.len() - 1, v, raw.as_bytes());
         } else {
             if !seen_rows.insert((u64::from(u) << 32) | u64::from(year as u32)) {
                 // The row of the same unit and year, read before.
@@ -167,7 +167,7 @@ pub(super) fn read_rows(
                 // bytes; any other goes through the text, and its messages.
                 let b = &rec[f];
                 if let Some(v) = plain_number(b) {
-                    table.push_plain(ci, k, v, b);
+                    table.push(ci, k, Some(v), b);
                     continue;
                 }
                 if has_unsafe_control(b) == Some(false)
@@ -175,7 +175,7 @@ pub(super) fn read_rows(
                 {
                     // UTF-8, as checked above.
                     let raw = std::str::from_utf8(b).unwrap_or_default();
-                    table.push(ci, k, v, raw);
+                    table.push(ci, k, v, raw.as_bytes());
                     continue;
                 }
                 let raw = text(f)?;
@@ -183,10 +183,10 @@ pub(super) fn read_rows(
                     bad.add(non_numeric(input, line, f, raw, &shape.heads[f]));
                     // Keeps the column in step with the row keys; the
                     // file is refused below.
-                    table.push(ci, k, None, "");
+                    table.push(ci, k, None, b"");
                     continue;
                 };
-                table.push(ci, k, v, raw);
+                table.push(ci, k, v, raw.as_bytes());
             }
         }
     }
