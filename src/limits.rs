@@ -268,6 +268,9 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
     {
         read.push(canonical);
     }
+    if let Some(bytes) = read_halves(&file, meta.len(), cap) {
+        return Ok(Ok(bytes));
+    }
     // Sized from the file's length (a byte more, to see the end without
     // growing), so that a large file is not copied as the buffer grows.
     let size = meta.len().min(cap).saturating_add(1);
@@ -277,6 +280,37 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
         return Ok(Err(bytes.len() as u64));
     }
     Ok(Ok(bytes))
+}
+
+/// A regular file of 16 MiB or more, within the cap, read in two halves
+/// side by side (each half on its own thread, at its own offset): the
+/// kernel's copy of a large file then takes half the time. `None` when the
+/// file is smaller, over the cap, or not `len` bytes long when read (a
+/// file that changes while it is read): it is then read in one pass.
+#[cfg(unix)]
+fn read_halves(file: &std::fs::File, len: u64, cap: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    if len < 16 << 20 || len > cap || !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = vec![0u8; usize::try_from(len).ok()?];
+    let half = bytes.len() / 2;
+    let (a, b) = bytes.split_at_mut(half);
+    let read = std::thread::scope(|s| {
+        let second = std::thread::Builder::new()
+            .spawn_scoped(s, || file.read_exact_at(b, half as u64))
+            .ok()?;
+        let first = file.read_exact_at(a, 0);
+        Some(first.is_ok() && second.join().is_ok_and(|r| r.is_ok()))
+    })?;
+    // Nothing after the length read: the file did not grow meanwhile.
+    let mut more = [0u8; 1];
+    (read && file.read_at(&mut more, len).ok()? == 0).then_some(bytes)
+}
+
+#[cfg(not(unix))]
+fn read_halves(_: &std::fs::File, _: u64, _: u64) -> Option<Vec<u8>> {
+    None
 }
 
 /// Every file opened by [`read_capped`] in this process (canonical paths):

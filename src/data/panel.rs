@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::read::{check_cells, data_err};
 use super::table::{Cells, Table, read_table};
 use super::{DEFAULT_UNIT_KEY, key_label, value_text};
@@ -314,50 +316,63 @@ impl Panel {
                 .map(|&(u, y, _)| unit_country[u as usize] * n_years + (y - lo) as usize)
                 .collect();
             // The columns of a wide file share the line of each cell.
-            let mut shared: Option<Arc<[u32]>> = None;
+            let shared: Option<Arc<[u32]>> = t
+                .cells
+                .iter()
+                .any(|c| matches!(c, Cells::Dense(_)))
+                .then(|| {
+                    let mut lines = vec![0u32; n_cells];
+                    for (&i, k) in key_cell.iter().zip(&t.keys) {
+                        lines[i] = k.2;
+                    }
+                    lines.into()
+                });
             let cells = std::mem::take(&mut t.cells);
             let texts = std::mem::take(&mut t.texts);
-            for (((c, field), cells), texts) in t.columns.iter().zip(cells).zip(texts) {
-                let mut values = vec![f64::NAN; n_cells];
-                let lines = match cells {
-                    Cells::Dense(d) => {
-                        for (&i, v) in key_cell.iter().zip(d) {
-                            values[i] = v;
+            // Each column is laid out on the grid on its own, side by side.
+            let t = &t;
+            let laid: Vec<Column> = t
+                .columns
+                .par_iter()
+                .zip(cells)
+                .zip(texts)
+                .map(|(((c, field), cells), texts)| {
+                    let mut values = vec![f64::NAN; n_cells];
+                    let lines = match cells {
+                        Cells::Dense(d) => {
+                            for (&i, v) in key_cell.iter().zip(d) {
+                                values[i] = v;
+                            }
+                            shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())
                         }
-                        Arc::clone(shared.get_or_insert_with(|| {
+                        Cells::Sparse(s) => {
                             let mut lines = vec![0u32; n_cells];
-                            for (&i, k) in key_cell.iter().zip(&t.keys) {
-                                lines[i] = k.2;
+                            for (k, v) in s {
+                                let i = key_cell[k];
+                                values[i] = v;
+                                lines[i] = t.keys[k].2;
                             }
                             lines.into()
-                        }))
-                    }
-                    Cells::Sparse(s) => {
-                        let mut lines = vec![0u32; n_cells];
-                        for (k, v) in s {
-                            let i = key_cell[k];
-                            values[i] = v;
-                            lines[i] = t.keys[k].2;
                         }
-                        lines.into()
+                    };
+                    let mut texts: Vec<(usize, Box<str>)> = texts
+                        .into_iter()
+                        .map(|(k, text)| (key_cell[k], text))
+                        .collect();
+                    texts.sort_unstable_by_key(|(cell, _)| *cell);
+                    Column {
+                        name: t.full_name(c),
+                        source_name: c.clone(),
+                        file: ti,
+                        field: *field,
+                        values: Arc::new(values),
+                        lines,
+                        texts,
+                        analyst: None,
                     }
-                };
-                let mut texts: Vec<(usize, Box<str>)> = texts
-                    .into_iter()
-                    .map(|(k, text)| (key_cell[k], text))
-                    .collect();
-                texts.sort_unstable_by_key(|(cell, _)| *cell);
-                columns.push(Column {
-                    name: t.full_name(c),
-                    source_name: c.clone(),
-                    file: ti,
-                    field: *field,
-                    values: Arc::new(values),
-                    lines,
-                    texts,
-                    analyst: None,
-                });
-            }
+                })
+                .collect();
+            columns.extend(laid);
         }
         let index = columns
             .iter()

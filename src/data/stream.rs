@@ -325,6 +325,9 @@ pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
 /// this is the value [`parse_number_bytes`] gives; `None` says nothing.
 #[inline]
 pub(crate) fn plain_number(raw: &[u8]) -> Option<f64> {
+    if let Some((v, _)) = short_decimal(raw) {
+        return Some(v);
+    }
     if raw
         .first()
         .is_some_and(|&c| c.is_ascii_digit() || c == b'-')
@@ -337,10 +340,63 @@ pub(crate) fn plain_number(raw: &[u8]) -> Option<f64> {
     None
 }
 
+/// Powers of ten that a double holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The value of a short plain decimal (`-`, digits, a point and digits, as
+/// `-12.345`) whose digits, read as one whole number, are at most 2^53 and
+/// whose decimals are at most 22: that number and the power of ten are
+/// doubles exactly, and their quotient, one correctly rounded division, is
+/// the double nearest the decimal, the value any correct parser gives.
+/// `None` for any other text (which the general parser reads).
+///
+/// With the value comes whether the text is surely the one the value is
+/// written as (`value_text`): `0` itself, or at most 15 digits with no
+/// leading zero before the point and no trailing zero after it, the only
+/// decimal of 15 digits or fewer that reads as the value (a double holds 15
+/// decimal digits exactly), so the shortest. `false` says nothing.
+#[inline]
+pub(crate) fn short_decimal(raw: &[u8]) -> Option<(f64, bool)> {
+    let (neg, b) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, raw),
+    };
+    // At most 19 digits, so that `m` cannot overflow.
+    if b.is_empty() || b.len() > 19 {
+        return None;
+    }
+    let (mut m, mut point) = (0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => m = m * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < b.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let decimals = point.map_or(0, |p| b.len() - p - 1);
+    if m > 1 << 53 || decimals > 22 {
+        return None;
+    }
+    let v = m as f64 / EXACT_POWERS_OF_TEN[decimals];
+    let shortest = if m == 0 {
+        raw == b"0"
+    } else {
+        let (digits, int) = match point {
+            Some(p) => (b.len() - 1, p),
+            None => (b.len(), b.len()),
+        };
+        digits <= 15 && (int == 1 || b[0] != b'0') && (point.is_none() || b[b.len() - 1] != b'0')
+    };
+    Some((if neg { -v } else { v }, shortest))
+}
+
 /// `text.trim().parse::<i32>()` of a field's bytes (`None` when it is not
 /// UTF-8 or not such a number), without a UTF-8 check for plain digits.
 #[inline]
-fn parse_year(raw: &[u8]) -> Option<i32> {
+pub(super) fn parse_year(raw: &[u8]) -> Option<i32> {
     if raw.is_ascii() {
         let t = trim_ascii_field(raw);
         if (1..=9).contains(&t.len()) && t.iter().all(u8::is_ascii_digit) {
@@ -510,6 +566,26 @@ pub fn reappears(key: &[u8], earlier: u64, line: u64) -> Stop {
     }
 }
 
+/// The lines of `bytes` that are not blank, each with its number (the
+/// first line is `first`) and without its line end (LF or CRLF).
+pub(super) fn numbered_lines(bytes: &[u8], first: u64) -> impl Iterator<Item = (u64, &[u8])> {
+    let mut start = 0;
+    let mut line = first;
+    std::iter::from_fn(move || {
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            let raw = &bytes[start..end];
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            start = end + 1;
+            line += 1;
+            if !raw.is_empty() {
+                return Some((line - 1, raw));
+            }
+        }
+        None
+    })
+}
+
 /// A block read as a panel of its units.
 #[derive(Debug)]
 pub struct BlockPanel {
@@ -544,19 +620,7 @@ pub fn read_block(block: &Block, layout: &Layout) -> Result<BlockPanel, Stop> {
     let mut rec = Fields::default();
     let upto = layout.last_field();
     let several = layout.key_fields.len() > 1;
-    let mut start = 0;
-    let mut line = block.first_line;
-    let bytes = &block.bytes;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
-        let raw = &bytes[start..end];
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        start = end + 1;
-        line += 1;
-        if raw.is_empty() {
-            continue;
-        }
-        let line = line - 1;
+    for (line, raw) in numbered_lines(&block.bytes, block.first_line) {
         if rec.split(raw, upto) != Some(layout.n_fields) {
             return Err(Stop::Irregular(line));
         }

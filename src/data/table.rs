@@ -96,6 +96,16 @@ impl Table {
         }
     }
 
+    /// Adds the value of column `ci` for row key `k`, whose text is the
+    /// one [`value_text`] gives for it.
+    #[inline]
+    fn push_written(&mut self, ci: usize, k: usize, v: f64) {
+        match &mut self.cells[ci] {
+            Cells::Dense(d) => d.push(v),
+            Cells::Sparse(s) => s.push((k, v)),
+        }
+    }
+
     /// A table of the same file and columns without rows, with room for
     /// `rows` rows.
     fn shell(&self, rows: usize) -> Table {
@@ -276,15 +286,16 @@ pub(crate) fn read_table(
 }
 
 /// [`read_table`], a wide file of at least `min_bytes` bytes in `parts`
-/// parts on as many threads (see [`parts`]); also returns whether it was
-/// read in parts.
+/// parts on as many threads (see [`parts`]); also returns, for a file
+/// read in parts, how many of them had their lines split without the CSV
+/// reader (`None`: read in one pass).
 fn read_table_in(
     input: &Input<'_>,
     key: &[String],
     only: Option<&HashSet<String>>,
     parts: usize,
     min_bytes: usize,
-) -> Result<(Table, bool), Diagnostic> {
+) -> Result<(Table, Option<usize>), Diagnostic> {
     let name = &input.name;
     let bytes = strip_bom(input.bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -416,8 +427,10 @@ fn read_table_in(
         read_fields: &read_fields,
         n_data_fields,
     };
-    if let Some(t) = parts::read_in_parts(input, &shape, &table, rows_guess, parts, min_bytes) {
-        return Ok((t, true));
+    if let Some((t, split)) =
+        parts::read_in_parts(input, &shape, &table, rows_guess, parts, min_bytes)
+    {
+        return Ok((t, Some(split)));
     }
     // Room is made only now, so that reading in parts does not hold it too.
     if long.is_none() {
@@ -440,7 +453,7 @@ fn read_table_in(
         .at(name, 1, 1, 1, "header only")
         .with_hint("add country-year rows below the header"));
     }
-    Ok((table, false))
+    Ok((table, None))
 }
 
 /// A row's country code and year, checked (D011, D009); each comes with its
@@ -623,12 +636,16 @@ mod tests {
             };
             let v: f64 = text.parse().unwrap();
             if surely_shortest(text.as_bytes(), v) {
-                proptest::prop_assert_eq!(value_text(v), text);
+                proptest::prop_assert_eq!(value_text(v), text.as_str());
             }
             // Every text Rust writes for a double is recognised or formatted
             // back to itself.
             let t = value_text(bits);
             proptest::prop_assert!(gives_back(t.as_bytes(), t.parse().unwrap()));
+            // A short decimal taken for the shortest is it, too.
+            if let Some((v, true)) = crate::data::stream::short_decimal(text.as_bytes()) {
+                proptest::prop_assert_eq!(value_text(v), text.as_str());
+            }
         }
     }
 

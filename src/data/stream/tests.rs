@@ -193,6 +193,14 @@ proptest::proptest! {
     }
 
     #[test]
+    fn short_decimals_are_read_as_the_text_parser_reads_them(
+        s in "-?[0-9]{1,20}([.][0-9]{1,23})?",
+    ) {
+        let want = s.parse::<f64>().ok().filter(|v| v.is_finite());
+        proptest::prop_assert_eq!(plain_number(s.as_bytes()).map(f64::to_bits), want.map(f64::to_bits), "{}", s);
+    }
+
+    #[test]
     fn random_doubles_print_and_parse_back_alike(bits in proptest::num::u64::ANY, digits in 0usize..20) {
         let v = f64::from_bits(bits);
         for text in [format!("{v}"), format!("{v:e}"), format!("{v:.digits$}"), format!("{v:.digits$e}")] {

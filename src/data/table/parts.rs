@@ -8,10 +8,15 @@
 //! it exactly as it always does.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
-use super::{Cells, Shape, Table, read_rows};
-use crate::data::Input;
+use super::{Cells, RowHasher, Shape, Table, read_rows};
 use crate::data::read::{CsvFile, check_cells, strip_bom};
+use crate::data::stream::{
+    has_unsafe_control, numbered_lines, parse_number_bytes, parse_year, plain_number, short_decimal,
+};
+use crate::data::{Input, MISSING_MARKERS};
+use crate::diagnostic::count_line_ends;
 use crate::limits::Limit;
 
 /// Most parts a file is read in.
@@ -28,7 +33,8 @@ pub(super) fn threads() -> usize {
 
 /// Reads the rows of a wide file of at least `min_bytes` bytes in `parts`
 /// parts into tables shaped as `shell`, and joins them (`whole`: a guess of
-/// the file's rows); `None` when the
+/// the file's rows), with the number of parts whose lines were split
+/// without the CSV reader (see [`read_plain_rows`]); `None` when the
 /// file is not read so (a long file, a quote anywhere, fewer than two
 /// parts) or a part finds anything wrong: the caller then reads it in one
 /// pass.
@@ -39,7 +45,7 @@ pub(super) fn read_in_parts(
     whole: usize,
     parts: usize,
     min_bytes: usize,
-) -> Option<Table> {
+) -> Option<(Table, usize)> {
     let bytes = strip_bom(input.bytes);
     // With quotes only around fields on one line, every line end ends a
     // record.
@@ -63,7 +69,7 @@ pub(super) fn read_in_parts(
     }
     // Room for the rows of the whole file in the first part's table, so
     // that the others are appended to it without growing it.
-    let read: Vec<Option<Table>> = std::thread::scope(|s| {
+    let read: Vec<Option<(Table, bool)>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
             .enumerate()
@@ -74,9 +80,10 @@ pub(super) fn read_in_parts(
                 } else {
                     whole.saturating_mul(b - a) / (bytes.len() - body).max(1) + 64
                 };
-                let t = shell.shell(rows);
                 std::thread::Builder::new()
-                    .spawn_scoped(s, move || read_part(input, shape, t, bytes, a, b))
+                    .spawn_scoped(s, move || {
+                        read_part(input, shape, shell, rows, bytes, (a, b))
+                    })
                     .ok()
             })
             .collect();
@@ -85,8 +92,9 @@ pub(super) fn read_in_parts(
             .map(|h| h.and_then(|h| h.join().ok().flatten()))
             .collect()
     });
-    let tables: Vec<Table> = read.into_iter().collect::<Option<_>>()?;
-    join(tables, shape)
+    let read: Vec<(Table, bool)> = read.into_iter().collect::<Option<_>>()?;
+    let split = read.iter().filter(|(_, plain)| *plain).count();
+    join(read.into_iter().map(|(t, _)| t).collect(), shape).map(|t| (t, split))
 }
 
 /// Whether every quote of the file opens or closes a quoted field that
@@ -112,18 +120,215 @@ fn one_line_quotes(bytes: &[u8]) -> bool {
     true
 }
 
-/// Reads the rows of `bytes[a..b]` into `t`; `None` at anything wrong.
+/// Reads the rows of `bytes[a..b]` into a table shaped as `shell` with room
+/// for `rows` rows, and whether its lines were split by
+/// [`read_plain_rows`]; a part it does not take is read by the CSV reader;
+/// `None` at anything wrong.
 fn read_part(
     input: &Input<'_>,
+    shape: &Shape<'_>,
+    shell: &Table,
+    rows: usize,
+    bytes: &[u8],
+    (a, b): (usize, usize),
+) -> Option<(Table, bool)> {
+    if let Some(t) = read_plain_rows(shape, shell.shell(rows), bytes, a, b) {
+        return Some((t, true));
+    }
+    let mut t = shell.shell(rows);
+    let mut file = CsvFile::part(input, bytes, a, b, shape.heads.len());
+    let bad = read_rows(input, shape, &mut file, &mut t).ok()?;
+    bad.is_empty().then_some((t, false))
+}
+
+/// Reads the rows of `bytes[a..b]` (`bytes`: the file without its byte
+/// order mark, `a` the start of a line) into `t` as [`read_rows`] would,
+/// splitting each line at its commas instead of through the CSV reader:
+/// every quote of the file sits around a field on one line (see
+/// [`one_line_quotes`]), so a line is a record. Only what is read
+/// without any message is taken: a unit key of one column, cells that are
+/// numbers or missing markers. Anything else (a field too many or too few,
+/// a bare carriage return, a field over the `csv-field-bytes` limit, a
+/// control character, a cell that is not a number, a unit-year given
+/// twice, a key of several columns) gives `None`, and the part is read by
+/// the CSV reader, whose messages stand.
+fn read_plain_rows(
     shape: &Shape<'_>,
     mut t: Table,
     bytes: &[u8],
     a: usize,
     b: usize,
 ) -> Option<Table> {
-    let mut file = CsvFile::part(input, bytes, a, b, shape.heads.len());
-    let bad = read_rows(input, shape, &mut file, &mut t).ok()?;
-    bad.is_empty().then_some(t)
+    let [key_f] = *shape.key_fs else {
+        return None;
+    };
+    let n_fields = shape.heads.len();
+    let max_field = Limit::CsvFieldBytes.get_usize();
+    let max_rows = Limit::CsvRows.get();
+    let mut unit_index: HashMap<String, u32> = HashMap::new();
+    // A unit-year given twice: while each unit's rows come together, as in
+    // most files, it can only be in the current unit's run of rows, whose
+    // years are kept in a bitmap (bit `year - 1000`); once a unit comes
+    // back after another, every row so far and after goes into a set.
+    let mut run_years = [0u64; 32];
+    let mut seen: Option<HashSet<u64, BuildHasherDefault<RowHasher>>> = None;
+    let row_key = |u: u32, year: i32| (u64::from(u) << 32) | u64::from(year as u32);
+    let mut ends: Vec<usize> = Vec::with_capacity(n_fields + 1);
+    // The key and country fields of the previous row as they are in the
+    // file: the same bytes are the same unit and name, checked already.
+    let (mut prev_key, mut prev_unit) = (None::<Vec<u8>>, 0u32);
+    let mut prev_country: Option<Vec<u8>> = None;
+    let safe = |f: &[u8]| has_unsafe_control(f) == Some(false);
+    for (line, raw) in numbered_lines(&bytes[a..b], 1 + count_line_ends(&bytes[..a])) {
+        if raw.len() > max_field || memchr::memchr(b'\r', raw).is_some() {
+            return None;
+        }
+        field_ends(raw, &mut ends);
+        if ends.len() != n_fields {
+            return None;
+        }
+        let field = |f: usize| field_at(raw, &ends, f);
+        let key = field(key_f);
+        let u = match prev_key {
+            Some(ref k) if k.as_slice() == key => prev_unit,
+            _ => {
+                if !safe(key) {
+                    return None;
+                }
+                // UTF-8, as checked.
+                let code = std::str::from_utf8(key).ok()?.trim();
+                if code.is_empty() {
+                    return None;
+                }
+                prev_key = Some(key.to_vec());
+                let known = t.units.len() as u32;
+                let u = t.unit(&mut unit_index, code);
+                if u != prev_unit || known == 0 {
+                    run_years = [0; 32];
+                    if u < known && seen.is_none() {
+                        seen = Some(t.keys.iter().map(|&(u, y, _)| row_key(u, y)).collect());
+                    }
+                }
+                prev_unit = u;
+                u
+            }
+        };
+        for &f in shape.unnamed {
+            let v = field(f);
+            if !safe(v) || !MISSING_MARKERS.contains(&std::str::from_utf8(v).ok()?.trim()) {
+                return None;
+            }
+        }
+        let y = field(shape.year_f);
+        let year = match parse_year(y) {
+            Some(year) if (1000..=3000).contains(&year) && safe(y) => year,
+            _ => return None,
+        };
+        if let Some(cf) = shape.country_f {
+            let c = field(cf);
+            if prev_country.as_deref() != Some(c) {
+                if !safe(c) {
+                    return None;
+                }
+                prev_country = Some(c.to_vec());
+            }
+            let n = &mut t.names[u as usize];
+            if n.is_empty() {
+                // UTF-8, as checked.
+                let c = std::str::from_utf8(c).ok()?.trim();
+                if !c.is_empty() {
+                    *n = c.to_string();
+                }
+            }
+        }
+        if let Some(seen) = &mut seen {
+            if !seen.insert(row_key(u, year)) {
+                return None;
+            }
+        } else {
+            let bit = (year - 1000) as usize;
+            let (w, m) = (bit / 64, 1u64 << (bit % 64));
+            if run_years[w] & m != 0 {
+                return None;
+            }
+            run_years[w] |= m;
+        }
+        t.keys.push((u, year, u32::try_from(line).ok()?));
+        if t.keys.len() as u64 > max_rows {
+            return None;
+        }
+        let k = t.keys.len() - 1;
+        for (ci, &f) in shape.read_fields.iter().enumerate() {
+            let v = field(f);
+            if let Some((x, written)) = short_decimal(v) {
+                if written {
+                    t.push_written(ci, k, x);
+                } else {
+                    t.push(ci, k, Some(x), v);
+                }
+            } else if let Some(x) = plain_number(v) {
+                t.push(ci, k, Some(x), v);
+            } else if safe(v) {
+                t.push(ci, k, parse_number_bytes(v)?, v);
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(t)
+}
+
+/// The end of each field of `raw`, a line of a file whose quotes all sit
+/// around fields on one line (see [`one_line_quotes`]): the position of
+/// the comma after it, or the line's length for the last. Commas and
+/// quotes are found eight bytes at a time; a comma between a quote and the
+/// next is inside a field.
+fn field_ends(raw: &[u8], ends: &mut Vec<usize>) {
+    const COMMA: u64 = u64::from_le_bytes([b','; 8]);
+    const QUOTE: u64 = u64::from_le_bytes([b'"'; 8]);
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The top bit of each byte of `x` that is 0, and no other.
+    let zero = |x: u64| !(((x & LOW).wrapping_add(LOW)) | x | LOW);
+    ends.clear();
+    let mut quoted = false;
+    let words = raw.chunks_exact(8);
+    let rest = words.remainder();
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    let whole = words.filter_map(|w| <[u8; 8]>::try_from(w).ok());
+    for (w, word) in whole.chain(std::iter::once(last)).enumerate() {
+        let x = u64::from_le_bytes(word);
+        let (commas, quotes) = (zero(x ^ COMMA), zero(x ^ QUOTE));
+        let mut m = if quotes == 0 && !quoted {
+            commas
+        } else if quotes == 0 {
+            0
+        } else {
+            commas | quotes
+        };
+        while m != 0 {
+            let bit = m & m.wrapping_neg();
+            let p = w * 8 + (bit.trailing_zeros() / 8) as usize;
+            if quotes & bit != 0 {
+                quoted = !quoted;
+            } else if !quoted {
+                ends.push(p);
+            }
+            m ^= bit;
+        }
+    }
+    ends.push(raw.len());
+}
+
+/// Field `f` of a line split by [`field_ends`], without its quotes.
+#[inline]
+fn field_at<'a>(raw: &'a [u8], ends: &[usize], f: usize) -> &'a [u8] {
+    let start = if f == 0 { 0 } else { ends[f - 1] + 1 };
+    let v = &raw[start..ends[f]];
+    match v {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => v,
+    }
 }
 
 /// The tables of the parts, in file order, as one; `None` when a unit-year

@@ -6,12 +6,23 @@ use crate::data::Input;
 use crate::diagnostic::Diagnostic;
 
 fn read(text: &str, parts: usize) -> Result<(Table, bool), Diagnostic> {
+    read_keyed(text, &["iso3"], parts).map(|(t, split)| (t, split.is_some()))
+}
+
+/// The table, and for a file read in parts how many were split at commas
+/// without the CSV reader.
+fn read_keyed(
+    text: &str,
+    key: &[&str],
+    parts: usize,
+) -> Result<(Table, Option<usize>), Diagnostic> {
     let input = Input {
         name: "p.csv".into(),
         prefix: None,
         bytes: text.as_bytes(),
     };
-    read_table_in(&input, &["iso3".to_string()], None, parts, 0)
+    let key: Vec<String> = key.iter().map(|k| (*k).to_string()).collect();
+    read_table_in(&input, &key, None, parts, 0)
 }
 
 /// Everything a table holds, NaN written as text so that tables compare.
@@ -66,10 +77,17 @@ fn parts_give_the_table_of_one_pass() {
     assert!(!parted);
     let want = contents(&one);
     for parts in [2, 3, 5, 7, 40] {
-        let (t, parted) = read(&text, parts).unwrap();
-        assert!(parted, "{parts} parts");
+        let (t, split) = read_keyed(&text, &["iso3"], parts).unwrap();
+        // Every part's lines were split at commas, not by the CSV reader.
+        assert_eq!(split, Some(parts), "{parts} parts");
         assert_eq!(contents(&t), want, "{parts} parts");
     }
+    // Codes with spaces around them are the same unit, on the same run.
+    let spaced = text.replace("U03,", " U03 ,");
+    let (one, _) = read_keyed(&spaced, &["iso3"], 1).unwrap();
+    let (t, split) = read_keyed(&spaced, &["iso3"], 3).unwrap();
+    assert_eq!((contents(&t), split), (contents(&one), Some(3)));
+    assert_eq!(contents(&one), want);
     // Lines are those of the whole file, blank lines counted.
     let last = one.keys.last().unwrap().2 as usize;
     assert_eq!(last, text.lines().count());
@@ -127,4 +145,43 @@ fn quoted_fields_on_one_line_are_read_in_parts_and_other_quotes_in_one_pass() {
         assert!(!parted, "{to}");
         assert_eq!(one.names[3], name);
     }
+}
+
+#[test]
+fn parts_the_line_splitter_does_not_take_are_read_by_the_csv_reader() {
+    // A unit key of two columns: the CSV reader reads every part.
+    let mut text = String::from("iso3,admin1,year,x\n");
+    for u in 0..20 {
+        for y in 0..6 {
+            text.push_str(&format!("U{u:02},R{},{},{}.5\n", u % 3, 2000 + y, u * y));
+        }
+    }
+    let (one, _) = read_keyed(&text, &["iso3", "admin1"], 1).unwrap();
+    let (t, split) = read_keyed(&text, &["iso3", "admin1"], 4).unwrap();
+    assert_eq!((contents(&t), split), (contents(&one), Some(0)));
+}
+
+#[test]
+fn fields_end_at_commas_outside_quotes() {
+    let ends = |line: &str| {
+        let mut e = Vec::new();
+        super::field_ends(line.as_bytes(), &mut e);
+        let fields: Vec<String> = (0..e.len())
+            .map(|f| String::from_utf8(super::field_at(line.as_bytes(), &e, f).to_vec()).unwrap())
+            .collect();
+        fields
+    };
+    assert_eq!(ends("a,b,,c"), ["a", "b", "", "c"]);
+    assert_eq!(ends(""), [""]);
+    assert_eq!(ends("x,"), ["x", ""]);
+    // Quoted fields across the eight-byte words, commas inside kept.
+    assert_eq!(
+        ends("AFG,\"Afghanistan, Islamic Republic of\",2020,\"\",1.5"),
+        ["AFG", "Afghanistan, Islamic Republic of", "2020", "", "1.5"]
+    );
+    let long = format!("{}\"{}\",{}", "1,".repeat(30), "a,b".repeat(9), "z");
+    let got = ends(&long);
+    assert_eq!(got.len(), 32);
+    assert_eq!(got[30], "a,b".repeat(9));
+    assert_eq!(got[31], "z");
 }
