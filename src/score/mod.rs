@@ -148,18 +148,25 @@ impl Scores {
     /// reads one entry per cell.
     pub fn status_counts(&self, plan: &Plan, cell: usize) -> [u32; 4] {
         let counts = self.counts.get_or_init(|| {
+            use rayon::prelude::*;
+            // Runs of cells counted on each thread.
+            const RUN: usize = 1 << 14;
             let mut counts = vec![[0u32; 4]; self.n_cells];
-            for node in plan.of_kind(Kind::Measure) {
-                for (c, n) in counts.iter_mut().enumerate() {
-                    let i = match self.slot[node].map(|s| self.status[s].get(c)) {
-                        Some(Status::Observed) => 0,
-                        Some(Status::CarriedForward { .. }) => 1,
-                        Some(Status::Filled) => 2,
-                        Some(Status::Missing) | None => 3,
-                    };
-                    n[i] += 1;
+            let nodes = plan.of_kind(Kind::Measure);
+            counts.par_chunks_mut(RUN).enumerate().for_each(|(r, run)| {
+                for &node in &nodes {
+                    let st = self.slot[node].map(|s| &self.status[s]);
+                    for (j, n) in run.iter_mut().enumerate() {
+                        let i = match st.map(|st| st.get(r * RUN + j)) {
+                            Some(Status::Observed) => 0,
+                            Some(Status::CarriedForward { .. }) => 1,
+                            Some(Status::Filled) => 2,
+                            Some(Status::Missing) | None => 3,
+                        };
+                        n[i] += 1;
+                    }
                 }
-            }
+            });
             counts
         });
         counts[cell]
@@ -172,7 +179,13 @@ fn same_bits(a: &[f64], b: &[f64]) -> bool {
 }
 
 /// Evaluates every node of the plan for every country-year of the panel.
+///
+/// The measures are evaluated side by side (each reads the panel alone),
+/// then the other nodes in plan order (children first), each a run of cells
+/// on each thread: every cell of a node depends only on its children's
+/// scores in that cell, so the scores are those of one thread.
 pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
+    use rayon::prelude::*;
     let n_cells = panel.countries.len() * panel.n_years;
     let n_nodes = plan.nodes.len();
     // Every node has no score until it is evaluated (children come first).
@@ -183,19 +196,41 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     let mut slot = vec![None; n_nodes];
     let mut raw = Vec::new();
     let mut status = Vec::new();
-    let mut kids: Vec<(f64, f64)> = Vec::new();
-    for (ni, node) in plan.nodes.iter().enumerate() {
-        if let Some(m) = &node.measure {
+    let measures: Vec<(usize, &MeasurePlan)> = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(ni, node)| node.measure.as_ref().map(|m| (ni, m)))
+        .collect();
+    let evaluated: Vec<_> = measures
+        .par_iter()
+        .map(|&(_, m)| {
+            if let Some((st, c)) = read_as_is(m, panel) {
+                return (None, st, Err(c));
+            }
             let (r, st, norm) = eval_measure(m, panel);
-            slot[ni] = Some(raw.len());
-            raw.push((!same_bits(&r, &norm)).then_some(r));
-            status.push(Statuses::new(st));
-            values[ni] = match m.columns.as_slice() {
-                [c] if same_bits(&norm, panel.column_values(*c)) => {
-                    Arc::clone(panel.column_values(*c))
-                }
-                _ => Arc::new(norm),
+            let same = same_bits(&r, &norm);
+            let values = match m.columns.as_slice() {
+                [c] if same_bits(&norm, panel.column_values(*c)) => Err(*c),
+                _ => Ok(norm),
             };
+            ((!same).then_some(r), Statuses::new(st), values)
+        })
+        .collect();
+    for ((ni, _), (r, st, v)) in measures.into_iter().zip(evaluated) {
+        slot[ni] = Some(raw.len());
+        raw.push(r);
+        status.push(st);
+        // A column's values as they are are shared with the panel.
+        values[ni] = match v {
+            Err(c) => Arc::clone(panel.column_values(c)),
+            Ok(norm) => Arc::new(norm),
+        };
+    }
+    // Runs of cells a thread aggregates at a time.
+    const RUN: usize = 1 << 14;
+    for (ni, node) in plan.nodes.iter().enumerate() {
+        if node.measure.is_some() {
             continue;
         }
         let means = impute::child_means(node, panel.countries.len(), panel.n_years, |c, cell| {
@@ -205,13 +240,25 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
         let cov = coverage.len();
         cov_slot[ni] = Some(cov / n_cells.max(1));
         coverage.resize(cov + n_cells, 0.0);
-        for cell in 0..n_cells {
-            kids.clear();
-            kids.extend(node.children.iter().map(|&(c, w)| (values[c][cell], w)));
-            let o = impute::aggregate(&node.rule, &mut kids, &means, cell % panel.n_years);
-            out[cell] = o.value;
-            coverage[cov + cell] = o.coverage;
-        }
+        let kids: Vec<(&[f64], f64)> = node
+            .children
+            .iter()
+            .map(|&(c, w)| (values[c].as_slice(), w))
+            .collect();
+        out.par_chunks_mut(RUN)
+            .zip(coverage[cov..].par_chunks_mut(RUN))
+            .enumerate()
+            .for_each(|(i, (out, covs))| {
+                let mut buf: Vec<(f64, f64)> = Vec::with_capacity(kids.len());
+                for (j, (o, c)) in out.iter_mut().zip(covs).enumerate() {
+                    let cell = i * RUN + j;
+                    buf.clear();
+                    buf.extend(kids.iter().map(|&(v, w)| (v[cell], w)));
+                    let r = impute::aggregate(&node.rule, &mut buf, &means, cell % panel.n_years);
+                    *o = r.value;
+                    *c = r.coverage;
+                }
+            });
         values[ni] = Arc::new(out);
     }
     Scores {
@@ -224,6 +271,43 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
         status,
         counts: std::sync::OnceLock::new(),
     }
+}
+
+/// For a measure whose scores are its column's values as they are (one
+/// column, no transform, missing values skipped, a normalisation that
+/// leaves every value of the column as it is): the statuses
+/// [`eval_measure`] gives (observed where the column has a value) and the
+/// column; `None` for any other measure, which [`eval_measure`] evaluates.
+/// Each value goes through the same operations as there, so the scores are
+/// the same to the bit.
+fn read_as_is(m: &MeasurePlan, panel: &Panel) -> Option<(Statuses, usize)> {
+    let [c] = *m.columns.as_slice() else {
+        return None;
+    };
+    if !m.transforms.is_empty()
+        || !matches!(m.missing, Missing::Skip)
+        || normalise::is_cross_sectional(&m.normalise)
+    {
+        return None;
+    }
+    let col = panel.column_values(c);
+    let mut packed = Vec::with_capacity(col.len());
+    for &v in col.iter() {
+        // The sum of one column, as in `base_series`.
+        let mut sum = 0.0;
+        sum += v;
+        let (raw, st) = if sum.is_nan() {
+            (f64::NAN, Statuses::MISSING)
+        } else {
+            (sum, Statuses::OBSERVED)
+        };
+        let norm = normalise::pointwise(&m.normalise, m.direction, raw).unwrap_or(f64::NAN);
+        if raw.to_bits() != v.to_bits() || norm.to_bits() != v.to_bits() {
+            return None;
+        }
+        packed.push(st);
+    }
+    Some((Statuses::Packed(packed), c))
 }
 
 /// Base series of a measure (sum of its columns) for one country.
