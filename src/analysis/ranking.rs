@@ -280,10 +280,16 @@ impl Run<'_> {
                 )
             })
             .collect();
-        keyed.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| countries[a.1].iso3.cmp(&countries[b.1].iso3))
-        });
+        // Countries sorted by code (as a panel read from files holds them)
+        // are ordered by code when ordered by index, without comparing codes.
+        if countries.is_sorted_by(|a, b| a.iso3 < b.iso3) {
+            keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        } else {
+            keyed.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| countries[a.1].iso3.cmp(&countries[b.1].iso3))
+            });
+        }
         keyed.into_iter().map(|(_, c)| c).collect()
     }
 

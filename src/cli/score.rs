@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{Ctx, EXIT_OK, Failure, InputArgs, usage, write_file_output, write_output};
+use super::{
+    Ctx, EXIT_OK, Failure, InputArgs, usage, write_file_output, write_output, write_output_pieces,
+};
 use crate::analysis::Run;
 pub use crate::analysis::year::{default_year, parse_range, select_years};
 use crate::data::Panel;
@@ -145,13 +147,19 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         top: a.top,
         countries: select_countries(&panel, &names, &a.country)?,
     };
-    let default = default_year(&plan, &panel, &scores);
-    let years = select_years(a.year, a.years.as_deref(), &panel, default.year_idx)?;
+    // The year assessed by default, found only when no year is given.
+    let default =
+        (a.year.is_none() && a.years.is_none()).then(|| default_year(&plan, &panel, &scores));
+    let years = select_years(
+        a.year,
+        a.years.as_deref(),
+        &panel,
+        default.as_ref().map_or(0, |d| d.year_idx),
+    )?;
     // Which year was assessed by default, and why, leads the table.
-    let basis = if a.year.is_none() && a.years.is_none() {
-        format!("{}.\n\n", default.reason)
-    } else {
-        String::new()
+    let basis = match &default {
+        Some(d) => format!("{}.\n\n", d.reason),
+        None => String::new(),
     };
     let run = Run {
         plan: &plan,
@@ -164,7 +172,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Table => basis + &report::text::write(&run, &sel),
         Format::Csv => {
             let columns = pick_columns(&run, &a.columns)?;
-            report::csv::write_selected(&run, &sel, columns.as_deref())
+            let pieces = report::csv::write_selected_pieces(&run, &sel, columns.as_deref());
+            let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+            write_output_pieces(a.output.as_deref(), &pieces, &a.input.paths())?;
+            return Ok(EXIT_OK);
         }
         Format::Json => {
             report::json::check_size(&run, &sel).map_err(fail)?;

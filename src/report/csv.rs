@@ -2,12 +2,11 @@
 //! scores; which lines and columns are written is a [`Selection`] and an
 //! optional list of column names (`score --columns`).
 
-use std::fmt::Write as _;
-
-use ::csv::ByteRecord;
+use std::io::Write as _;
 
 use crate::analysis::{Row, Run, ValuesBasis, round};
 use crate::compile::{Kind, Plan};
+use crate::data::read::push_csv_field;
 use crate::data::stream::BlockPanel;
 use crate::score::Scores;
 
@@ -19,7 +18,7 @@ use crate::score::Scores;
 /// shortest decimal that reads back as a double of at most 15 significant
 /// digits is that decimal itself (`f64` keeps 15 digits exactly), so the
 /// digits are the same. Larger values go through the formatter.
-fn push_score(out: &mut String, v: f64) {
+fn push_score(out: &mut Vec<u8>, v: f64) {
     if v.is_nan() {
         return;
     }
@@ -33,14 +32,14 @@ fn push_score(out: &mut String, v: f64) {
     // Exact: a whole number below 10^15.
     let a = n.abs() as u64;
     if a == 0 {
-        out.push('0');
+        out.push(b'0');
         return;
     }
     if n < 0.0 {
-        out.push('-');
+        out.push(b'-');
     }
     let (int, frac) = (a / 1_000_000, a % 1_000_000);
-    let _ = write!(out, "{int}");
+    push_uint(out, int);
     if frac != 0 {
         let mut digits = [b'0'; 6];
         let mut f = frac;
@@ -49,10 +48,32 @@ fn push_score(out: &mut String, v: f64) {
             f /= 10;
         }
         let keep = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
-        out.push('.');
-        // ASCII digits.
-        out.push_str(std::str::from_utf8(&digits[..keep]).unwrap_or_default());
+        out.push(b'.');
+        out.extend_from_slice(&digits[..keep]);
     }
+}
+
+/// Appends a whole number in decimal, as `{n}` writes it.
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends a signed whole number in decimal, as `{n}` writes it.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    push_uint(out, n.unsigned_abs());
 }
 
 /// Which rows of a run an output shows: the `top` highest-ranked of each
@@ -117,35 +138,87 @@ const LEAD_COLUMNS: [&str; 5] = [
     "indicators_measured",
 ];
 
-/// A record being filled field by field through one reused text buffer, so
-/// that a line costs no allocation once the buffers have grown.
+/// A CSV line being built field by field in one reused buffer, each field
+/// written as the CSV writer writes it (quoted when it holds a comma, a
+/// quote or a line end) and separated by commas: a line costs no
+/// allocation once the buffers have grown.
 struct Line {
-    rec: ByteRecord,
-    buf: String,
+    buf: Vec<u8>,
+    /// Per field: where it starts and ends in `buf`.
+    spans: Vec<(usize, usize)>,
 }
 
 impl Line {
     fn new() -> Line {
         Line {
-            rec: ByteRecord::new(),
-            buf: String::new(),
+            buf: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
-    fn text(&mut self, s: &str) {
-        self.rec.push_field(s.as_bytes());
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
     }
 
-    fn num(&mut self, n: impl std::fmt::Display) {
-        self.buf.clear();
-        let _ = write!(self.buf, "{n}");
-        self.rec.push_field(self.buf.as_bytes());
+    /// Starts a field: a comma after the one before.
+    fn start(&mut self) -> usize {
+        if !self.spans.is_empty() {
+            self.buf.push(b',');
+        }
+        self.buf.len()
+    }
+
+    fn text(&mut self, s: &str) {
+        let a = self.start();
+        push_csv_field(&mut self.buf, s.as_bytes());
+        self.spans.push((a, self.buf.len()));
+    }
+
+    fn num(&mut self, n: usize) {
+        let a = self.start();
+        push_uint(&mut self.buf, n as u64);
+        self.spans.push((a, self.buf.len()));
+    }
+
+    fn int(&mut self, n: i32) {
+        let a = self.start();
+        push_int(&mut self.buf, i64::from(n));
+        self.spans.push((a, self.buf.len()));
     }
 
     fn score(&mut self, v: f64) {
-        self.buf.clear();
+        let a = self.start();
         push_score(&mut self.buf, v);
-        self.rec.push_field(self.buf.as_bytes());
+        self.spans.push((a, self.buf.len()));
+    }
+
+    /// Appends the line to `out`, with its line end: every field, or the
+    /// fields at `pick` in that order (a line of one empty field is `""`,
+    /// as the CSV writer writes it).
+    fn write(&self, out: &mut Vec<u8>, pick: Option<&[usize]>) {
+        match pick {
+            None => out.extend_from_slice(&self.buf),
+            Some(pick) => {
+                let fields: Vec<&[u8]> = pick
+                    .iter()
+                    .filter_map(|&i| self.spans.get(i))
+                    .map(|&(a, b)| &self.buf[a..b])
+                    .collect();
+                if let [f] = fields.as_slice()
+                    && f.is_empty()
+                {
+                    out.extend_from_slice(b"\"\"");
+                }
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(f);
+                }
+            }
+        }
+        out.push(b'\n');
     }
 
     /// The fields shared by `score --format csv` and streamed lines, from
@@ -173,7 +246,7 @@ impl Line {
         self.num(b.filled);
         self.num(b.missing);
         match b.oldest_carried {
-            Some(y) => self.num(y),
+            Some(y) => self.int(y),
             None => self.text(""),
         }
     }
@@ -237,6 +310,17 @@ pub fn write(run: &Run<'_>) -> String {
 /// with `columns` (positions in [`header`], see [`pick_columns`]), only
 /// those columns, in that order.
 pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>) -> String {
+    String::from_utf8(write_selected_pieces(run, sel, columns).concat()).unwrap_or_default()
+}
+
+/// [`write_selected`] in pieces that follow one another (the header, then
+/// runs of years), to be written one after another without first being
+/// joined into one text.
+pub fn write_selected_pieces(
+    run: &Run<'_>,
+    sel: &Selection,
+    columns: Option<&[usize]>,
+) -> Vec<Vec<u8>> {
     // Years are written on several threads when there are many rows, each
     // its own run of years, and joined in order: the same bytes.
     let rows = run.years.len() * sel.per_year(run.panel.countries.len());
@@ -245,20 +329,25 @@ pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>)
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
     };
-    write_on(run, sel, columns, threads)
+    pieces_on(run, sel, columns, threads)
 }
 
-/// [`write_selected`] on `threads` threads.
-fn write_on(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>, threads: usize) -> String {
+/// [`write_selected_pieces`] on `threads` threads.
+fn pieces_on(
+    run: &Run<'_>,
+    sel: &Selection,
+    columns: Option<&[usize]>,
+    threads: usize,
+) -> Vec<Vec<u8>> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let head = header(run);
     let _ = match columns {
         Some(pick) => w.write_record(pick.iter().map(|&i| head[i].as_str())),
         None => w.write_record(&head),
     };
-    let mut out = w.into_inner().unwrap_or_default();
+    let mut pieces = vec![w.into_inner().unwrap_or_default()];
     let chunk = run.years.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<u8>> = if threads > 1 {
+    if threads > 1 {
         std::thread::scope(|s| {
             let handles: Vec<_> = run
                 .years
@@ -270,22 +359,15 @@ fn write_on(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>, threads: 
                 })
                 .collect();
             // A thread that cannot be started: its years are written here.
-            handles
-                .into_iter()
-                .map(|(ys, h)| match h {
-                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                    Err(_) => write_years(run, sel, columns, ys),
-                })
-                .collect()
-        })
+            pieces.extend(handles.into_iter().map(|(ys, h)| match h {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(_) => write_years(run, sel, columns, ys),
+            }));
+        });
     } else {
-        vec![write_years(run, sel, columns, &run.years)]
-    };
-    out.reserve(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend_from_slice(&p);
+        pieces.push(write_years(run, sel, columns, &run.years));
     }
-    String::from_utf8(out).unwrap_or_default()
+    pieces
 }
 
 /// The CSV lines (no header) of the selected rows of year indices `years`.
@@ -300,9 +382,7 @@ fn write_years(
     let overall = plan.overall();
     let measured = run.measured_indicators();
     let rows = years.len() * sel.per_year(run.panel.countries.len());
-    let mut w = ::csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(rows * 64));
+    let mut out = Vec::with_capacity(rows * 64);
     let mut line = Line::new();
     // Per shown country of a year: its score, crime and risk-factor scores,
     // measured indicators with data, and data basis. They are read in
@@ -332,8 +412,8 @@ fn write_years(
             let i = at[country];
             let (score, scores) = (values[i * width], &values[i * width + 1..(i + 1) * width]);
             let c = &run.panel.countries[country];
-            line.rec.clear();
-            line.num(year);
+            line.clear();
+            line.int(year);
             line.num(rank);
             line.text(&c.iso3);
             line.body(
@@ -344,13 +424,10 @@ fn write_years(
                 scores.iter().copied(),
                 &basis[i],
             );
-            let _ = match columns {
-                Some(pick) => w.write_record(pick.iter().filter_map(|&i| line.rec.get(i))),
-                None => w.write_byte_record(&line.rec),
-            };
+            line.write(&mut out, columns);
         }
     }
-    w.into_inner().unwrap_or_default()
+    out
 }
 
 /// The header of streamed CSV: like `score --format csv` without `rank`,
@@ -382,9 +459,7 @@ pub fn stream_rows(
     let measured = run.measured_indicators();
     let cols = score_columns(plan);
     let overall = plan.overall();
-    let mut w = ::csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(bp.rows.len() * 64));
+    let mut out = Vec::with_capacity(bp.rows.len() * 64);
     let mut line = Line::new();
     for &(c, row) in &bp.rows {
         let (unit, y) = (c / panel.n_years, c % panel.n_years);
@@ -395,8 +470,8 @@ pub fn stream_rows(
         let u = &panel.countries[unit];
         let score = scores.value(overall, c);
         let with = run.with_data(&measured, c);
-        line.rec.clear();
-        line.num(year);
+        line.clear();
+        line.int(year);
         line.text(&u.iso3);
         line.body(
             &u.name,
@@ -406,10 +481,10 @@ pub fn stream_rows(
             cols.iter().map(|&n| scores.value(n, c)),
             &run.values_basis(unit, y),
         );
-        line.num(row);
-        let _ = w.write_byte_record(&line.rec);
+        line.num(row as usize);
+        line.write(&mut out, None);
     }
-    w.into_inner().unwrap_or_default()
+    out
 }
 
 #[cfg(test)]
@@ -423,9 +498,9 @@ mod tests {
     }
 
     fn pushed(v: f64) -> String {
-        let mut s = String::new();
+        let mut s = Vec::new();
         push_score(&mut s, v);
-        s
+        String::from_utf8(s).unwrap()
     }
 
     #[test]
@@ -480,11 +555,12 @@ mod tests {
             (&sel, None),
             (&sel, Some(&pick[..])),
         ] {
-            let one = write_on(&run, sel, columns, 1);
-            assert!(one.lines().count() > 1000);
+            let one = pieces_on(&run, sel, columns, 1).concat();
+            assert!(one.iter().filter(|&&b| b == b'\n').count() > 1000);
+            assert_eq!(one, write_selected(&run, sel, columns).into_bytes());
             for threads in [2, 3, 7, 500] {
                 assert_eq!(
-                    write_on(&run, sel, columns, threads),
+                    pieces_on(&run, sel, columns, threads).concat(),
                     one,
                     "{threads} threads"
                 );
