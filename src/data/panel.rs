@@ -319,7 +319,7 @@ impl Panel {
             let shared: Option<Arc<[u32]>> = t
                 .cells
                 .iter()
-                .any(|c| matches!(c, Cells::Dense(_)))
+                .any(|c| !matches!(c, Cells::Sparse(_)))
                 .then(|| {
                     let mut lines = vec![0u32; n_cells];
                     for (&i, k) in key_cell.iter().zip(&t.keys) {
@@ -341,6 +341,12 @@ impl Panel {
                     let lines = match cells {
                         Cells::Dense(d) => {
                             for (&i, v) in key_cell.iter().zip(d) {
+                                values[i] = v;
+                            }
+                            shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())
+                        }
+                        Cells::Runs(r) => {
+                            for (&i, v) in key_cell.iter().zip(r.into_iter().flatten()) {
                                 values[i] = v;
                             }
                             shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())

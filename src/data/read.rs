@@ -442,12 +442,14 @@ pub(crate) fn after_comments(bytes: &[u8], pos: u64) -> u64 {
 pub(crate) fn push_csv_field(out: &mut Vec<u8>, f: &[u8]) {
     if f.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
-        for &b in f {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+        // Each quote doubled: the text up to and with it, then the quote.
+        let mut rest = f;
+        while let Some(q) = memchr::memchr(b'"', rest) {
+            out.extend_from_slice(&rest[..=q]);
+            out.push(b'"');
+            rest = &rest[q + 1..];
         }
+        out.extend_from_slice(rest);
         out.push(b'"');
     } else {
         out.extend_from_slice(f);

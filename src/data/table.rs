@@ -40,6 +40,10 @@ pub(crate) struct Table {
 pub(crate) enum Cells {
     /// A column of a wide file: one value for each row key, in order.
     Dense(Vec<f64>),
+    /// A column of a wide file read in parts: the values of each part's
+    /// rows, the parts in file order (together, one value for each row
+    /// key, in order), so that they are not copied into one array.
+    Runs(Vec<Vec<f64>>),
     /// An indicator of a long file: (row key index, value).
     Sparse(Vec<(usize, f64)>),
 }
@@ -88,21 +92,15 @@ impl Table {
         let v = v.unwrap_or(f64::NAN);
         match &mut self.cells[ci] {
             Cells::Dense(d) => d.push(v),
+            Cells::Runs(r) => match r.last_mut() {
+                Some(last) => last.push(v),
+                None => r.push(vec![v]),
+            },
             Cells::Sparse(s) => s.push((k, v)),
         }
         if !gives_back(raw, v) {
             // UTF-8, as every caller has checked.
             self.texts[ci].push((k, String::from_utf8_lossy(raw).into()));
-        }
-    }
-
-    /// Adds the value of column `ci` for row key `k`, whose text is the
-    /// one [`value_text`] gives for it.
-    #[inline]
-    fn push_written(&mut self, ci: usize, k: usize, v: f64) {
-        match &mut self.cells[ci] {
-            Cells::Dense(d) => d.push(v),
-            Cells::Sparse(s) => s.push((k, v)),
         }
     }
 
@@ -120,7 +118,7 @@ impl Table {
                 .cells
                 .iter()
                 .map(|c| match c {
-                    Cells::Dense(_) => Cells::Dense(Vec::with_capacity(rows)),
+                    Cells::Dense(_) | Cells::Runs(_) => Cells::Dense(Vec::with_capacity(rows)),
                     Cells::Sparse(_) => Cells::Sparse(Vec::new()),
                 })
                 .collect(),

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
-use super::{Cells, RowHasher, Shape, Table, read_rows};
+use super::{Cells, RowHasher, Shape, Table, gives_back, read_rows};
 use crate::data::read::{CsvFile, check_cells, strip_bom};
 use crate::data::stream::{
     has_unsafe_control, numbered_lines, parse_number_bytes, parse_year, plain_number, short_decimal,
@@ -67,19 +67,13 @@ pub(super) fn read_in_parts(
     if cuts.len() < 3 {
         return None;
     }
-    // Room for the rows of the whole file in the first part's table, so
-    // that the others are appended to it without growing it.
+    // Room for a part's share of the rows (guessed from the whole file's).
     let read: Vec<Option<(Table, bool)>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
+            .map(|w| {
                 let (a, b) = (w[0], w[1]);
-                let rows = if i == 0 {
-                    whole
-                } else {
-                    whole.saturating_mul(b - a) / (bytes.len() - body).max(1) + 64
-                };
+                let rows = whole.saturating_mul(b - a) / (bytes.len() - body).max(1) + 64;
                 std::thread::Builder::new()
                     .spawn_scoped(s, move || {
                         read_part(input, shape, shell, rows, bytes, (a, b))
@@ -179,6 +173,14 @@ fn read_plain_rows(
     let (mut prev_key, mut prev_unit) = (None::<Vec<u8>>, 0u32);
     let mut prev_country: Option<Vec<u8>> = None;
     let safe = |f: &[u8]| has_unsafe_control(f) == Some(false);
+    // The values of each column read, filled here and put back at the end.
+    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(t.cells.len());
+    for c in &mut t.cells {
+        let Cells::Dense(d) = c else {
+            return None;
+        };
+        cols.push(std::mem::take(d));
+    }
     for (line, raw) in numbered_lines(&bytes[a..b], 1 + count_line_ends(&bytes[..a])) {
         if raw.len() > max_field || memchr::memchr(b'\r', raw).is_some() {
             return None;
@@ -258,23 +260,26 @@ fn read_plain_rows(
             return None;
         }
         let k = t.keys.len() - 1;
-        for (ci, &f) in shape.read_fields.iter().enumerate() {
+        for ((&f, col), texts) in shape.read_fields.iter().zip(&mut cols).zip(&mut t.texts) {
             let v = field(f);
-            if let Some((x, written)) = short_decimal(v) {
-                if written {
-                    t.push_written(ci, k, x);
-                } else {
-                    t.push(ci, k, Some(x), v);
-                }
+            let (x, written) = if let Some(read) = short_decimal(v) {
+                read
             } else if let Some(x) = plain_number(v) {
-                t.push(ci, k, Some(x), v);
+                (x, false)
             } else if safe(v) {
-                t.push(ci, k, parse_number_bytes(v)?, v);
+                (parse_number_bytes(v)?.unwrap_or(f64::NAN), false)
             } else {
                 return None;
+            };
+            col.push(x);
+            // The text, when the value alone would not give it back (as
+            // `Table::push` keeps it); UTF-8, as checked.
+            if !written && !gives_back(v, x) {
+                texts.push((k, String::from_utf8_lossy(v).into()));
             }
         }
     }
+    t.cells = cols.into_iter().map(Cells::Dense).collect();
     Some(t)
 }
 
@@ -344,6 +349,8 @@ fn join(tables: Vec<Table>, shape: &Shape<'_>) -> Option<Table> {
         .collect();
     // Units met in more than one part, whose years are checked below.
     let mut shared: HashSet<u32> = HashSet::new();
+    // The same, by unit index, for the check of every row.
+    let mut in_parts: Vec<bool> = Vec::new();
     for p in parts {
         let offset = t.keys.len();
         let mut remap = Vec::with_capacity(p.units.len());
@@ -369,10 +376,15 @@ fn join(tables: Vec<Table>, shape: &Shape<'_>) -> Option<Table> {
         }
         t.keys
             .extend(p.keys.iter().map(|&(u, y, l)| (remap[u as usize], y, l)));
+        // Each part's values stay in their own array (see `Cells::Runs`).
         for (c, pc) in t.cells.iter_mut().zip(p.cells) {
-            match (c, pc) {
-                (Cells::Dense(a), Cells::Dense(b)) => a.extend(b),
-                _ => return None,
+            let Cells::Dense(b) = pc else {
+                return None;
+            };
+            match c {
+                Cells::Dense(a) => *c = Cells::Runs(vec![std::mem::take(a), b]),
+                Cells::Runs(r) => r.push(b),
+                Cells::Sparse(_) => return None,
             }
         }
         for (tx, ptx) in t.texts.iter_mut().zip(p.texts) {
@@ -380,9 +392,13 @@ fn join(tables: Vec<Table>, shape: &Shape<'_>) -> Option<Table> {
         }
     }
     if !shared.is_empty() {
+        in_parts.resize(t.units.len(), false);
+        for &u in &shared {
+            in_parts[u as usize] = true;
+        }
         let mut seen: HashSet<(u32, i32)> = HashSet::new();
         for &(u, y, _) in &t.keys {
-            if shared.contains(&u) && !seen.insert((u, y)) {
+            if in_parts[u as usize] && !seen.insert((u, y)) {
                 return None;
             }
         }

@@ -32,6 +32,7 @@ fn contents(t: &Table) -> String {
         .iter()
         .map(|c| match c {
             Cells::Dense(d) => d.iter().map(|v| format!("{v:?}")).collect(),
+            Cells::Runs(r) => r.iter().flatten().map(|v| format!("{v:?}")).collect(),
             Cells::Sparse(s) => s.iter().map(|(k, v)| format!("{k}:{v:?}")).collect(),
         })
         .collect();
