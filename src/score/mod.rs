@@ -65,6 +65,9 @@ enum Statuses {
     Packed(Vec<u16>),
     /// As they are.
     Plain(Vec<Status>),
+    /// Observed where these values (a measure's, shared) are a number,
+    /// missing where they are NaN: a measure read as it is.
+    Present(Arc<Vec<f64>>),
 }
 
 impl Statuses {
@@ -100,6 +103,8 @@ impl Statuses {
     fn get(&self, cell: usize) -> Status {
         match self {
             Statuses::Plain(s) => s[cell],
+            Statuses::Present(v) if v[cell].is_nan() => Status::Missing,
+            Statuses::Present(_) => Status::Observed,
             Statuses::Packed(p) => match p[cell] {
                 Self::OBSERVED => Status::Observed,
                 Self::FILLED => Status::Filled,
@@ -205,7 +210,8 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     let evaluated: Vec<_> = measures
         .par_iter()
         .map(|&(_, m)| {
-            if let Some((st, c)) = read_as_is(m, panel) {
+            if let Some(c) = read_as_is(m, panel) {
+                let st = Statuses::Present(Arc::clone(panel.column_values(c)));
                 return (None, st, Err(c));
             }
             let (r, st, norm) = eval_measure(m, panel);
@@ -231,6 +237,10 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     const RUN: usize = 1 << 14;
     for (ni, node) in plan.nodes.iter().enumerate() {
         if node.measure.is_some() {
+            continue;
+        }
+        if let Some(out) = one_child_as_is(node, &values) {
+            values[ni] = Arc::new(out);
             continue;
         }
         let means = impute::child_means(node, panel.countries.len(), panel.n_years, |c, cell| {
@@ -273,14 +283,49 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     }
 }
 
+/// The scores of a node of one child of weight 1 whose mean or maximum is
+/// the child's score (no imputation, no coverage asked above 1): each is
+/// the child's score in 0..1, computed as [`aggregate::aggregate`] computes
+/// it, and NaN where the child has none. Its coverage, 1 where the child
+/// has a score and 0 where not, is what [`Scores::coverage`] gives a node
+/// without a row of coverage. `None` for any other node.
+fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Option<Vec<f64>> {
+    use crate::framework::model::Method;
+    use rayon::prelude::*;
+    let [(c, w)] = node.children[..] else {
+        return None;
+    };
+    let rule = &node.rule;
+    if w != 1.0 || rule.impute || rule.min_coverage > 1.0 {
+        return None;
+    }
+    let of = |v: f64| -> f64 {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        let value = match rule.method {
+            Method::Max => f64::NAN.max(v),
+            _ => [v * w].into_iter().sum::<f64>() / [w].into_iter().sum::<f64>(),
+        };
+        if value.is_nan() {
+            value
+        } else {
+            value.clamp(0.0, 1.0)
+        }
+    };
+    matches!(rule.method, Method::Mean | Method::Max)
+        .then(|| values[c].par_iter().map(|&v| of(v)).collect())
+}
+
 /// For a measure whose scores are its column's values as they are (one
 /// column, no transform, missing values skipped, a normalisation that
-/// leaves every value of the column as it is): the statuses
-/// [`eval_measure`] gives (observed where the column has a value) and the
-/// column; `None` for any other measure, which [`eval_measure`] evaluates.
+/// leaves every value of the column as it is): the column, whose values
+/// are then the measure's scores and whose NaNs are its missing values, as
+/// [`eval_measure`] would give them (observed where the column has a
+/// value); `None` for any other measure, which [`eval_measure`] evaluates.
 /// Each value goes through the same operations as there, so the scores are
 /// the same to the bit.
-fn read_as_is(m: &MeasurePlan, panel: &Panel) -> Option<(Statuses, usize)> {
+fn read_as_is(m: &MeasurePlan, panel: &Panel) -> Option<usize> {
     let [c] = *m.columns.as_slice() else {
         return None;
     };
@@ -290,24 +335,15 @@ fn read_as_is(m: &MeasurePlan, panel: &Panel) -> Option<(Statuses, usize)> {
     {
         return None;
     }
-    let col = panel.column_values(c);
-    let mut packed = Vec::with_capacity(col.len());
-    for &v in col.iter() {
+    let same = panel.column_values(c).iter().all(|&v| {
         // The sum of one column, as in `base_series`.
         let mut sum = 0.0;
         sum += v;
-        let (raw, st) = if sum.is_nan() {
-            (f64::NAN, Statuses::MISSING)
-        } else {
-            (sum, Statuses::OBSERVED)
-        };
+        let raw = if sum.is_nan() { f64::NAN } else { sum };
         let norm = normalise::pointwise(&m.normalise, m.direction, raw).unwrap_or(f64::NAN);
-        if raw.to_bits() != v.to_bits() || norm.to_bits() != v.to_bits() {
-            return None;
-        }
-        packed.push(st);
-    }
-    Some((Statuses::Packed(packed), c))
+        raw.to_bits() == v.to_bits() && norm.to_bits() == v.to_bits()
+    });
+    same.then_some(c)
 }
 
 /// Base series of a measure (sum of its columns) for one country.
@@ -504,6 +540,50 @@ mod tests {
         let i = node("i");
         assert!((s.value(i, c1) - 0.45).abs() < 1e-12);
         assert!((s.coverage(i, c1) - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_node_of_one_child_as_is_scores_as_aggregate_does() {
+        use crate::framework::model::Method;
+        let (plan, _, _) = run();
+        let mut node = plan.nodes[plan.of_kind(Kind::RiskFactor)[0]].clone();
+        let child = vec![
+            0.5,
+            -0.0,
+            0.0,
+            1.0,
+            1.5,
+            -2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.1 + 0.2,
+            1e-300,
+        ];
+        let values = vec![Arc::new(child.clone())];
+        node.children = vec![(0, 1.0)];
+        node.rule.impute = false;
+        for (method, min) in [(Method::Mean, 0.5), (Method::Max, 1.0), (Method::Mean, 0.0)] {
+            node.rule.method = method;
+            node.rule.min_coverage = min;
+            let out = one_child_as_is(&node, &values).unwrap();
+            for (&v, o) in child.iter().zip(&out) {
+                let want = aggregate::aggregate(&node.rule, &[(v, 1.0)]);
+                assert_eq!(o.to_bits(), want.value.to_bits(), "{method:?} {v}");
+                assert_eq!(if o.is_nan() { 0.0 } else { 1.0 }, want.coverage);
+            }
+        }
+        // Any other node goes the general way.
+        node.rule.min_coverage = 1.5;
+        assert!(one_child_as_is(&node, &values).is_none());
+        node.rule.min_coverage = 0.5;
+        node.rule.method = Method::Logistic;
+        assert!(one_child_as_is(&node, &values).is_none());
+        node.rule.method = Method::Mean;
+        node.children = vec![(0, 0.5)];
+        assert!(one_child_as_is(&node, &values).is_none());
+        node.children = vec![(0, 1.0), (0, 1.0)];
+        assert!(one_child_as_is(&node, &values).is_none());
     }
 
     #[test]
