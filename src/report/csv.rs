@@ -569,6 +569,35 @@ mod tests {
     }
 
     proptest! {
+        /// A line's fields, all or some, are the bytes the CSV writer writes.
+        #[test]
+        fn lines_are_written_as_the_csv_writer_writes_them(
+            a in "[a-z ,\"\n\r#é]{0,12}",
+            b in "[a-z ,\"]{0,6}",
+            n in any::<u32>(),
+            y in any::<i32>(),
+        ) {
+            let mut line = Line::new();
+            line.text(&a);
+            line.num(n as usize);
+            line.int(y);
+            line.text(&b);
+            let fields = [a.clone(), n.to_string(), y.to_string(), b.clone()];
+            let written = |pick: &[usize]| {
+                let mut w = ::csv::Writer::from_writer(Vec::new());
+                w.write_record(pick.iter().map(|&i| &fields[i])).unwrap();
+                w.into_inner().unwrap()
+            };
+            let mut all = Vec::new();
+            line.write(&mut all, None);
+            prop_assert_eq!(all, written(&[0, 1, 2, 3]));
+            for pick in [&[0][..], &[3], &[3, 0], &[2, 1]] {
+                let mut some = Vec::new();
+                line.write(&mut some, Some(pick));
+                prop_assert_eq!(some, written(pick));
+            }
+        }
+
         #[test]
         fn any_score_is_written_as_the_formatter_writes_it(
             unit in 0.0f64..1.0,
