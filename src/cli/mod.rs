@@ -250,37 +250,44 @@ pub fn print_warnings(
 /// Writes output to standard output, or atomically to a file (temporary file,
 /// then rename). Refuses to overwrite any input file.
 pub fn write_output(out: Option<&Path>, content: &str, inputs: &[PathBuf]) -> Result<(), Failure> {
-    write_output_pieces(out, &[content.as_bytes()], inputs)
+    match out {
+        Some(path) => write_file_output(path, content.as_bytes(), inputs),
+        None => emit(Console::Out, content),
+    }
 }
 
-/// [`write_output`] of a text given in pieces that follow one another
-/// (UTF-8 together), written one after another.
-pub fn write_output_pieces(
+/// [`write_output`] of a text made piece by piece by `produce` (UTF-8
+/// together), each piece written as it is made.
+pub fn write_output_with(
     out: Option<&Path>,
-    pieces: &[&[u8]],
     inputs: &[PathBuf],
+    produce: &mut output::Produce<'_>,
 ) -> Result<(), Failure> {
     match out {
-        Some(path) => write_file_pieces(path, pieces, inputs),
-        None => output::emit_pieces(Console::Out, pieces),
+        Some(path) => write_file_with(path, inputs, produce),
+        None => output::emit_with(Console::Out, produce),
     }
 }
 
 /// Writes bytes (a workbook) atomically to `-o FILE` as [`write_output`] does.
 pub fn write_file_output(path: &Path, content: &[u8], inputs: &[PathBuf]) -> Result<(), Failure> {
-    write_file_pieces(path, &[content], inputs)
+    write_file_with(path, inputs, &mut |sink| sink(content))
 }
 
-/// [`write_file_output`] of bytes given in pieces.
-fn write_file_pieces(path: &Path, pieces: &[&[u8]], inputs: &[PathBuf]) -> Result<(), Failure> {
+/// [`write_file_output`] of bytes made piece by piece by `produce`.
+fn write_file_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    produce: &mut output::Produce<'_>,
+) -> Result<(), Failure> {
     let cannot =
         |e: std::io::Error| output_error(&format!("cannot write `{}`: {e}", path.display()));
     match check_output(path, inputs)? {
         // A device or pipe (`-o /dev/stdout`, a named pipe) is written to,
         // never replaced by a renamed file.
-        Destination::Special => output::write_special(path, pieces).map_err(cannot),
+        Destination::Special => output::write_special(path, produce).map_err(cannot),
         Destination::Replace { tmp } => {
-            let res = output::write_new(&tmp, pieces).and_then(|()| std::fs::rename(&tmp, path));
+            let res = output::write_new(&tmp, produce).and_then(|()| std::fs::rename(&tmp, path));
             res.map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
                 cannot(e)
@@ -361,7 +368,7 @@ pub fn write_new_output(path: &Path, content: &str, force: bool) -> Result<(), F
     let res = if force {
         // The file, or the link itself (never what it leads to), is
         // replaced whole by a rename.
-        output::write_new(&tmp, &[content.as_bytes()])
+        output::write_new(&tmp, &mut |sink| sink(content.as_bytes()))
             .and_then(|()| std::fs::rename(&tmp, path))
             .inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);

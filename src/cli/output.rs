@@ -60,38 +60,45 @@ pub(super) fn console_error(to: Console, e: &std::io::Error) -> Failure {
 /// Never panics: a closed pipe and any other error come back as a
 /// [`Failure`] (see [`console_error`]).
 pub fn emit(to: Console, text: &str) -> Result<(), Failure> {
-    emit_pieces(to, &[text.as_bytes()])
+    if text.is_empty() {
+        return if pipe_closed() {
+            Err(Failure::default())
+        } else {
+            Ok(())
+        };
+    }
+    emit_with(to, &mut |sink| sink(text.as_bytes()))
 }
 
-/// [`emit`] of a text given in pieces that follow one another.
-pub fn emit_pieces(to: Console, pieces: &[&[u8]]) -> Result<(), Failure> {
+/// Takes each piece of an output, in order, as it is made.
+pub type Sink<'a> = dyn FnMut(&[u8]) -> std::io::Result<()> + 'a;
+
+/// Makes an output piece by piece, handing each to the sink it is given.
+pub type Produce<'a> = dyn FnMut(&mut Sink<'_>) -> std::io::Result<()> + 'a;
+
+/// [`emit`] of a text made piece by piece by `produce`.
+pub fn emit_with(to: Console, produce: &mut Produce<'_>) -> Result<(), Failure> {
     if pipe_closed() {
         return Err(Failure::default());
-    }
-    if pieces.iter().all(|p| p.is_empty()) {
-        return Ok(());
     }
     let res = match to {
         Console::Out => {
             let mut o = std::io::stdout().lock();
-            write_pieces(&mut o, pieces).and_then(|()| o.flush())
+            write_with(&mut o, produce).and_then(|()| o.flush())
         }
         Console::Err => {
             let mut e = std::io::stderr().lock();
-            write_pieces(&mut e, pieces).and_then(|()| e.flush())
+            write_with(&mut e, produce).and_then(|()| e.flush())
         }
     };
     res.map_err(|e| console_error(to, &e))
 }
 
-/// Writes pieces one after another, in calls of at most 256 KiB: the
-/// kernel takes a large output several times faster so than in one call of
-/// its whole length (measured on ext4).
-fn write_pieces(w: &mut impl Write, pieces: &[&[u8]]) -> std::io::Result<()> {
-    pieces
-        .iter()
-        .flat_map(|p| p.chunks(1 << 18))
-        .try_for_each(|piece| w.write_all(piece))
+/// Writes the pieces `produce` makes, one after another, in calls of at
+/// most 256 KiB: the kernel takes a large output several times faster so
+/// than in one call of its whole length (measured on ext4).
+fn write_with(w: &mut impl Write, produce: &mut Produce<'_>) -> std::io::Result<()> {
+    produce(&mut |piece: &[u8]| piece.chunks(1 << 18).try_for_each(|c| w.write_all(c)))
 }
 
 /// A writer that remembers the kind of its first error, so that a caller
@@ -185,7 +192,7 @@ pub(super) fn missing_folder(path: &Path, dir: &Path) -> Failure {
 /// are not supported, the name is checked and the temporary file renamed.
 pub(super) fn write_new_file(path: &Path, tmp: &Path, content: &str) -> std::io::Result<()> {
     let content = content.as_bytes();
-    write_new(tmp, &[content])?;
+    write_new(tmp, &mut |sink| sink(content))?;
     let linked = std::fs::hard_link(tmp, path);
     let res = match linked {
         Ok(()) => Ok(()),
@@ -202,12 +209,12 @@ pub(super) fn write_new_file(path: &Path, tmp: &Path, content: &str) -> std::io:
 
 /// Writes a new file; fails if anything (a file, a link) is already there,
 /// so a temporary name never writes through a link planted in its place.
-pub(super) fn write_new(path: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
+pub(super) fn write_new(path: &Path, produce: &mut Produce<'_>) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
-    write_pieces(&mut f, pieces)?;
+    write_with(&mut f, produce)?;
     f.sync_all()
 }
 
@@ -218,8 +225,8 @@ pub(super) fn is_special(path: &Path) -> bool {
 }
 
 /// Writes to an existing device or pipe in place.
-pub(super) fn write_special(path: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
+pub(super) fn write_special(path: &Path, produce: &mut Produce<'_>) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
-    write_pieces(&mut f, pieces)?;
+    write_with(&mut f, produce)?;
     f.flush()
 }

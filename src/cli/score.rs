@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{
-    Ctx, EXIT_OK, Failure, InputArgs, usage, write_file_output, write_output, write_output_pieces,
+    Ctx, EXIT_OK, Failure, InputArgs, usage, write_file_output, write_output, write_output_with,
 };
 use crate::analysis::Run;
 pub use crate::analysis::year::{default_year, parse_range, select_years};
@@ -172,9 +172,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8, Failure> {
         Format::Table => basis + &report::text::write(&run, &sel),
         Format::Csv => {
             let columns = pick_columns(&run, &a.columns)?;
-            let pieces = report::csv::write_selected_pieces(&run, &sel, columns.as_deref());
-            let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
-            write_output_pieces(a.output.as_deref(), &pieces, &a.input.paths())?;
+            // Written as it is made, a few years at a time.
+            write_output_with(a.output.as_deref(), &a.input.paths(), &mut |sink| {
+                report::csv::write_selected_to(&run, &sel, columns.as_deref(), sink)
+            })?;
             return Ok(EXIT_OK);
         }
         Format::Json => {

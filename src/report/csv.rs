@@ -310,48 +310,59 @@ pub fn write(run: &Run<'_>) -> String {
 /// with `columns` (positions in [`header`], see [`pick_columns`]), only
 /// those columns, in that order.
 pub fn write_selected(run: &Run<'_>, sel: &Selection, columns: Option<&[usize]>) -> String {
-    String::from_utf8(write_selected_pieces(run, sel, columns).concat()).unwrap_or_default()
+    let mut out = Vec::new();
+    let _ = write_selected_to(run, sel, columns, &mut |piece| {
+        out.extend_from_slice(piece);
+        Ok(())
+    });
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`write_selected`] in pieces that follow one another (the header, then
-/// runs of years), to be written one after another without first being
-/// joined into one text.
-pub fn write_selected_pieces(
+/// [`write_selected`] handed to `sink` in pieces that follow one another,
+/// each as soon as it is made: the header, then the lines of a few years
+/// at a time, made on several threads when there are many rows (each its
+/// own run of years), so that the whole text is never held at once. Stops
+/// at the first error of `sink`.
+pub fn write_selected_to(
     run: &Run<'_>,
     sel: &Selection,
     columns: Option<&[usize]>,
-) -> Vec<Vec<u8>> {
-    // Years are written on several threads when there are many rows, each
-    // its own run of years, and joined in order: the same bytes.
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let rows = run.years.len() * sel.per_year(run.panel.countries.len());
     let threads = if rows < 100_000 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
     };
-    pieces_on(run, sel, columns, threads)
+    write_on(run, sel, columns, threads, sink)
 }
 
-/// [`write_selected_pieces`] on `threads` threads.
-fn pieces_on(
+/// [`write_selected_to`] on `threads` threads: each makes two years at a
+/// time, and their lines are handed on in year order before the next ones
+/// are made.
+fn write_on(
     run: &Run<'_>,
     sel: &Selection,
     columns: Option<&[usize]>,
     threads: usize,
-) -> Vec<Vec<u8>> {
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let head = header(run);
     let _ = match columns {
         Some(pick) => w.write_record(pick.iter().map(|&i| head[i].as_str())),
         None => w.write_record(&head),
     };
-    let mut pieces = vec![w.into_inner().unwrap_or_default()];
-    let chunk = run.years.len().div_ceil(threads).max(1);
-    if threads > 1 {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = run
-                .years
-                .chunks(chunk)
+    sink(&w.into_inner().unwrap_or_default())?;
+    if threads <= 1 {
+        return sink(&write_years(run, sel, columns, &run.years));
+    }
+    const YEARS_PER_THREAD: usize = 2;
+    for batch in run.years.chunks(threads * YEARS_PER_THREAD) {
+        let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(YEARS_PER_THREAD)
                 .map(|ys| {
                     let h = std::thread::Builder::new()
                         .spawn_scoped(s, move || write_years(run, sel, columns, ys));
@@ -359,15 +370,19 @@ fn pieces_on(
                 })
                 .collect();
             // A thread that cannot be started: its years are written here.
-            pieces.extend(handles.into_iter().map(|(ys, h)| match h {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(_) => write_years(run, sel, columns, ys),
-            }));
+            handles
+                .into_iter()
+                .map(|(ys, h)| match h {
+                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                    Err(_) => write_years(run, sel, columns, ys),
+                })
+                .collect()
         });
-    } else {
-        pieces.push(write_years(run, sel, columns, &run.years));
+        for p in &parts {
+            sink(p)?;
+        }
     }
-    pieces
+    Ok(())
 }
 
 /// The CSV lines (no header) of the selected rows of year indices `years`.
@@ -555,15 +570,20 @@ mod tests {
             (&sel, None),
             (&sel, Some(&pick[..])),
         ] {
-            let one = pieces_on(&run, sel, columns, 1).concat();
+            let on = |threads: usize| {
+                let mut out = Vec::new();
+                write_on(&run, sel, columns, threads, &mut |piece| {
+                    out.extend_from_slice(piece);
+                    Ok(())
+                })
+                .unwrap();
+                out
+            };
+            let one = on(1);
             assert!(one.iter().filter(|&&b| b == b'\n').count() > 1000);
             assert_eq!(one, write_selected(&run, sel, columns).into_bytes());
             for threads in [2, 3, 7, 500] {
-                assert_eq!(
-                    pieces_on(&run, sel, columns, threads).concat(),
-                    one,
-                    "{threads} threads"
-                );
+                assert_eq!(on(threads), one, "{threads} threads");
             }
         }
     }
