@@ -268,7 +268,7 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
     {
         read.push(canonical);
     }
-    if let Some(bytes) = read_halves(&file, meta.len(), cap) {
+    if let Some(bytes) = read_halves(&file, &meta, cap) {
         return Ok(Ok(bytes));
     }
     // Sized from the file's length (a byte more, to see the end without
@@ -288,9 +288,10 @@ pub fn read_capped(path: &Path, limit: Limit) -> std::io::Result<Result<Vec<u8>,
 /// file is smaller, over the cap, or not `len` bytes long when read (a
 /// file that changes while it is read): it is then read in one pass.
 #[cfg(unix)]
-fn read_halves(file: &std::fs::File, len: u64, cap: u64) -> Option<Vec<u8>> {
+fn read_halves(file: &std::fs::File, meta: &std::fs::Metadata, cap: u64) -> Option<Vec<u8>> {
     use std::os::unix::fs::FileExt;
-    if len < 16 << 20 || len > cap || !file.metadata().ok()?.is_file() {
+    let len = meta.len();
+    if len < 16 << 20 || len > cap || !meta.is_file() {
         return None;
     }
     let mut bytes = vec![0u8; usize::try_from(len).ok()?];
@@ -309,7 +310,7 @@ fn read_halves(file: &std::fs::File, len: u64, cap: u64) -> Option<Vec<u8>> {
 }
 
 #[cfg(not(unix))]
-fn read_halves(_: &std::fs::File, _: u64, _: u64) -> Option<Vec<u8>> {
+fn read_halves(_: &std::fs::File, _: &std::fs::Metadata, _: u64) -> Option<Vec<u8>> {
     None
 }
 

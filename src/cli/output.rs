@@ -60,13 +60,6 @@ pub(super) fn console_error(to: Console, e: &std::io::Error) -> Failure {
 /// Never panics: a closed pipe and any other error come back as a
 /// [`Failure`] (see [`console_error`]).
 pub fn emit(to: Console, text: &str) -> Result<(), Failure> {
-    if text.is_empty() {
-        return if pipe_closed() {
-            Err(Failure::default())
-        } else {
-            Ok(())
-        };
-    }
     emit_with(to, &mut |sink| sink(text.as_bytes()))
 }
 

@@ -338,20 +338,19 @@ impl Panel {
                 .zip(texts)
                 .map(|(((c, field), cells), texts)| {
                     let mut values = vec![f64::NAN; n_cells];
-                    let lines = match cells {
-                        Cells::Dense(d) => {
-                            for (&i, v) in key_cell.iter().zip(d) {
+                    let runs = match cells {
+                        Cells::Dense(d) => Ok(vec![d]),
+                        Cells::Runs(r) => Ok(r),
+                        Cells::Sparse(s) => Err(s),
+                    };
+                    let lines = match runs {
+                        Ok(runs) => {
+                            for (&i, v) in key_cell.iter().zip(runs.into_iter().flatten()) {
                                 values[i] = v;
                             }
                             shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())
                         }
-                        Cells::Runs(r) => {
-                            for (&i, v) in key_cell.iter().zip(r.into_iter().flatten()) {
-                                values[i] = v;
-                            }
-                            shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())
-                        }
-                        Cells::Sparse(s) => {
+                        Err(s) => {
                             let mut lines = vec![0u32; n_cells];
                             for (k, v) in s {
                                 let i = key_cell[k];

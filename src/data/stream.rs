@@ -325,9 +325,14 @@ pub(super) fn parse_number_bytes(raw: &[u8]) -> Option<Option<f64>> {
 /// this is the value [`parse_number_bytes`] gives; `None` says nothing.
 #[inline]
 pub(crate) fn plain_number(raw: &[u8]) -> Option<f64> {
-    if let Some((v, _)) = short_decimal(raw) {
-        return Some(v);
-    }
+    short_decimal(raw)
+        .map(|(v, _)| v)
+        .or_else(|| long_number(raw))
+}
+
+/// [`plain_number`] of a text [`short_decimal`] does not take.
+#[inline]
+pub(crate) fn long_number(raw: &[u8]) -> Option<f64> {
     if raw
         .first()
         .is_some_and(|&c| c.is_ascii_digit() || c == b'-')

@@ -161,36 +161,31 @@ impl Line {
         self.spans.clear();
     }
 
-    /// Starts a field: a comma after the one before.
-    fn start(&mut self) -> usize {
+    /// Adds a field, written by `write`, after a comma if it is not the
+    /// first.
+    fn field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
         if !self.spans.is_empty() {
             self.buf.push(b',');
         }
-        self.buf.len()
+        let a = self.buf.len();
+        write(&mut self.buf);
+        self.spans.push((a, self.buf.len()));
     }
 
     fn text(&mut self, s: &str) {
-        let a = self.start();
-        push_csv_field(&mut self.buf, s.as_bytes());
-        self.spans.push((a, self.buf.len()));
+        self.field(|b| push_csv_field(b, s.as_bytes()));
     }
 
     fn num(&mut self, n: usize) {
-        let a = self.start();
-        push_uint(&mut self.buf, n as u64);
-        self.spans.push((a, self.buf.len()));
+        self.field(|b| push_uint(b, n as u64));
     }
 
     fn int(&mut self, n: i32) {
-        let a = self.start();
-        push_int(&mut self.buf, i64::from(n));
-        self.spans.push((a, self.buf.len()));
+        self.field(|b| push_int(b, i64::from(n)));
     }
 
     fn score(&mut self, v: f64) {
-        let a = self.start();
-        push_score(&mut self.buf, v);
-        self.spans.push((a, self.buf.len()));
+        self.field(|b| push_score(b, v));
     }
 
     /// Appends the line to `out`, with its line end: every field, or the
@@ -200,21 +195,16 @@ impl Line {
         match pick {
             None => out.extend_from_slice(&self.buf),
             Some(pick) => {
-                let fields: Vec<&[u8]> = pick
-                    .iter()
-                    .filter_map(|&i| self.spans.get(i))
-                    .map(|&(a, b)| &self.buf[a..b])
-                    .collect();
-                if let [f] = fields.as_slice()
-                    && f.is_empty()
-                {
-                    out.extend_from_slice(b"\"\"");
-                }
-                for (i, f) in fields.iter().enumerate() {
-                    if i > 0 {
+                let (mut n, mut empty) = (0, false);
+                for &(a, b) in pick.iter().filter_map(|&i| self.spans.get(i)) {
+                    if n > 0 {
                         out.push(b',');
                     }
-                    out.extend_from_slice(f);
+                    out.extend_from_slice(&self.buf[a..b]);
+                    (n, empty) = (n + 1, a == b);
+                }
+                if n == 1 && empty {
+                    out.extend_from_slice(b"\"\"");
                 }
             }
         }

@@ -283,12 +283,12 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
     }
 }
 
-/// The scores of a node of one child of weight 1 whose mean or maximum is
-/// the child's score (no imputation, no coverage asked above 1): each is
-/// the child's score in 0..1, computed as [`aggregate::aggregate`] computes
-/// it, and NaN where the child has none. Its coverage, 1 where the child
-/// has a score and 0 where not, is what [`Scores::coverage`] gives a node
-/// without a row of coverage. `None` for any other node.
+/// The scores of a node of one child of weight 1 by mean or maximum (no
+/// imputation, no coverage asked above 1), each [`aggregate::aggregate`]
+/// of the child's score alone: NaN exactly where the child has none, so
+/// that its coverage, 1 where the child has a score and 0 where not, is
+/// what [`Scores::coverage`] gives a node without a row of coverage, which
+/// is not stored. `None` for any other node.
 fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Option<Vec<f64>> {
     use crate::framework::model::Method;
     use rayon::prelude::*;
@@ -299,22 +299,12 @@ fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Opt
     if w != 1.0 || rule.impute || rule.min_coverage > 1.0 {
         return None;
     }
-    let of = |v: f64| -> f64 {
-        if v.is_nan() {
-            return f64::NAN;
-        }
-        let value = match rule.method {
-            Method::Max => f64::NAN.max(v),
-            _ => [v * w].into_iter().sum::<f64>() / [w].into_iter().sum::<f64>(),
-        };
-        if value.is_nan() {
-            value
-        } else {
-            value.clamp(0.0, 1.0)
-        }
-    };
-    matches!(rule.method, Method::Mean | Method::Max)
-        .then(|| values[c].par_iter().map(|&v| of(v)).collect())
+    matches!(rule.method, Method::Mean | Method::Max).then(|| {
+        values[c]
+            .par_iter()
+            .map(|&v| aggregate::aggregate(rule, &[(v, w)]).value)
+            .collect()
+    })
 }
 
 /// For a measure whose scores are its column's values as they are (one

@@ -13,7 +13,7 @@ use std::hash::BuildHasherDefault;
 use super::{Cells, RowHasher, Shape, Table, gives_back, read_rows};
 use crate::data::read::{CsvFile, check_cells, strip_bom};
 use crate::data::stream::{
-    has_unsafe_control, numbered_lines, parse_number_bytes, parse_year, plain_number, short_decimal,
+    has_unsafe_control, long_number, numbered_lines, parse_number_bytes, parse_year, short_decimal,
 };
 use crate::data::{Input, MISSING_MARKERS};
 use crate::diagnostic::count_line_ends;
@@ -264,7 +264,7 @@ fn read_plain_rows(
             let v = field(f);
             let (x, written) = if let Some(read) = short_decimal(v) {
                 read
-            } else if let Some(x) = plain_number(v) {
+            } else if let Some(x) = long_number(v) {
                 (x, false)
             } else if safe(v) {
                 (parse_number_bytes(v)?.unwrap_or(f64::NAN), false)
