@@ -328,9 +328,12 @@ pub fn write_selected_to(
     write_on(run, sel, columns, threads, sink)
 }
 
-/// [`write_selected_to`] on `threads` threads: each makes two years at a
-/// time, and their lines are handed on in year order before the next ones
-/// are made.
+/// [`write_selected_to`] on `threads` threads: each makes the lines of two
+/// years at a time (the threads take turns, in year order) while this
+/// thread hands the lines made so far to `sink`, in year order. Each
+/// thread reuses the few buffers it fills, so no buffer is held longer
+/// than its lines are; a thread that cannot be started has its years made
+/// here.
 fn write_on(
     run: &Run<'_>,
     sel: &Selection,
@@ -338,6 +341,7 @@ fn write_on(
     threads: usize,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    use std::sync::mpsc;
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let head = header(run);
     let _ = match columns {
@@ -345,34 +349,63 @@ fn write_on(
         None => w.write_record(&head),
     };
     sink(&w.into_inner().unwrap_or_default())?;
+    let mut here = Vec::new();
     if threads <= 1 {
-        return sink(&write_years(run, sel, columns, &run.years));
+        write_years(run, sel, columns, &run.years, &mut here);
+        return sink(&here);
     }
     const YEARS_PER_THREAD: usize = 2;
-    for batch in run.years.chunks(threads * YEARS_PER_THREAD) {
-        let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .chunks(YEARS_PER_THREAD)
-                .map(|ys| {
-                    let h = std::thread::Builder::new()
-                        .spawn_scoped(s, move || write_years(run, sel, columns, ys));
-                    (ys, h)
-                })
-                .collect();
-            // A thread that cannot be started: its years are written here.
-            handles
-                .into_iter()
-                .map(|(ys, h)| match h {
-                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                    Err(_) => write_years(run, sel, columns, ys),
-                })
-                .collect()
-        });
-        for p in &parts {
-            sink(p)?;
+    let batches: Vec<&[usize]> = run.years.chunks(YEARS_PER_THREAD).collect();
+    std::thread::scope(|s| {
+        // Per thread: its filled buffers, in the order it made them, and
+        // the buffers handed back to it once written.
+        let mut lanes: Vec<_> = (0..threads)
+            .map(|t| {
+                let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(1);
+                let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+                let mine: Vec<&[usize]> =
+                    batches.iter().skip(t).step_by(threads).copied().collect();
+                let made = std::thread::Builder::new().spawn_scoped(s, move || {
+                    for ys in mine {
+                        let mut buf = back_rx.try_recv().unwrap_or_default();
+                        write_years(run, sel, columns, ys, &mut buf);
+                        if full_tx.send(buf).is_err() {
+                            return;
+                        }
+                    }
+                });
+                made.ok().map(|h| (h, full_rx, back_tx))
+            })
+            .collect();
+        for (i, ys) in batches.iter().enumerate() {
+            let lane = &mut lanes[i % threads];
+            let made = lane.as_ref().map(|(_, full_rx, _)| full_rx.recv());
+            match made {
+                Some(Ok(buf)) => {
+                    sink(&buf)?;
+                    if let Some((_, _, back_tx)) = lane {
+                        let _ = back_tx.send(buf);
+                    }
+                }
+                // The thread stopped before its lines were made: its panic
+                // goes on here.
+                Some(Err(_)) => {
+                    if let Some((h, _, _)) = lane.take()
+                        && let Err(p) = h.join()
+                    {
+                        std::panic::resume_unwind(p);
+                    }
+                    write_years(run, sel, columns, ys, &mut here);
+                    sink(&here)?;
+                }
+                None => {
+                    write_years(run, sel, columns, ys, &mut here);
+                    sink(&here)?;
+                }
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The CSV lines (no header) of the selected rows of year indices `years`.
@@ -381,13 +414,15 @@ fn write_years(
     sel: &Selection,
     columns: Option<&[usize]>,
     years: &[usize],
-) -> Vec<u8> {
+    out: &mut Vec<u8>,
+) {
     let plan = run.plan;
     let cols = score_columns(plan);
     let overall = plan.overall();
     let measured = run.measured_indicators();
     let rows = years.len() * sel.per_year(run.panel.countries.len());
-    let mut out = Vec::with_capacity(rows * 64);
+    out.clear();
+    out.reserve(rows * 64);
     let mut line = Line::new();
     // Per shown country of a year: its score, crime and risk-factor scores,
     // measured indicators with data, and data basis. They are read in
@@ -429,10 +464,9 @@ fn write_years(
                 scores.iter().copied(),
                 &basis[i],
             );
-            line.write(&mut out, columns);
+            line.write(out, columns);
         }
     }
-    out
 }
 
 /// The header of streamed CSV: like `score --format csv` without `rank`,
@@ -575,6 +609,20 @@ mod tests {
             for threads in [2, 3, 7, 500] {
                 assert_eq!(on(threads), one, "{threads} threads");
             }
+        }
+        // The first error of the sink stops the writing and is returned.
+        for threads in [1, 2, 3] {
+            let mut calls = 0;
+            let r = write_on(&run, &Selection::default(), None, threads, &mut |_| {
+                calls += 1;
+                if calls == 2 {
+                    Err(std::io::Error::other("full"))
+                } else {
+                    Ok(())
+                }
+            });
+            assert_eq!(r.unwrap_err().to_string(), "full");
+            assert_eq!(calls, 2, "{threads} threads");
         }
     }
 
