@@ -573,22 +573,40 @@ pub fn reappears(key: &[u8], earlier: u64, line: u64) -> Stop {
 
 /// The lines of `bytes` that are not blank, each with its number (the
 /// first line is `first`) and without its line end (LF or CRLF).
-pub(super) fn numbered_lines(bytes: &[u8], first: u64) -> impl Iterator<Item = (u64, &[u8])> {
-    let mut start = 0;
-    let mut line = first;
-    std::iter::from_fn(move || {
-        while start < bytes.len() {
+pub(super) fn numbered_lines(bytes: &[u8], first: u64) -> NumberedLines<'_> {
+    NumberedLines {
+        bytes,
+        start: 0,
+        next: first,
+    }
+}
+
+/// The iterator of [`numbered_lines`].
+pub(super) struct NumberedLines<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    /// The number of the next line, blank or not.
+    pub(super) next: u64,
+}
+
+impl<'a> Iterator for NumberedLines<'a> {
+    type Item = (u64, &'a [u8]);
+
+    fn next(&mut self) -> Option<(u64, &'a [u8])> {
+        let bytes = self.bytes;
+        while self.start < bytes.len() {
+            let start = self.start;
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
             let raw = &bytes[start..end];
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            start = end + 1;
-            line += 1;
+            self.start = end + 1;
+            self.next += 1;
             if !raw.is_empty() {
-                return Some((line - 1, raw));
+                return Some((self.next - 1, raw));
             }
         }
         None
-    })
+    }
 }
 
 /// A block read as a panel of its units.

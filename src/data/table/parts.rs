@@ -35,8 +35,8 @@ pub(super) fn threads() -> usize {
 /// parts into tables shaped as `shell`, and joins them (`whole`: a guess of
 /// the file's rows), with the number of parts whose lines were split
 /// without the CSV reader (see [`read_plain_rows`]); `None` when the
-/// file is not read so (a long file, a quote anywhere, fewer than two
-/// parts) or a part finds anything wrong: the caller then reads it in one
+/// file is not read so (a long file, a quote not around a field on one
+/// line, fewer than two parts) or a part finds anything wrong: the caller then reads it in one
 /// pass.
 pub(super) fn read_in_parts(
     input: &Input<'_>,
@@ -47,9 +47,7 @@ pub(super) fn read_in_parts(
     min_bytes: usize,
 ) -> Option<(Table, usize)> {
     let bytes = strip_bom(input.bytes);
-    // With quotes only around fields on one line, every line end ends a
-    // record.
-    if shape.long.is_some() || parts < 2 || bytes.len() < min_bytes || !one_line_quotes(bytes) {
+    if shape.long.is_some() || parts < 2 || bytes.len() < min_bytes {
         return None;
     }
     let body = memchr::memchr(b'\n', bytes)? + 1;
@@ -68,7 +66,7 @@ pub(super) fn read_in_parts(
         return None;
     }
     // Room for a part's share of the rows (guessed from the whole file's).
-    let read: Vec<Option<(Table, bool)>> = std::thread::scope(|s| {
+    let read: Vec<Option<Part>> = std::thread::scope(|s| {
         let handles: Vec<_> = cuts
             .windows(2)
             .map(|w| {
@@ -86,9 +84,31 @@ pub(super) fn read_in_parts(
             .map(|h| h.and_then(|h| h.join().ok().flatten()))
             .collect()
     });
-    let read: Vec<(Table, bool)> = read.into_iter().collect::<Option<_>>()?;
-    let split = read.iter().filter(|(_, plain)| *plain).count();
-    join(read.into_iter().map(|(t, _)| t).collect(), shape).map(|t| (t, split))
+    let mut read: Vec<Part> = read.into_iter().collect::<Option<_>>()?;
+    // The lines of parts split at commas are counted from each part's
+    // start: the line ends before it are added now.
+    let mut before = count_line_ends(&bytes[..body]);
+    for p in &mut read {
+        if p.plain && before > 0 {
+            for k in &mut p.table.keys {
+                k.2 = u32::try_from(u64::from(k.2) + before).ok()?;
+            }
+        }
+        before += p.line_ends;
+    }
+    let split = read.iter().filter(|p| p.plain).count();
+    join(read.into_iter().map(|p| p.table).collect(), shape).map(|t| (t, split))
+}
+
+/// A part read.
+struct Part {
+    table: Table,
+    /// Whether its lines were split by [`read_plain_rows`], which numbers
+    /// them from the part's start (line 1 is its first line); otherwise
+    /// the CSV reader numbered them in the whole file.
+    plain: bool,
+    /// The line ends in the part.
+    line_ends: u64,
 }
 
 /// Whether every quote of the file opens or closes a quoted field that
@@ -115,9 +135,10 @@ fn one_line_quotes(bytes: &[u8]) -> bool {
 }
 
 /// Reads the rows of `bytes[a..b]` into a table shaped as `shell` with room
-/// for `rows` rows, and whether its lines were split by
-/// [`read_plain_rows`]; a part it does not take is read by the CSV reader;
-/// `None` at anything wrong.
+/// for `rows` rows: split by [`read_plain_rows`], or else by the CSV
+/// reader; `None` at anything wrong, and when the part holds a quote that
+/// is not around a field on one line (see [`one_line_quotes`]): a line end
+/// could then be inside a record, and the file is read in one pass.
 fn read_part(
     input: &Input<'_>,
     shape: &Shape<'_>,
@@ -125,34 +146,39 @@ fn read_part(
     rows: usize,
     bytes: &[u8],
     (a, b): (usize, usize),
-) -> Option<(Table, bool)> {
-    if let Some(t) = read_plain_rows(shape, shell.shell(rows), bytes, a, b) {
-        return Some((t, true));
+) -> Option<Part> {
+    if !one_line_quotes(&bytes[a..b]) {
+        return None;
     }
-    let mut t = shell.shell(rows);
+    if let Some((table, line_ends)) = read_plain_rows(shape, shell.shell(rows), &bytes[a..b]) {
+        return Some(Part {
+            table,
+            plain: true,
+            line_ends,
+        });
+    }
+    let mut table = shell.shell(rows);
     let mut file = CsvFile::part(input, bytes, a, b, shape.heads.len());
-    let bad = read_rows(input, shape, &mut file, &mut t).ok()?;
-    bad.is_empty().then_some((t, false))
+    let bad = read_rows(input, shape, &mut file, &mut table).ok()?;
+    bad.is_empty().then(|| Part {
+        table,
+        plain: false,
+        line_ends: count_line_ends(&bytes[a..b]),
+    })
 }
 
-/// Reads the rows of `bytes[a..b]` (`bytes`: the file without its byte
-/// order mark, `a` the start of a line) into `t` as [`read_rows`] would,
-/// splitting each line at its commas instead of through the CSV reader:
-/// every quote of the file sits around a field on one line (see
-/// [`one_line_quotes`]), so a line is a record. Only what is read
+/// Reads the rows of `part` (lines of the file, from the start of one)
+/// into `t` as [`read_rows`] would, its lines numbered from 1, and counts
+/// its line ends. Each line is split at its commas instead of through the
+/// CSV reader: every quote of the part sits around a field on one line
+/// (see [`one_line_quotes`]), so a line is a record. Only what is read
 /// without any message is taken: a unit key of one column, cells that are
 /// numbers or missing markers. Anything else (a field too many or too few,
 /// a bare carriage return, a field over the `csv-field-bytes` limit, a
 /// control character, a cell that is not a number, a unit-year given
 /// twice, a key of several columns) gives `None`, and the part is read by
 /// the CSV reader, whose messages stand.
-fn read_plain_rows(
-    shape: &Shape<'_>,
-    mut t: Table,
-    bytes: &[u8],
-    a: usize,
-    b: usize,
-) -> Option<Table> {
+fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Table, u64)> {
     let [key_f] = *shape.key_fs else {
         return None;
     };
@@ -181,7 +207,8 @@ fn read_plain_rows(
         };
         cols.push(std::mem::take(d));
     }
-    for (line, raw) in numbered_lines(&bytes[a..b], 1 + count_line_ends(&bytes[..a])) {
+    let mut lines = numbered_lines(part, 1);
+    for (line, raw) in lines.by_ref() {
         if raw.len() > max_field || memchr::memchr(b'\r', raw).is_some() {
             return None;
         }
@@ -280,7 +307,10 @@ fn read_plain_rows(
         }
     }
     t.cells = cols.into_iter().map(Cells::Dense).collect();
-    Some(t)
+    // Each line ends with LF or CRLF (a bare CR was refused), the last
+    // perhaps with none.
+    let line_ends = lines.next - 1 - u64::from(!part.is_empty() && !part.ends_with(b"\n"));
+    Some((t, line_ends))
 }
 
 /// The end of each field of `raw`, a line of a file whose quotes all sit

@@ -160,6 +160,16 @@ fn parts_the_line_splitter_does_not_take_are_read_by_the_csv_reader() {
     let (one, _) = read_keyed(&text, &["iso3", "admin1"], 1).unwrap();
     let (t, split) = read_keyed(&text, &["iso3", "admin1"], 4).unwrap();
     assert_eq!((contents(&t), split), (contents(&one), Some(0)));
+    // A bare carriage return ending a line in the middle of the file: that
+    // part is read by the CSV reader, which counts it as a line end, and
+    // the lines of the parts after it still are those of the whole file.
+    let text = synthetic().replacen("U15,,2004,154, 4\r\n", "U15,,2004,154, 4\r", 1);
+    let (one, _) = read(&text, 1).unwrap();
+    let (t, split) = read_keyed(&text, &["iso3"], 3).unwrap();
+    assert_eq!((contents(&t), split), (contents(&one), Some(2)));
+    // The bare CR ends a line as the CRLF did.
+    let (crlf, _) = read(&synthetic(), 1).unwrap();
+    assert_eq!(one.keys.last(), crlf.keys.last());
 }
 
 #[test]
