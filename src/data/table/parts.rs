@@ -193,7 +193,10 @@ fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Tabl
     let mut run_years = [0u64; 32];
     let mut seen: Option<HashSet<u64, BuildHasherDefault<RowHasher>>> = None;
     let row_key = |u: u32, year: i32| (u64::from(u) << 32) | u64::from(year as u32);
-    let mut ends: Vec<usize> = Vec::with_capacity(n_fields + 1);
+    if n_fields > MOST_FIELDS || u32::try_from(max_field).is_err() {
+        return None;
+    }
+    let mut ends = [0u32; MOST_FIELDS + 1];
     // The key and country fields of the previous row as they are in the
     // file: the same bytes are the same unit and name, checked already.
     let (mut prev_key, mut prev_unit) = (None::<Vec<u8>>, 0u32);
@@ -212,8 +215,7 @@ fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Tabl
         if raw.len() > max_field || memchr::memchr(b'\r', raw).is_some() {
             return None;
         }
-        field_ends(raw, &mut ends);
-        if ends.len() != n_fields {
+        if field_ends(raw, &mut ends) != n_fields {
             return None;
         }
         let field = |f: usize| field_at(raw, &ends, f);
@@ -313,18 +315,24 @@ fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Tabl
     Some((t, line_ends))
 }
 
+/// Most fields a line split by [`field_ends`] holds.
+const MOST_FIELDS: usize = 255;
+
 /// The end of each field of `raw`, a line of a file whose quotes all sit
-/// around fields on one line (see [`one_line_quotes`]): the position of
-/// the comma after it, or the line's length for the last. Commas and
-/// quotes are found eight bytes at a time; a comma between a quote and the
-/// next is inside a field.
-fn field_ends(raw: &[u8], ends: &mut Vec<usize>) {
+/// around fields on one line (see [`one_line_quotes`]), written to `ends`:
+/// the position of the comma after it, or the line's length for the last.
+/// Returns the number of fields, which may be more than `ends` holds (the
+/// positions past [`MOST_FIELDS`] are then not kept: a caller takes only a
+/// count it expects, at most that). Commas and quotes are found eight
+/// bytes at a time; a comma between a quote and the next is inside a
+/// field. `raw` is shorter than 4 GiB.
+fn field_ends(raw: &[u8], ends: &mut [u32; MOST_FIELDS + 1]) -> usize {
     const COMMA: u64 = u64::from_le_bytes([b','; 8]);
     const QUOTE: u64 = u64::from_le_bytes([b'"'; 8]);
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     // The top bit of each byte of `x` that is 0, and no other.
     let zero = |x: u64| !(((x & LOW).wrapping_add(LOW)) | x | LOW);
-    ends.clear();
+    let mut n = 0usize;
     let mut quoted = false;
     let words = raw.chunks_exact(8);
     let rest = words.remainder();
@@ -334,32 +342,41 @@ fn field_ends(raw: &[u8], ends: &mut Vec<usize>) {
     for (w, word) in whole.chain(std::iter::once(last)).enumerate() {
         let x = u64::from_le_bytes(word);
         let (commas, quotes) = (zero(x ^ COMMA), zero(x ^ QUOTE));
-        let mut m = if quotes == 0 && !quoted {
-            commas
-        } else if quotes == 0 {
-            0
-        } else {
-            commas | quotes
-        };
+        let at = (w * 8) as u32;
+        // Most words hold no quote: each comma ends a field, unless a
+        // quoted field goes on through the word.
+        if quotes == 0 {
+            if !quoted {
+                let mut m = commas;
+                while m != 0 {
+                    ends[n & MOST_FIELDS] = at + m.trailing_zeros() / 8;
+                    n += 1;
+                    m &= m - 1;
+                }
+            }
+            continue;
+        }
+        let mut m = commas | quotes;
         while m != 0 {
             let bit = m & m.wrapping_neg();
-            let p = w * 8 + (bit.trailing_zeros() / 8) as usize;
             if quotes & bit != 0 {
                 quoted = !quoted;
             } else if !quoted {
-                ends.push(p);
+                ends[n & MOST_FIELDS] = at + bit.trailing_zeros() / 8;
+                n += 1;
             }
             m ^= bit;
         }
     }
-    ends.push(raw.len());
+    ends[n & MOST_FIELDS] = raw.len() as u32;
+    n + 1
 }
 
 /// Field `f` of a line split by [`field_ends`], without its quotes.
 #[inline]
-fn field_at<'a>(raw: &'a [u8], ends: &[usize], f: usize) -> &'a [u8] {
-    let start = if f == 0 { 0 } else { ends[f - 1] + 1 };
-    let v = &raw[start..ends[f]];
+fn field_at<'a>(raw: &'a [u8], ends: &[u32], f: usize) -> &'a [u8] {
+    let start = if f == 0 { 0 } else { ends[f - 1] as usize + 1 };
+    let v = &raw[start..ends[f] as usize];
     match v {
         [b'"', inner @ .., b'"'] => inner,
         _ => v,
