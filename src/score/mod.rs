@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::compile::{Kind, MeasurePlan, Plan};
 use crate::data::Panel;
-use crate::framework::model::Missing;
+use crate::framework::model::{Missing, Normalise};
 
 /// How a measure's value for a country-year was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -240,7 +240,7 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
             continue;
         }
         if let Some(out) = one_child_as_is(node, &values) {
-            values[ni] = Arc::new(out);
+            values[ni] = out;
             continue;
         }
         let means = impute::child_means(node, panel.countries.len(), panel.n_years, |c, cell| {
@@ -288,8 +288,10 @@ pub fn evaluate(plan: &Plan, panel: &Panel) -> Scores {
 /// of the child's score alone: NaN exactly where the child has none, so
 /// that its coverage, 1 where the child has a score and 0 where not, is
 /// what [`Scores::coverage`] gives a node without a row of coverage, which
-/// is not stored. `None` for any other node.
-fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Option<Vec<f64>> {
+/// is not stored. When each of the child's scores is in 0..1 or the NaN
+/// of a missing score, the scores are the child's own, shared. `None` for
+/// any other node.
+fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Option<Arc<Vec<f64>>> {
     use crate::framework::model::Method;
     use rayon::prelude::*;
     let [(c, w)] = node.children[..] else {
@@ -299,12 +301,20 @@ fn one_child_as_is(node: &crate::compile::Node, values: &[Arc<Vec<f64>>]) -> Opt
     if w != 1.0 || rule.impute || rule.min_coverage > 1.0 {
         return None;
     }
-    matches!(rule.method, Method::Mean | Method::Max).then(|| {
+    if !matches!(rule.method, Method::Mean | Method::Max) {
+        return None;
+    }
+    // Such a score is its own mean or maximum, clamped.
+    let kept = |v: f64| (0.0..=1.0).contains(&v) || v.to_bits() == f64::NAN.to_bits();
+    if values[c].iter().fold(true, |all, &v| all & kept(v)) {
+        return Some(Arc::clone(&values[c]));
+    }
+    Some(Arc::new(
         values[c]
             .par_iter()
             .map(|&v| aggregate::aggregate(rule, &[(v, w)]).value)
-            .collect()
-    })
+            .collect(),
+    ))
 }
 
 /// For a measure whose scores are its column's values as they are (one
@@ -325,15 +335,32 @@ fn read_as_is(m: &MeasurePlan, panel: &Panel) -> Option<usize> {
     {
         return None;
     }
-    let same = panel.column_values(c).iter().all(|&v| {
-        // The sum of one column, as in `base_series`.
-        let mut sum = 0.0;
-        sum += v;
-        let raw = if sum.is_nan() { f64::NAN } else { sum };
-        let norm = normalise::pointwise(&m.normalise, m.direction, raw).unwrap_or(f64::NAN);
-        raw.to_bits() == v.to_bits() && norm.to_bits() == v.to_bits()
-    });
+    let values = panel.column_values(c);
+    let same = if matches!(m.normalise, Normalise::Raw) {
+        // One pass of bit tests, which the compiler can widen.
+        values.iter().fold(true, |all, &v| all & raw_as_is(v))
+    } else {
+        values.iter().all(|&v| as_is(m, v))
+    };
     same.then_some(c)
+}
+
+/// Whether the score of a measure of one column `v` with no transform is
+/// `v` itself, bit for bit.
+fn as_is(m: &MeasurePlan, v: f64) -> bool {
+    // The sum of one column, as in `base_series`.
+    let mut sum = 0.0;
+    sum += v;
+    let raw = if sum.is_nan() { f64::NAN } else { sum };
+    let norm = normalise::pointwise(&m.normalise, m.direction, raw).unwrap_or(f64::NAN);
+    raw.to_bits() == v.to_bits() && norm.to_bits() == v.to_bits()
+}
+
+/// [`as_is`] for a raw normalisation, which keeps every value: `0.0 + v`
+/// is `v` for all but -0.0, and a NaN sum becomes the NaN of a missing
+/// value.
+fn raw_as_is(v: f64) -> bool {
+    v.to_bits() != (-0.0f64).to_bits() && (!v.is_nan() || v.to_bits() == f64::NAN.to_bits())
 }
 
 /// Base series of a measure (sum of its columns) for one country.
@@ -532,6 +559,26 @@ mod tests {
         assert!((s.coverage(i, c1) - 2.0 / 3.0).abs() < 1e-12);
     }
 
+    proptest::proptest! {
+        /// The bit tests of a raw measure agree with the general check.
+        #[test]
+        fn raw_values_are_as_is_where_the_general_check_says(bits in proptest::num::u64::ANY) {
+            let (plan, _, _) = run();
+            let mut m = plan.nodes[plan.find("i/skip").unwrap()].measure.clone().unwrap();
+            m.normalise = Normalise::Raw;
+            let specials = [
+                0.0, -0.0, 1.0, -1.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN,
+                f64::from_bits(f64::NAN.to_bits() | 1), f64::MIN_POSITIVE / 2.0,
+            ];
+            for v in specials.into_iter().chain([f64::from_bits(bits)]) {
+                for d in [None, Some(crate::framework::model::Direction::LowerIsRiskier)] {
+                    m.direction = d;
+                    proptest::prop_assert_eq!(raw_as_is(v), as_is(&m, v), "{:?}", v);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_node_of_one_child_as_is_scores_as_aggregate_does() {
         use crate::framework::model::Method;
@@ -549,20 +596,36 @@ mod tests {
             f64::NEG_INFINITY,
             0.1 + 0.2,
             1e-300,
+            f64::from_bits(f64::NAN.to_bits() | 1),
         ];
-        let values = vec![Arc::new(child.clone())];
+        // Scores in 0..1 and missing ones are shared as they are.
+        let in_range = vec![
+            0.5,
+            -0.0,
+            0.0,
+            1.0,
+            f64::NAN,
+            0.1 + 0.2,
+            1e-300,
+            1.0 - 1e-16,
+        ];
         node.children = vec![(0, 1.0)];
         node.rule.impute = false;
-        for (method, min) in [(Method::Mean, 0.5), (Method::Max, 1.0), (Method::Mean, 0.0)] {
-            node.rule.method = method;
-            node.rule.min_coverage = min;
-            let out = one_child_as_is(&node, &values).unwrap();
-            for (&v, o) in child.iter().zip(&out) {
-                let want = aggregate::aggregate(&node.rule, &[(v, 1.0)]);
-                assert_eq!(o.to_bits(), want.value.to_bits(), "{method:?} {v}");
-                assert_eq!(if o.is_nan() { 0.0 } else { 1.0 }, want.coverage);
+        for (child, shared) in [(child, false), (in_range, true)] {
+            let values = vec![Arc::new(child.clone())];
+            for (method, min) in [(Method::Mean, 0.5), (Method::Max, 1.0), (Method::Mean, 0.0)] {
+                node.rule.method = method;
+                node.rule.min_coverage = min;
+                let out = one_child_as_is(&node, &values).unwrap();
+                assert_eq!(Arc::ptr_eq(&out, &values[0]), shared);
+                for (&v, o) in child.iter().zip(out.iter()) {
+                    let want = aggregate::aggregate(&node.rule, &[(v, 1.0)]);
+                    assert_eq!(o.to_bits(), want.value.to_bits(), "{method:?} {v}");
+                    assert_eq!(if o.is_nan() { 0.0 } else { 1.0 }, want.coverage);
+                }
             }
         }
+        let values = vec![Arc::new(vec![0.5])];
         // Any other node goes the general way.
         node.rule.min_coverage = 1.5;
         assert!(one_child_as_is(&node, &values).is_none());
