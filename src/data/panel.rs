@@ -327,6 +327,7 @@ impl Panel {
                     }
                     lines.into()
                 });
+            let stretches = stretches(&key_cell);
             let cells = std::mem::take(&mut t.cells);
             let texts = std::mem::take(&mut t.texts);
             // Each column is laid out on the grid on its own, side by side.
@@ -345,9 +346,7 @@ impl Panel {
                     };
                     let lines = match runs {
                         Ok(runs) => {
-                            for (&i, v) in key_cell.iter().zip(runs.into_iter().flatten()) {
-                                values[i] = v;
-                            }
+                            lay_out(&runs, &stretches, &mut values);
                             shared.clone().unwrap_or_else(|| vec![0u32; n_cells].into())
                         }
                         Err(s) => {
@@ -684,4 +683,68 @@ fn read_tables(
             .collect()
     };
     results.into_iter().collect()
+}
+
+/// The stretches of rows whose cells follow one another on the grid
+/// (`cells[k]`: the cell of row `k`): (first row, first cell, rows). A
+/// unit's years read in order, as most files give them, are one stretch.
+fn stretches(cells: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, &c) in cells.iter().enumerate() {
+        match out.last_mut() {
+            Some((_, first, n)) if *first + *n == c => *n += 1,
+            _ => out.push((k, c, 1)),
+        }
+    }
+    out
+}
+
+/// Puts the values of the rows, read in runs that follow one another, in
+/// their cells of `grid`, a stretch of rows (see [`stretches`]) at a time.
+fn lay_out(runs: &[Vec<f64>], stretches: &[(usize, usize, usize)], grid: &mut [f64]) {
+    let (mut run, mut run_start) = (0, 0);
+    for &(row, cell, n) in stretches {
+        let (mut row, mut cell, mut n) = (row, cell, n);
+        while n > 0 {
+            // The run that holds `row`.
+            while row >= run_start + runs[run].len() {
+                run_start += runs[run].len();
+                run += 1;
+            }
+            let from = row - run_start;
+            let take = n.min(runs[run].len() - from);
+            grid[cell..cell + take].copy_from_slice(&runs[run][from..from + take]);
+            (row, cell, n) = (row + take, cell + take, n - take);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_laid_out_a_stretch_at_a_time_across_runs() {
+        // Synthetic: rows of three units, the second's years out of order,
+        // read in runs that cut the stretches.
+        let cells = [3, 4, 5, 9, 8, 10, 0, 1, 2];
+        let st = stretches(&cells);
+        assert_eq!(st, [(0, 3, 3), (3, 9, 1), (4, 8, 1), (5, 10, 1), (6, 0, 3)]);
+        let values: Vec<f64> = (0..cells.len()).map(|k| k as f64 * 1.5).collect();
+        for cuts in [vec![9], vec![2, 7], vec![0, 1, 1, 4, 3], vec![4, 0, 5]] {
+            let mut runs = Vec::new();
+            let mut at = 0;
+            for n in cuts {
+                runs.push(values[at..at + n].to_vec());
+                at += n;
+            }
+            let mut grid = vec![f64::NAN; 12];
+            lay_out(&runs, &st, &mut grid);
+            let mut want = vec![f64::NAN; 12];
+            for (&c, &v) in cells.iter().zip(&values) {
+                want[c] = v;
+            }
+            assert_eq!(format!("{grid:?}"), format!("{want:?}"), "{runs:?}");
+        }
+    }
 }
