@@ -283,13 +283,19 @@ impl Run<'_> {
         // Countries sorted by code (as a panel read from files holds them)
         // are ordered by code when ordered by index, without comparing codes.
         if countries.is_sorted_by(|a, b| a.iso3 < b.iso3) {
-            keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        } else {
-            keyed.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| countries[a.1].iso3.cmp(&countries[b.1].iso3))
-            });
+            // Whole numbers in the order of `total_cmp`, highest first, then
+            // the index: each pair compares as two integers.
+            let mut pairs: Vec<(u64, usize)> = keyed
+                .iter()
+                .map(|&(score, c)| (!total_order_key(score), c))
+                .collect();
+            pairs.sort_unstable();
+            return pairs.into_iter().map(|(_, c)| c).collect();
         }
+        keyed.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| countries[a.1].iso3.cmp(&countries[b.1].iso3))
+        });
         keyed.into_iter().map(|(_, c)| c).collect()
     }
 
@@ -342,5 +348,42 @@ impl Run<'_> {
             .iter()
             .filter(|&&i| !self.scores.value(i, cell).is_nan())
             .count()
+    }
+}
+
+/// A whole number for `x` whose order is that of [`f64::total_cmp`].
+fn total_order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::total_order_key;
+
+    #[test]
+    fn keys_order_as_total_cmp() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            0.5f64.next_up(),
+            1.0,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for a in xs {
+            for b in xs {
+                assert_eq!(
+                    total_order_key(a).cmp(&total_order_key(b)),
+                    a.total_cmp(&b),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 }
