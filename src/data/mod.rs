@@ -12,6 +12,7 @@
 
 pub mod assessments;
 pub mod catalog;
+mod cells;
 pub mod names;
 pub mod panel;
 pub mod read;

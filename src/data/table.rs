@@ -641,7 +641,7 @@ mod tests {
             let t = value_text(bits);
             proptest::prop_assert!(gives_back(t.as_bytes(), t.parse().unwrap()));
             // A short decimal taken for the shortest is it, too.
-            if let Some((v, true)) = crate::data::stream::short_decimal(text.as_bytes()) {
+            if let Some((v, true)) = crate::data::cells::short_decimal(text.as_bytes()) {
                 proptest::prop_assert_eq!(value_text(v), text.as_str());
             }
         }

@@ -11,10 +11,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use super::{Cells, RowHasher, Shape, Table, gives_back, read_rows};
-use crate::data::read::{CsvFile, check_cells, strip_bom};
-use crate::data::stream::{
-    has_unsafe_control, long_number, numbered_lines, parse_number_bytes, parse_year, short_decimal,
+use crate::data::cells::{
+    has_unsafe_control, long_number, parse_number_bytes, parse_year, short_decimal,
 };
+use crate::data::read::{CsvFile, check_cells, strip_bom};
+use crate::data::stream::numbered_lines;
 use crate::data::{Input, MISSING_MARKERS};
 use crate::diagnostic::count_line_ends;
 use crate::limits::Limit;

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use super::*;
-use crate::data::stream::{has_unsafe_control, parse_number_bytes, plain_number};
+use crate::data::cells::{has_unsafe_control, parse_number_bytes, plain_number};
 use crate::data::{Input, MISSING_MARKERS, UNIT_KEY_SEPARATOR};
 use crate::diagnostic::Diagnostic;
 
