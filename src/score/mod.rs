@@ -161,6 +161,14 @@ impl Scores {
             counts.par_chunks_mut(RUN).enumerate().for_each(|(r, run)| {
                 for &node in &nodes {
                     let st = self.slot[node].map(|s| &self.status[s]);
+                    // A measure read as it is: observed or missing by its
+                    // values alone, counted without a status each.
+                    if let Some(Statuses::Present(v)) = st {
+                        for (n, x) in run.iter_mut().zip(&v[r * RUN..]) {
+                            n[if x.is_nan() { 3 } else { 0 }] += 1;
+                        }
+                        continue;
+                    }
                     for (j, n) in run.iter_mut().enumerate() {
                         let i = match st.map(|st| st.get(r * RUN + j)) {
                             Some(Status::Observed) => 0,
@@ -527,6 +535,47 @@ mod tests {
 
     fn run() -> (Plan, Panel, Scores) {
         crate::assess_csv(FW, CSV)
+    }
+
+    #[test]
+    fn status_counts_are_the_statuses_of_each_cell() {
+        // Synthetic: 700 units x 30 years (more cells than one run of
+        // counting), x missing in a third of the rows; a measure read as
+        // it is beside the three missing-value policies.
+        let fw = format!(
+            "{FW}  - id: j\n    risk_factor: r\n    text: t\n    aggregate: {{method: logistic, intercept: 0}}\n    measures:\n      - {{id: raw, column: x, normalise: raw}}\n"
+        );
+        let mut csv = String::from("iso3,year,x\n");
+        for u in 0..700 {
+            for y in 0..30 {
+                let x = if (u * 7 + y) % 3 == 0 {
+                    String::new()
+                } else {
+                    format!("{}", (u + y) % 11)
+                };
+                csv.push_str(&format!("U{u:03},{},{x}\n", 1990 + y));
+            }
+        }
+        let (plan, panel, s) = crate::assess_csv(&fw, &csv);
+        let raw = plan.find("j/raw").unwrap();
+        assert!(matches!(
+            s.status[s.slot[raw].unwrap()],
+            Statuses::Present(_)
+        ));
+        let measures = plan.of_kind(Kind::Measure);
+        assert!(panel.countries.len() * panel.n_years > 1 << 14);
+        for cell in 0..panel.countries.len() * panel.n_years {
+            let mut want = [0u32; 4];
+            for &m in &measures {
+                want[match s.measure(m, cell).unwrap().1 {
+                    Status::Observed => 0,
+                    Status::CarriedForward { .. } => 1,
+                    Status::Filled => 2,
+                    Status::Missing => 3,
+                }] += 1;
+            }
+            assert_eq!(s.status_counts(&plan, cell), want, "cell {cell}");
+        }
     }
 
     #[test]
