@@ -379,13 +379,13 @@ fn write_on(
             .collect();
         for (i, ys) in batches.iter().enumerate() {
             let lane = &mut lanes[i % threads];
-            let made = lane.as_ref().map(|(_, full_rx, _)| full_rx.recv());
-            match made {
+            match lane.as_ref().map(|(_, full_rx, _)| full_rx.recv()) {
                 Some(Ok(buf)) => {
                     sink(&buf)?;
                     if let Some((_, _, back_tx)) = lane {
                         let _ = back_tx.send(buf);
                     }
+                    continue;
                 }
                 // The thread stopped before its lines were made: its panic
                 // goes on here.
@@ -395,14 +395,12 @@ fn write_on(
                     {
                         std::panic::resume_unwind(p);
                     }
-                    write_years(run, sel, columns, ys, &mut here);
-                    sink(&here)?;
                 }
-                None => {
-                    write_years(run, sel, columns, ys, &mut here);
-                    sink(&here)?;
-                }
+                None => {}
             }
+            // No thread for these years: they are made here.
+            write_years(run, sel, columns, ys, &mut here);
+            sink(&here)?;
         }
         Ok(())
     })

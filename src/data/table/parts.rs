@@ -185,6 +185,9 @@ fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Tabl
     };
     let n_fields = shape.heads.len();
     let max_field = Limit::CsvFieldBytes.get_usize();
+    if n_fields > MOST_FIELDS || u32::try_from(max_field).is_err() {
+        return None;
+    }
     let max_rows = Limit::CsvRows.get();
     let mut unit_index: HashMap<String, u32> = HashMap::new();
     // A unit-year given twice: while each unit's rows come together, as in
@@ -194,9 +197,6 @@ fn read_plain_rows(shape: &Shape<'_>, mut t: Table, part: &[u8]) -> Option<(Tabl
     let mut run_years = [0u64; 32];
     let mut seen: Option<HashSet<u64, BuildHasherDefault<RowHasher>>> = None;
     let row_key = |u: u32, year: i32| (u64::from(u) << 32) | u64::from(year as u32);
-    if n_fields > MOST_FIELDS || u32::try_from(max_field).is_err() {
-        return None;
-    }
     let mut ends = [0u32; MOST_FIELDS + 1];
     // The key and country fields of the previous row as they are in the
     // file: the same bytes are the same unit and name, checked already.
@@ -397,8 +397,6 @@ fn join(tables: Vec<Table>, shape: &Shape<'_>) -> Option<Table> {
         .collect();
     // Units met in more than one part, whose years are checked below.
     let mut shared: HashSet<u32> = HashSet::new();
-    // The same, by unit index, for the check of every row.
-    let mut in_parts: Vec<bool> = Vec::new();
     for p in parts {
         let offset = t.keys.len();
         let mut remap = Vec::with_capacity(p.units.len());
@@ -440,7 +438,8 @@ fn join(tables: Vec<Table>, shape: &Shape<'_>) -> Option<Table> {
         }
     }
     if !shared.is_empty() {
-        in_parts.resize(t.units.len(), false);
+        // The same, by unit index, for the check of every row.
+        let mut in_parts = vec![false; t.units.len()];
         for &u in &shared {
             in_parts[u as usize] = true;
         }
